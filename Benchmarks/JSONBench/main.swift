@@ -1,0 +1,1 @@
+print("JSON benchmark: not written yet")

@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features every target enables (see ../shared/STYLE.md §4).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-serving",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "serve", targets: ["serve"]),
+        .library(name: "ModelServer", targets: ["ModelServer"]),
+        .library(name: "FeatureEnrich", targets: ["FeatureEnrich"]),
+        .library(name: "ServingGraph", targets: ["ServingGraph"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "CLinuxShim"),
+        .target(name: "ServingGraph", swiftSettings: strictSettings),
+        .target(name: "FeatureEnrich", dependencies: ["ServingGraph", "CSQLite"], swiftSettings: strictSettings),
+        .target(
+            name: "ModelServer",
+            dependencies: ["ServingGraph", "FeatureEnrich", "CLinuxShim"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "serve", dependencies: ["ModelServer"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "JSONBench",
+            dependencies: ["ServingGraph"],
+            path: "Benchmarks/JSONBench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FeatureEnrichTests",
+            dependencies: ["FeatureEnrich", "ServingGraph", "CSQLite"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ModelServerTests",
+            dependencies: ["ModelServer", "ServingGraph", "CLinuxShim"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import ModelServer
+
+print("serve \(ServerInfo.version)")

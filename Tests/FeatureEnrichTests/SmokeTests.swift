@@ -1,0 +1,3 @@
+import Testing
+import FeatureEnrich
+struct PlaceholderFeatureEnrichTests { @Test func moduleLinks() { #expect(Bool(true)) } }
