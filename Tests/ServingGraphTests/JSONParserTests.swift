@@ -84,6 +84,15 @@ struct JSONParserTests {
         #expect(parsed["k7"] == 1)
     }
 
+    @Test func keepsFirstPositionAndLastValueForDuplicatesInLargeObjects() throws {
+        let members = (0..<20).map { "\"k\($0)\":\($0)" } + ["\"k3\":\"last\"", "\"k19\":null"]
+        let parsed = try JSONParser.parse("{" + members.joined(separator: ",") + "}")
+        #expect(parsed.objectValue?.keys == (0..<20).map { "k\($0)" })
+        #expect(parsed["k3"] == "last")
+        #expect(parsed["k19"] == .null)
+        #expect(parsed["k4"] == 4)
+    }
+
     // MARK: - Depth
 
     @Test func accepts512NestedArraysByDefault() throws {

@@ -1,10 +1,34 @@
 /// Number reading: the RFC 8259 §6 grammar, exact `Int64`s and correctly rounded `Double`s.
 extension JSONReader {
-    /// Exact powers of ten representable as `Double` (10^0 ... 10^22), for the Clinger fast path.
-    private static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^exponent for 0 ... 22, the powers of ten a `Double` holds exactly (Clinger's fast path).
+    @inline(__always)
+    static func exactPowerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// Reads `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?` at the cursor.
     ///
@@ -94,8 +118,8 @@ extension JSONReader {
         if significantDigits <= 15, exponent >= -22, exponent <= 22 {
             let magnitude = Double(significand)
             let value = exponent < 0
-                ? magnitude / Self.exactPowersOfTen[-exponent]
-                : magnitude * Self.exactPowersOfTen[exponent]
+                ? magnitude / Self.exactPowerOfTen(-exponent)
+                : magnitude * Self.exactPowerOfTen(exponent)
             return .double(negative ? -value : value)
         }
         return .double(try slowDouble(from: start))

@@ -19,11 +19,9 @@ struct JSONReader {
 
     /// An array or object whose closing bracket has not been read yet.
     private struct OpenContainer {
+        /// Where its slots begin in the pending-value stack.
+        let start: Int
         let isObject: Bool
-        var elements: [Value] = []
-        var members = ValueObject()
-        /// The key whose value is being read (objects only).
-        var key = ""
     }
 
     // MARK: - Document
@@ -43,38 +41,38 @@ struct JSONReader {
 
     /// Reads one value, nested containers included, without recursion.
     private mutating func readValue() throws(JSONParseError) -> Value {
-        var stack: [OpenContainer] = []
+        var open: [OpenContainer] = []
+        var pending = JSONPendingValues()
         var value: Value
         readNext: while true {
             skipWhitespace()
             guard index < count else { throw error(at: index, "unexpected end of input, expected a value") }
             switch base[index] {
             case UInt8(ascii: "{"):
-                guard stack.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
-                index += 1
+                guard open.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "}") {
-                    index += 1
+                    index &+= 1
                     value = .object(ValueObject())
                 } else {
-                    var container = OpenContainer(isObject: true)
-                    container.key = try readMemberKey(first: true)
-                    stack.append(container)
+                    open.append(OpenContainer(start: pending.count, isObject: true))
+                    pending.append(.string(try readMemberKey(first: true)))
                     continue readNext
                 }
             case UInt8(ascii: "["):
-                guard stack.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
-                index += 1
+                guard open.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "]") {
-                    index += 1
+                    index &+= 1
                     value = .array([])
                 } else {
-                    stack.append(OpenContainer(isObject: false))
+                    open.append(OpenContainer(start: pending.count, isObject: false))
                     continue readNext
                 }
             case UInt8(ascii: "\""):
-                index += 1
+                index &+= 1
                 value = .string(try readString())
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 value = try readNumber()
@@ -92,35 +90,28 @@ struct JSONReader {
             }
 
             // A value is complete: hand it to the innermost open container, closing containers as we go.
-            while !stack.isEmpty {
-                let top = stack.count - 1
+            while let container = open.last {
+                pending.append(value)
                 skipWhitespace()
                 let next: UInt8 = index < count ? base[index] : 0
-                if stack[top].isObject {
-                    let key = stack[top].key
-                    stack[top].members[key] = value
-                    if next == UInt8(ascii: ",") {
-                        index += 1
-                        stack[top].key = try readMemberKey(first: false)
-                        continue readNext
-                    }
+                if next == UInt8(ascii: ",") {
+                    index &+= 1
+                    if container.isObject { pending.append(.string(try readMemberKey(first: false))) }
+                    continue readNext
+                }
+                if container.isObject {
                     guard next == UInt8(ascii: "}") else {
                         throw error(at: index, "expected ',' or '}' after object member")
                     }
-                    index += 1
-                    value = .object(stack.removeLast().members)
+                    value = .object(pending.popObject(from: container.start))
                 } else {
-                    stack[top].elements.append(value)
-                    if next == UInt8(ascii: ",") {
-                        index += 1
-                        continue readNext
-                    }
                     guard next == UInt8(ascii: "]") else {
                         throw error(at: index, "expected ',' or ']' after array element")
                     }
-                    index += 1
-                    value = .array(stack.removeLast().elements)
+                    value = .array(pending.popArray(from: container.start))
                 }
+                index &+= 1
+                open.removeLast()
             }
             return value
         }
