@@ -81,26 +81,7 @@ public enum JSONWriter {
         }
     }
 
-    /// Appends the shortest round-trip form of `number`, or `null` when it is not finite.
-    static func writeDouble(_ number: Double, into buffer: inout [UInt8]) {
-        guard number.isFinite else {
-            appendASCII("null", to: &buffer)
-            return
-        }
-        // Whole numbers below 1e16 print as digits plus ".0", exactly as `description` does.
-        if number.rounded(.towardZero) == number, number.magnitude < 1e16 {
-            if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-            writeDigits(UInt64(number.magnitude), into: &buffer)
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0"))
-            return
-        }
-        // `description` is the shortest round-trip form and always valid JSON for finite values
-        // ("0.1", "1e-05", "1.7976931348623157e+308").
-        buffer.append(contentsOf: number.description.utf8)
-    }
-
-    private static func appendASCII(_ text: StaticString, to buffer: inout [UInt8]) {
+    static func appendASCII(_ text: StaticString, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
