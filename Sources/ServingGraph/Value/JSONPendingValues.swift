@@ -1,7 +1,8 @@
 /// The values of every array and object the reader has opened but not closed yet, in one stack.
 ///
 /// An open array owns the slots from its start to the top; an open object owns alternating key
-/// (`.string`) and value slots. Closing a container *moves* its slots into one exactly sized array,
+/// (`.string`) and value slots. Below each open container's slots sits a link (an `.int` slot)
+/// recording where the enclosing container starts and whether it is an object. Closing a container *moves* its slots into one exactly sized array,
 /// so each container costs one allocation (two for an object) and no retain/release per element,
 /// instead of the repeated growth of appending to a fresh array. Owns its memory: `deinit` destroys
 /// whatever is left when a parse fails halfway.
@@ -27,6 +28,20 @@ struct JSONPendingValues: ~Copyable {
         if count == capacity { grow() }
         (base + count).initialize(to: value)
         count &+= 1
+    }
+
+    /// Records the enclosing container (its first slot and kind) before a nested one opens.
+    @inline(__always)
+    mutating func pushLink(start: Int, isObject: Bool) {
+        append(.int(Int64(start) << 1 | (isObject ? 1 : 0)))
+    }
+
+    /// Removes the link on top (pushed by ``pushLink(start:isObject:)``) and returns what it recorded.
+    @inline(__always)
+    mutating func popLink() -> (start: Int, isObject: Bool) {
+        count &-= 1
+        guard case .int(let link) = (base + count).move() else { return (0, false) }  // only links are popped here
+        return (Int(link >> 1), link & 1 == 1)
     }
 
     private mutating func grow() {
