@@ -1,0 +1,77 @@
+/// Transactions and savepoints as closures, as GRDB's `Database.inTransaction` (STYLE.md §5).
+///
+/// Both roll back when the body throws, and rethrow the body's error even when the rollback fails
+/// too: the first error wins. See <https://sqlite.org/lang_transaction.html> and
+/// <https://sqlite.org/lang_savepoint.html>.
+extension SQLiteConnection {
+    /// Runs `body` between BEGIN IMMEDIATE and COMMIT (or ROLLBACK when it asks or throws).
+    ///
+    /// IMMEDIATE takes the write lock up front, so a busy database fails at BEGIN (after the busy
+    /// timeout) rather than midway. Not reentrant: nest with ``inSavepoint(_:)``.
+    package func inTransaction(_ body: () throws -> TransactionCompletion) throws {
+        try beginImmediateTransaction()
+        let completion: TransactionCompletion
+        do {
+            completion = try body()
+        } catch {
+            try? rollbackTransaction()
+            throw error
+        }
+        switch completion {
+        case .commit:
+            do {
+                try commitTransaction()
+            } catch {
+                // A failed COMMIT may leave the transaction open (e.g. SQLITE_BUSY); end it.
+                if isInTransaction { try? rollbackTransaction() }
+                throw error
+            }
+        case .rollback:
+            try rollbackTransaction()
+        }
+    }
+
+    /// Runs `body` inside `SAVEPOINT spN`, released on `.commit`, rolled back to and released on
+    /// `.rollback` or a throw. Nests to any depth; outside a transaction it starts a deferred one.
+    package func inSavepoint(_ body: () throws -> TransactionCompletion) throws {
+        let name = "sp\(savepointDepth + 1)"
+        try cachedStatement(sql: "SAVEPOINT \(name)").execute()
+        savepointDepth += 1
+        defer { savepointDepth -= 1 }
+        let completion: TransactionCompletion
+        do {
+            completion = try body()
+        } catch {
+            try? rollbackSavepoint(name)
+            throw error
+        }
+        switch completion {
+        case .commit: try cachedStatement(sql: "RELEASE \(name)").execute()
+        case .rollback: try rollbackSavepoint(name)
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, for callers (the store writer) that manage the transaction themselves.
+    package func beginImmediateTransaction() throws(SQLiteError) {
+        try cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+    }
+
+    /// `COMMIT`: the durability point of everything since BEGIN.
+    package func commitTransaction() throws(SQLiteError) {
+        try cachedStatement(sql: "COMMIT").execute()
+    }
+
+    /// `ROLLBACK`; harmless to call when SQLite already rolled back on its own.
+    package func rollbackTransaction() throws(SQLiteError) {
+        guard isInTransaction else { return }
+        try cachedStatement(sql: "ROLLBACK").execute()
+    }
+
+    private func rollbackSavepoint(_ name: String) throws(SQLiteError) {
+        // After some errors (SQLITE_FULL, SQLITE_IOERR...) SQLite has already rolled back the whole
+        // transaction and the savepoint no longer exists: nothing is left to undo.
+        guard isInTransaction else { return }
+        try cachedStatement(sql: "ROLLBACK TO \(name)").execute()
+        try cachedStatement(sql: "RELEASE \(name)").execute()
+    }
+}
