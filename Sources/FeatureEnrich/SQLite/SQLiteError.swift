@@ -34,7 +34,7 @@ package enum SQLiteError: Error, Equatable, CustomStringConvertible {
     }
 
     /// Longest SQL excerpt a description quotes; migrations can be pages long.
-    static let maxQuotedSQLLength = 240
+    package static let maxQuotedSQLLength = 240
 
     package var description: String {
         let codes = code == extendedCode ? "\(code)" : "\(code)/\(extendedCode)"

@@ -27,6 +27,12 @@ package struct SchemaMigrator: Sendable {
         package var fromVersion: Int
         /// Version after migrating.
         package var toVersion: Int
+
+        /// An outcome from `fromVersion` to `toVersion`.
+        package init(fromVersion: Int, toVersion: Int) {
+            self.fromVersion = fromVersion
+            self.toVersion = toVersion
+        }
     }
 
     /// Applies every migration newer than the database's version, in one transaction.
