@@ -34,20 +34,20 @@ extension SQLiteConnection {
     /// Runs `body` inside `SAVEPOINT spN`, released on `.commit`, rolled back to and released on
     /// `.rollback` or a throw. Nests to any depth; outside a transaction it starts a deferred one.
     package func inSavepoint(_ body: () throws -> TransactionCompletion) throws {
-        let name = "sp\(savepointDepth + 1)"
-        try cachedStatement(sql: "SAVEPOINT \(name)").execute()
+        let statements = try savepointStatements(depth: savepointDepth + 1)
+        try statements.begin.execute()
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         let completion: TransactionCompletion
         do {
             completion = try body()
         } catch {
-            try? rollbackSavepoint(name)
+            try? rollback(to: statements)
             throw error
         }
         switch completion {
-        case .commit: try cachedStatement(sql: "RELEASE \(name)").execute()
-        case .rollback: try rollbackSavepoint(name)
+        case .commit: try statements.release.execute()
+        case .rollback: try rollback(to: statements)
         }
     }
 
@@ -67,11 +67,31 @@ extension SQLiteConnection {
         try cachedStatement(sql: "ROLLBACK").execute()
     }
 
-    private func rollbackSavepoint(_ name: String) throws(SQLiteError) {
+    private func rollback(to savepoint: SavepointStatements) throws(SQLiteError) {
         // After some errors (SQLITE_FULL, SQLITE_IOERR...) SQLite has already rolled back the whole
         // transaction and the savepoint no longer exists: nothing is left to undo.
         guard isInTransaction else { return }
-        try cachedStatement(sql: "ROLLBACK TO \(name)").execute()
-        try cachedStatement(sql: "RELEASE \(name)").execute()
+        try savepoint.rollbackTo.execute()
+        try savepoint.release.execute()
     }
+
+    /// The statements of savepoint `sp<depth>`, compiled once per depth: the store writer opens a
+    /// savepoint per work item, and a dictionary lookup of freshly interpolated SQL per item costs.
+    private func savepointStatements(depth: Int) throws(SQLiteError) -> SavepointStatements {
+        while savepointStatementsByDepth.count < depth {
+            let name = "sp\(savepointStatementsByDepth.count + 1)"
+            savepointStatementsByDepth.append(
+                SavepointStatements(
+                    begin: try prepare(sql: "SAVEPOINT \(name)"), release: try prepare(sql: "RELEASE \(name)"),
+                    rollbackTo: try prepare(sql: "ROLLBACK TO \(name)")))
+        }
+        return savepointStatementsByDepth[depth - 1]
+    }
+}
+
+/// The compiled SAVEPOINT, RELEASE and ROLLBACK TO statements of one savepoint name.
+struct SavepointStatements {
+    let begin: PreparedStatement
+    let release: PreparedStatement
+    let rollbackTo: PreparedStatement
 }

@@ -25,6 +25,8 @@ package final class SQLiteConnection {
     private var statementCache: [String: PreparedStatement] = [:]
     /// Depth of ``inSavepoint(_:)`` nesting; names savepoints `sp1`, `sp2`, ...
     var savepointDepth = 0
+    /// Compiled savepoint statements, index `depth - 1`.
+    var savepointStatementsByDepth: [SavepointStatements] = []
 
     /// Opens (or, in read-write mode, creates) the database at `path` and applies the pragmas.
     package init(path: String, configuration: SQLiteConfiguration = SQLiteConfiguration()) throws(SQLiteError) {
@@ -55,6 +57,7 @@ package final class SQLiteConnection {
 
     deinit {
         statementCache.removeAll()
+        savepointStatementsByDepth.removeAll()
         sqlite3_close_v2(handle)
     }
 
