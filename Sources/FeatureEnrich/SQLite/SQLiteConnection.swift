@@ -23,6 +23,8 @@ package final class SQLiteConnection {
     package let configuration: SQLiteConfiguration
     let handle: OpaquePointer
     private var statementCache: [String: PreparedStatement] = [:]
+    /// The statements most recently fetched from the cache, newest first.
+    private var recentStatements: [PreparedStatement] = []
     /// Depth of ``inSavepoint(_:)`` nesting; names savepoints `sp1`, `sp2`, ...
     var savepointDepth = 0
     /// Compiled savepoint statements, index `depth - 1`.
@@ -57,6 +59,7 @@ package final class SQLiteConnection {
 
     deinit {
         statementCache.removeAll()
+        recentStatements.removeAll()
         savepointStatementsByDepth.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -84,18 +87,38 @@ package final class SQLiteConnection {
     /// Resetting means one SQL text cannot be stepped by two callers at once: a nested user of the
     /// same SQL would rewind the outer one. Hot paths (the writer, the online store) rely on this.
     package func cachedStatement(sql: String) throws(SQLiteError) -> PreparedStatement {
-        if let statement = statementCache[sql] {
-            statement.reset()
-            statement.clearBindings()
-            return statement
-        }
-        let statement = try PreparedStatement(database: handle, sql: sql)
-        if statementCache.count >= configuration.maxCachedStatements {
-            statementCache.removeAll(keepingCapacity: true)
-        }
-        statementCache[sql] = statement
+        let statement = try lookUpOrPrepare(sql: sql)
+        statement.reset()
+        statement.clearBindings()
         return statement
     }
+
+    private func lookUpOrPrepare(sql: String) throws(SQLiteError) -> PreparedStatement {
+        // Fast path: hot callers pass the same literal each time, and String == compares identical
+        // storage without reading it, while a dictionary lookup hashes the whole SQL text.
+        for index in recentStatements.indices where recentStatements[index].sql == sql {
+            return recentStatements[index]
+        }
+        let statement: PreparedStatement
+        if let cached = statementCache[sql] {
+            statement = cached
+        } else {
+            statement = try PreparedStatement(database: handle, sql: sql)
+            if statementCache.count >= configuration.maxCachedStatements {
+                statementCache.removeAll(keepingCapacity: true)
+                recentStatements.removeAll(keepingCapacity: true)
+            }
+            statementCache[sql] = statement
+        }
+        if recentStatements.count >= Self.recentStatementCount {
+            recentStatements.removeLast()
+        }
+        recentStatements.insert(statement, at: 0)
+        return statement
+    }
+
+    /// How many most recently used statements are checked before the dictionary.
+    private static let recentStatementCount = 8
 
     /// Number of statements in the cache.
     package var cachedStatementCount: Int { statementCache.count }
