@@ -9,8 +9,9 @@ struct SchemaMigratorTests {
     static let broken = SchemaMigration(version: 2, name: "broken", sql: "CREATE TABLE a (x INTEGER)")
 
     private func tables(_ connection: SQLiteConnection) throws -> Set<String> {
-        Set(try connection.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
-            .compactMap { $0.first?.textValue })
+        Set(
+            try connection.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+                .compactMap { $0.first?.textValue })
     }
 
     @Test func migratesANewDatabaseToTheStoreSchema() throws {
@@ -38,7 +39,10 @@ struct SchemaMigratorTests {
         let connection = try SQLiteConnection(path: directory.file("store.db"))
         let outcome = try StoreSchema.migrator.migrate(connection, nowMilliseconds: 2)
         #expect(outcome.fromVersion == outcome.toVersion)
-        #expect(try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [[.integer(1), .integer(1)]])
+        #expect(
+            try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [
+                [.integer(1), .integer(1)]
+            ])
     }
 
     @Test func appliesOnlyThePendingMigrationsInOrder() throws {
@@ -90,9 +94,11 @@ struct SchemaMigratorTests {
             try insert.execute([.text("transactions"), .text("card-1"), .blob([3]), .integer(6)])
         }
         #expect(error.extendedCode == SQLITE_CONSTRAINT | (6 << 8))  // SQLITE_CONSTRAINT_PRIMARYKEY
-        try connection.prepare(
-            sql: "INSERT INTO event_log (feature_set, entity_key, event_ts_ms, ingested_at_ms, event) VALUES (?, ?, ?, ?, ?)"
-        ).execute([.text("transactions"), .text("card-1"), .integer(10), .integer(11), .text("{\"amount\":3}")])
+        let columns = "feature_set, entity_key, event_ts_ms, ingested_at_ms, event"
+        let event: [SQLiteValue] = [
+            .text("transactions"), .text("card-1"), .integer(10), .integer(11), .text("{\"amount\":3}"),
+        ]
+        try connection.prepare(sql: "INSERT INTO event_log (\(columns)) VALUES (?, ?, ?, ?, ?)").execute(event)
         #expect(connection.lastInsertRowID == 1)
         let missingEvent = try #require(throws: SQLiteError.self) {
             try connection.execute("INSERT INTO processed_events (event_id) VALUES ('e1')")

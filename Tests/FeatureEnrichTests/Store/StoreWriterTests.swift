@@ -1,12 +1,9 @@
 import CSQLite
 import Dispatch
 import FeatureEnrich
+import Glibc
 import Synchronization
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct StoreWriterTests {
     struct ItemError: Error, Equatable {}
@@ -305,8 +302,8 @@ struct StoreWriterTests {
         let directory = try SQLiteTestDirectory()
         let path = directory.file("store.db")
         let future = SchemaMigration(version: StoreSchema.migrations.count + 1, name: "future", sql: "SELECT 1")
-        try StoreWriter(path: path, configuration: StoreWriterConfiguration(migrations: StoreSchema.migrations + [future]))
-            .close()
+        let configuration = StoreWriterConfiguration(migrations: StoreSchema.migrations + [future])
+        try StoreWriter(path: path, configuration: configuration).close()
         let error = try #require(throws: SchemaMigrationError.self) {
             _ = try StoreWriter(path: path)
         }
