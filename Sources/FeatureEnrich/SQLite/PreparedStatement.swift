@@ -20,14 +20,29 @@ package final class PreparedStatement {
     let handle: OpaquePointer
     private let database: OpaquePointer
 
-    /// Compiles `sql` (one statement) on `database`; throws with the SQL when it does not compile.
+    /// Compiles `sql` (exactly one statement) on `database`; throws with the SQL when it does not
+    /// compile or holds more than one statement (the rest would be silently ignored).
     init(database: OpaquePointer, sql: String) throws(SQLiteError) {
         var statement: OpaquePointer?
-        let code = sqlite3_prepare_v2(database, sql, -1, &statement, nil)
-        guard code == SQLITE_OK, let statement else {
+        var hasMoreStatements = false
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(database, text, -1, &statement, &tail)
+            if let tail {
+                hasMoreStatements = String(cString: tail).contains { !$0.isWhitespace && $0 != ";" }
+            }
+            return code
+        }
+        guard code == SQLITE_OK else {
             sqlite3_finalize(statement)
-            let message = code == SQLITE_OK ? "no SQL statement in text" : String(cString: sqlite3_errmsg(database))
-            throw .statementFailed(extendedCode: code == SQLITE_OK ? SQLITE_MISUSE : code, message: message, sql: sql)
+            throw .statementFailed(extendedCode: code, message: String(cString: sqlite3_errmsg(database)), sql: sql)
+        }
+        guard let statement, !hasMoreStatements else {
+            sqlite3_finalize(statement)
+            let problem =
+                statement == nil
+                ? "no SQL statement in text" : "more than one statement; use SQLiteConnection.execute for scripts"
+            throw .statementFailed(extendedCode: SQLITE_MISUSE, message: problem, sql: sql)
         }
         self.sql = sql
         self.handle = statement

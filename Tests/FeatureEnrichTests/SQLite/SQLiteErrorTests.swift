@@ -33,6 +33,21 @@ struct SQLiteErrorTests {
         #expect(!String(reflecting: error).contains(secret))
     }
 
+    @Test(arguments: ["SELECT 1; SELECT 2", "", "  -- only a comment"])
+    func preparingAnythingButExactlyOneStatementIsRefused(sql: String) throws {
+        let connection = try SQLiteConnection(path: ":memory:")
+        let error = try #require(throws: SQLiteError.self) {
+            _ = try connection.prepare(sql: sql)
+        }
+        #expect(error.code == SQLITE_MISUSE)
+        #expect(error.sql == sql)
+    }
+
+    @Test func trailingSemicolonAndWhitespaceStillMakeOneStatement() throws {
+        let connection = try SQLiteConnection(path: ":memory:")
+        #expect(try connection.query("SELECT 1; \n ") == [[.integer(1)]])
+    }
+
     @Test func executeReportsTheFailingSQL() throws {
         let connection = try SQLiteConnection(path: ":memory:")
         let error = try #require(throws: SQLiteError.self) {
