@@ -169,6 +169,25 @@ struct StoreWriterTests {
         #expect(writer.statistics.failedTransactions == 2)
     }
 
+    @Test func anItemThatEndsTheTransactionFailsTheWholeBatchInsteadOfRunningTheRestUnprotected() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let writer = try StoreWriter(path: path)
+        let gate = Gate()
+        let outcomes = Outcomes()
+        writer.submit(gate.park) { outcomes.record("gate", $0) }
+        gate.entered.wait()
+        writer.submit(Self.insert("a")) { outcomes.record("a", $0) }
+        // Stands for the errors after which SQLite rolls back the whole transaction on its own.
+        writer.submit({ connection in try connection.execute("ROLLBACK") }) { outcomes.record("rogue", $0) }
+        writer.submit(Self.insert("c")) { outcomes.record("c", $0) }
+        gate.release.signal()
+        writer.close()
+        #expect(outcomes.snapshot == ["gate": [true], "a": [false], "rogue": [false], "c": [false]])
+        #expect(try committedIDs(path) == [])
+        #expect(writer.statistics.failedTransactions == 1)
+    }
+
     @Test func closeDrainsWorkQueuedBeforeIt() throws {
         let directory = try SQLiteTestDirectory()
         let path = directory.file("store.db")
