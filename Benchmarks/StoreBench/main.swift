@@ -5,6 +5,9 @@
 // submit-to-completion latency percentiles. Run a release build:
 //
 //   swift run -c release StoreBench --rows 200000 --threads 2 --in-flight 64
+//
+// `--direct` is the baseline without the writer: one thread inserts the same rows straight into a
+// SQLiteConnection, `--batch` rows per transaction, no savepoints, no hand-off.
 import Dispatch
 import FeatureEnrich
 import Foundation
@@ -18,11 +21,16 @@ struct Options {
     var delayMicroseconds = 0
     var synchronous = SQLiteConfiguration.Synchronous.normal
     var directory = NSTemporaryDirectory()
+    var direct = false
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
         var iterator = arguments.makeIterator()
         while let flag = iterator.next() {
+            if flag == "--direct" {
+                options.direct = true
+                continue
+            }
             guard let value = iterator.next() else { return nil }
             switch flag {
             case "--rows": options.rows = Int(value) ?? -1
@@ -56,13 +64,47 @@ func cpuSeconds() -> Double {
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
     print(
         "usage: StoreBench [--rows N] [--threads N] [--in-flight N] [--batch N] [--delay-us N]"
-            + " [--sync normal|full] [--dir PATH]")
+            + " [--sync normal|full] [--dir PATH] [--direct]")
     exit(2)
 }
 
 let directory = "\(options.directory)/storebench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
+
+let insertSQL =
+    "INSERT INTO event_log (feature_set, entity_key, event_ts_ms, ingested_at_ms, event) VALUES (?, ?, ?, ?, ?)"
+
+if options.direct {
+    let connection = try SQLiteConnection(
+        path: "\(directory)/store.db", configuration: SQLiteConfiguration(synchronous: options.synchronous))
+    try StoreSchema.migrator.migrate(connection, nowMilliseconds: 0)
+    let start = nowNanoseconds()
+    let startCPU = cpuSeconds()
+    var item = 0
+    while item < options.rows {
+        let end = min(options.rows, item + options.batch)
+        try connection.inTransaction {
+            for row in item..<end {
+                let key = "card-\(row % 10_000)"
+                let event = "{\"card\":\"\(key)\",\"amount\":\(row % 977).25,\"merchant\":\"m\(row % 31)\"}"
+                try connection.cachedStatement(sql: insertSQL).execute([
+                    .text("transactions"), .text(key), .integer(Int64(row)),
+                    .integer(Int64(nowNanoseconds() / 1_000_000)), .text(event),
+                ])
+            }
+            return .commit
+        }
+        item = end
+    }
+    let elapsed = Double(nowNanoseconds() - start) / 1e9
+    print(
+        String(
+            format: "direct rows=%d batch=%d sync=%@  %.0f rows/s  %.3f s  cpu %.2f us/row", options.rows,
+            options.batch, options.synchronous.rawValue, Double(options.rows) / elapsed, elapsed,
+            (cpuSeconds() - startCPU) * 1e6 / Double(options.rows)))
+    exit(0)
+}
 
 let writer = try StoreWriter(
     path: "\(directory)/store.db",
@@ -74,8 +116,6 @@ let writer = try StoreWriter(
 let latencies = Mutex<[UInt64]>([])
 latencies.withLock { $0.reserveCapacity(options.rows) }
 let failures = Atomic<Int>(0)
-let insertSQL =
-    "INSERT INTO event_log (feature_set, entity_key, event_ts_ms, ingested_at_ms, event) VALUES (?, ?, ?, ?, ?)"
 
 let start = nowNanoseconds()
 let startCPU = cpuSeconds()
