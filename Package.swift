@@ -38,6 +38,12 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["FeatureEnrich"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
