@@ -1,0 +1,103 @@
+/// A validated graph ready to serve: a plain walk over a precomputed order, with no name lookups
+/// per event. Loop-confined: build one per event loop (``Graph/compile()`` is cheap).
+///
+/// ``run(_:)`` returns the response event or throws the failure nobody handled. One bad event never
+/// affects the next: the walk keeps no per-event state between calls.
+public final class CompiledGraph {
+    /// Steps in walk order (depth-first, branches in declaration order).
+    let nodes: [CompiledNode]
+    /// Error handlers, addressed by slot from the nodes.
+    let handlers: [CompiledNode]
+    /// Slot of the graph-wide error handler.
+    let graphErrorHandler: Int?
+    /// False when the graph has branches but no responder: the response is `{"id": <event id>}`.
+    let hasResponsePath: Bool
+    private let logger = Logger(label: "graph")
+
+    /// Failures on branches that do not lead to the response (logged, never answered), since creation.
+    public private(set) var branchFailureCount = 0
+
+    init(nodes: [CompiledNode], handlers: [CompiledNode], graphErrorHandler: Int?, hasResponsePath: Bool) {
+        self.nodes = nodes
+        self.handlers = handlers
+        self.graphErrorHandler = graphErrorHandler
+        self.hasResponsePath = hasResponsePath
+    }
+
+    /// Step names in walk order.
+    public var stepNames: [String] { nodes.map(\.name) }
+
+    /// Runs `event` through the graph and returns the response event.
+    ///
+    /// A failing step sends the event as it entered that step (with ``Event/error`` and
+    /// ``Event/originStep`` set) to its own handler, else to the graph's handler; the handler's
+    /// output is the response. Unhandled failures on the response path are rethrown after the
+    /// other branches ran.
+    public func run(_ event: Event) throws -> Event {
+        var outputs = [Event]()
+        outputs.reserveCapacity(nodes.count)
+        var response: Event?
+        var failure: (any Error)?
+        var i = 0
+        while i < nodes.count {
+            let node = nodes[i]
+            let input = node.parent < 0 ? event : outputs[node.parent]
+            do {
+                let output = try node.run(input)
+                outputs.append(output)
+                if node.isOnResponsePath { response = output }
+                if output.isTerminated {
+                    skip(from: i, to: node.subtreeEnd, filling: output, into: &outputs)
+                    i = node.subtreeEnd
+                    continue
+                }
+                i += 1
+            } catch {
+                let handled = handle(error, of: node, input: input)
+                if node.isOnResponsePath {
+                    switch handled {
+                    case .success(let handlerOutput): response = handlerOutput
+                    case .failure(let unhandled): failure = failure ?? unhandled
+                    }
+                } else {
+                    branchFailureCount += 1
+                    logger.warning(
+                        "step failed on a branch that does not respond",
+                        [("step", node.name), ("event", event.id), ("error", "\(error)")])
+                }
+                outputs.append(input)
+                skip(from: i, to: node.subtreeEnd, filling: input, into: &outputs)
+                i = node.subtreeEnd
+            }
+        }
+        if let failure { throw failure }
+        if hasResponsePath, let response { return response }
+        var accepted = event
+        accepted.body = .object(["id": .string(event.id)])
+        return accepted
+    }
+
+    /// Sends a failed event to the node's handler, else the graph's; `.failure` when none exists or it fails.
+    private func handle(_ error: any Error, of node: CompiledNode, input: Event) -> Result<Event, any Error> {
+        guard let slot = node.errorHandler ?? graphErrorHandler else { return .failure(error) }
+        var failed = input
+        failed.error = error
+        failed.originStep = node.name
+        do {
+            return .success(try handlers[slot].run(failed))
+        } catch let handlerError {
+            logger.error(
+                "error handler failed",
+                [("handler", handlers[slot].name), ("step", node.name), ("error", "\(handlerError)")])
+            return .failure(handlerError)
+        }
+    }
+
+    /// Keeps `outputs` indexed by walk slot for steps that a termination or failure skipped.
+    private func skip(from i: Int, to end: Int, filling event: Event, into outputs: inout [Event]) {
+        for _ in (i + 1)..<max(i + 1, end) { outputs.append(event) }
+    }
+}
+
+@available(*, unavailable)
+extension CompiledGraph: Sendable {}

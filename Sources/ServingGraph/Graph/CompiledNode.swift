@@ -1,0 +1,48 @@
+/// A step of a ``CompiledGraph`` with everything the walk needs precomputed: its parent's slot,
+/// where its branch ends, split option paths and its error handler's slot.
+struct CompiledNode {
+    let step: any Step
+    let name: String
+    /// Slot (in walk order) of the step whose output this step receives; -1 for the request event.
+    let parent: Int
+    /// Walk index just past this step's descendants: where the walk resumes when it skips them.
+    let subtreeEnd: Int
+    /// True for the responder and the steps leading to it: their failures decide the response.
+    let isOnResponsePath: Bool
+    /// Slot in ``CompiledGraph``'s handlers of this step's own error handler.
+    let errorHandler: Int?
+    let inputPath: [String]?
+    let resultPath: [String]?
+    let fullEvent: Bool
+
+    init(
+        step: any Step, parent: Int, subtreeEnd: Int, isOnResponsePath: Bool, errorHandler: Int?,
+        options: StepOptions
+    ) {
+        self.step = step
+        self.name = step.name
+        self.parent = parent
+        self.subtreeEnd = subtreeEnd
+        self.isOnResponsePath = isOnResponsePath
+        self.errorHandler = errorHandler
+        self.inputPath = options.inputPath.map(Value.pathComponents)
+        self.resultPath = options.resultPath.map(Value.pathComponents)
+        self.fullEvent = options.fullEvent
+    }
+
+    /// Runs the step with `input_path`/`result_path` applied (unless `full_event`).
+    func run(_ event: Event) throws -> Event {
+        if fullEvent || (inputPath == nil && resultPath == nil) {
+            return try step.run(event)
+        }
+        var inner = event
+        if let inputPath { inner.body = event.body.value(atPath: inputPath) ?? .null }
+        var output = try step.run(inner)
+        if let resultPath {
+            var body = event.body
+            try body.setValue(output.body, atPath: resultPath)
+            output.body = body
+        }
+        return output
+    }
+}

@@ -1,0 +1,93 @@
+/// A serving graph under construction: a `flow` (a DAG of steps joined by `after`) or a `router`
+/// (named routes, one chosen per event). Build it in Swift or load it from JSON (``GraphSpec``),
+/// then ``compile()`` it into a runnable ``CompiledGraph``.
+///
+/// Loop-confined like its steps: each event loop builds its own graph.
+///
+/// ```swift
+/// let graph = Graph.flow()
+/// graph.to(RenameStep(name: "rename", mapping: ["amt": "amount"]))
+///     .to(ComputeStep(name: "features", expressions: [("ratio", "amount / amount_avg_1h")]))
+///     .respond()
+/// graph.errorHandler(CatchStep())
+/// let compiled = try graph.compile()
+/// let response = try compiled.run(Event(body: ["amt": 10, "amount_avg_1h": 5]))
+/// ```
+///
+/// Semantics follow MLRun's async flow (reference/mlrun.md §3): each branch of a fork gets the event
+/// as it left the fork; the responder's output is the response; steps on other branches still run
+/// and their failures are logged and counted. Joins (a step with two `after` steps) are rejected.
+public final class Graph {
+    /// The two graph topologies of MLRun.
+    public enum Topology: Sendable, Equatable {
+        /// A DAG of steps.
+        case flow
+        /// One router step whose routes are addressed by name.
+        case router
+    }
+
+    /// Whether the graph is a flow or a router.
+    public let topology: Topology
+    /// When false (MLRun's `sync` engine) the flow must be one chain with one start step.
+    public var allowsBranches: Bool = true
+    /// The router topology's name (`router` by default).
+    public let routerName: String
+    /// How the router topology picks a route.
+    public let routeSelector: RouteSelector
+
+    var nodes: [GraphNode] = []
+    var routes: [(name: String, step: any Step)] = []
+    var graphErrorHandler: String?
+
+    init(topology: Topology, routerName: String, routeSelector: RouteSelector) {
+        self.topology = topology
+        self.routerName = routerName
+        self.routeSelector = routeSelector
+    }
+
+    /// An empty flow.
+    public static func flow() -> Graph {
+        Graph(topology: .flow, routerName: "router", routeSelector: .modelPath())
+    }
+
+    /// An empty router; add routes with ``addRoute(_:_:)``.
+    public static func router(name: String = "router", selector: RouteSelector = .modelPath()) -> Graph {
+        Graph(topology: .router, routerName: name, routeSelector: selector)
+    }
+
+    /// Adds a start step (a step after no other step) and returns it for chaining with `.to(...)`.
+    @discardableResult
+    public func to(_ step: any Step, options: StepOptions = StepOptions()) -> StepReference {
+        add(step, after: [], options: options)
+    }
+
+    /// Adds `step` after the named steps (none: a start step).
+    @discardableResult
+    public func add(
+        _ step: any Step, after: [String] = [], options: StepOptions = StepOptions(), responder: Bool = false
+    ) -> StepReference {
+        nodes.append(GraphNode(step: step, after: after, options: options, isResponder: responder))
+        return StepReference(graph: self, name: step.name)
+    }
+
+    /// Adds a route to a router topology; the first route is the default.
+    public func addRoute(_ name: String, _ step: any Step) {
+        routes.append((name, step))
+    }
+
+    /// Sets the handler of any step failure that has no handler of its own; its output is the response.
+    public func errorHandler(_ step: any Step, options: StepOptions = StepOptions()) {
+        nodes.append(GraphNode(step: step, after: [], options: options, isResponder: false, role: .errorHandler))
+        graphErrorHandler = step.name
+    }
+
+    /// Names of the flow's steps (error handlers included) in the order they were added.
+    public var stepNames: [String] { nodes.map(\.step.name) }
+
+    func index(of name: String) -> Int? {
+        nodes.firstIndex { $0.step.name == name }
+    }
+}
+
+@available(*, unavailable)
+extension Graph: Sendable {}
