@@ -17,6 +17,15 @@ public enum ServingError: Error, Equatable, CustomStringConvertible {
     /// A failure of the server itself, not of the request (500).
     case internalFailure(String)
 
+    /// The message without the category prefix.
+    public var message: String {
+        switch self {
+        case .invalidInput(let m), .notFound(let m), .notReady(let m), .unsupported(let m), .timeout(let m),
+            .internalFailure(let m):
+            m
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidInput(let message): "invalid input: \(message)"
