@@ -71,3 +71,16 @@ public struct GraphSpec: Sendable, Equatable {
         }
     }
 }
+
+extension GraphSpec {
+    /// Parses a graph from JSON text (`path` prefixes error messages).
+    public init(json: String, path: String = "graph") throws(GraphError) {
+        let value: Value
+        do {
+            value = try JSONParser.parse(json)
+        } catch {
+            throw .invalidSpec(path: path, reason: "not valid JSON: \(error)")
+        }
+        try self.init(value, path: path)
+    }
+}

@@ -33,3 +33,16 @@ public struct ServiceSpec: Sendable, Equatable {
         raw = object
     }
 }
+
+extension ServiceSpec {
+    /// Parses a service file from JSON text.
+    public init(json: String) throws(GraphError) {
+        let value: Value
+        do {
+            value = try JSONParser.parse(json)
+        } catch {
+            throw .invalidSpec(path: "$", reason: "not valid JSON: \(error)")
+        }
+        try self.init(value)
+    }
+}

@@ -18,6 +18,7 @@ extension StepRegistry {
         registry.register("DateExtractor") { args, context in
             try DateExtractorStep(name: context.name, arguments: args)
         }
+        registry.register("AppendJSONL") { args, context in try AppendJSONLStep(name: context.name, arguments: args) }
         return registry
     }
 }
