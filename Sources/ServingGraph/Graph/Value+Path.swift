@@ -27,7 +27,7 @@ extension Value {
         case .object(let existing): object = existing
         case .null: object = ValueObject()
         default:
-            throw .invalidInput("cannot set '\(key)' inside a \(typeName): not an object")
+            throw .invalidInput("cannot set '\(key)': the value on the way is \(typeName), not an object")
         }
         var child = object[key] ?? .null
         // Release the member before recursing so the nested write does not copy it.
