@@ -139,7 +139,12 @@ extension Graph {
             current = next
         }
         let loop = path.firstIndex(of: current).map { Array(path[$0...]) } ?? path
-        let names = loop.reversed().map { nodes[$0].name }
-        throw .cycle(steps: names + [names[0]])
+        // Walk direction, starting from the step declared first, so the message is stable.
+        var ordered = Array(loop.reversed())
+        if let first = ordered.indices.min(by: { ordered[$0] < ordered[$1] }) {
+            ordered = Array(ordered[first...] + ordered[..<first])
+        }
+        let names = ordered.map { nodes[$0].name }
+        throw .cycle(steps: names + names.prefix(1))
     }
 }
