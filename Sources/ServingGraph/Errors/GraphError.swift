@@ -25,6 +25,7 @@ public enum GraphError: Error, Equatable, CustomStringConvertible {
     /// A valid MLRun construct this implementation does not support (nested flows, joins...).
     case unsupported(path: String, reason: String)
 
+    /// A message naming the problem and its subject.
     public var description: String {
         switch self {
         case .invalidSpec(let path, let reason): "\(path): \(reason)"

@@ -26,6 +26,7 @@ public enum ServingError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A message naming the problem and its subject.
     public var description: String {
         switch self {
         case .invalidInput(let message): "invalid input: \(message)"

@@ -12,10 +12,13 @@
 public struct GraphSpec: Sendable, Equatable {
     /// The two root topologies.
     public enum Kind: String, Sendable, Equatable {
+        /// A DAG of steps.
         case flow
+        /// One router over named routes.
         case router
     }
 
+    /// The topology or step kind.
     public var kind: Kind
     /// JSON path of the graph object (`graph` in a service file).
     public var path: String

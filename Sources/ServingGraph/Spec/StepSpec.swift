@@ -7,8 +7,11 @@
 public struct StepSpec: Sendable, Equatable {
     /// MLRun's step kinds; `queue`, `flow` and remote kinds are rejected at load.
     public enum Kind: String, Sendable, Equatable {
+        /// A class or handler step.
         case task
+        /// A router over named routes.
         case router
+        /// A step reached only through `on_error`.
         case errorStep = "error_step"
     }
 
@@ -16,15 +19,21 @@ public struct StepSpec: Sendable, Equatable {
     public var name: String
     /// JSON path of the step (`graph.steps.enrich`), used in error messages.
     public var path: String
+    /// The topology or step kind.
     public var kind: Kind
     /// Registry name of the step class (`""` on a router: the default router).
     public var className: String?
     /// MLRun's function handler name; resolved through the registry like a class name.
     public var handler: String?
+    /// `class_args`: the constructor arguments given to the registry factory.
     public var classArgs: ValueObject
+    /// `after`: the steps whose output this step receives.
     public var after: [String]
+    /// `on_error`: the step handling this step's failures.
     public var onError: String?
+    /// `responder`: this step's output is the response.
     public var responder: Bool
+    /// `input_path`, `result_path` and `full_event`.
     public var options: StepOptions
     /// A router's routes in declaration order.
     public var routes: [StepSpec]

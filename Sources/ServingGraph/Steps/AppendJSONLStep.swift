@@ -13,6 +13,7 @@ import Darwin
 /// ```
 /// Loop-confined: each loop's graph opens its own descriptor; `O_APPEND` keeps lines whole.
 public struct AppendJSONLStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// The file appended to.
     public let path: String
@@ -42,6 +43,7 @@ public struct AppendJSONLStep: Step {
         self.file = file
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var line = JSONWriter.bytes(event.body)
         line.append(UInt8(ascii: "\n"))

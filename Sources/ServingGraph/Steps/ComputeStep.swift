@@ -8,6 +8,7 @@
 /// ```
 /// `{"amount": 50, "amount_avg_1h": 25}` gains `"amount_vs_avg": 2.0, "is_big": false`.
 public struct ComputeStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Output field → parsed expression, in evaluation order.
     public let expressions: [(field: String, expression: Expression)]
@@ -45,6 +46,7 @@ public struct ComputeStep: Step {
         self.init(name: name, expressions: parsed)
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         guard case .object = event.body else {
             throw ServingError.invalidInput("step '\(name)' expects an object body, got \(event.body.typeName)")

@@ -19,6 +19,7 @@ public struct DateExtractorStep: Step {
         "is_month_start", "is_month_end", "is_quarter_start", "is_quarter_end", "is_year_start", "is_year_end",
     ]
 
+    /// The step's name in the graph.
     public let name: String
     /// Parts to add, in order.
     public let parts: [String]
@@ -45,6 +46,7 @@ public struct DateExtractorStep: Step {
         try self.init(name: name, parts: parts, timestampColumn: try arguments.string("timestamp_col") ?? "timestamp")
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var object = try event.bodyObject(for: name)
         let time: CivilTime

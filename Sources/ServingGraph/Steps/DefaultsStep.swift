@@ -6,6 +6,7 @@
 /// ```
 /// `{"amount": null}` becomes `{"amount": 0, "country": "US"}`.
 public struct DefaultsStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Field → value used when the field is missing or null.
     public let values: ValueObject
@@ -25,6 +26,7 @@ public struct DefaultsStep: Step {
         self.init(name: name, values: values)
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var object = try event.bodyObject(for: name)
         for (key, value) in values.members where object[key]?.isNull ?? true {

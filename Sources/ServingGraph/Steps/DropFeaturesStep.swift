@@ -5,6 +5,7 @@
 /// ```
 /// `{"ssn": "x", "amount": 5}` becomes `{"amount": 5}`.
 public struct DropFeaturesStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// The fields removed.
     public let features: [String]
@@ -24,6 +25,7 @@ public struct DropFeaturesStep: Step {
         self.init(name: name, features: features)
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var object = try event.bodyObject(for: name)
         for feature in features { object[feature] = nil }

@@ -6,6 +6,7 @@
 /// ```
 /// `{"country": null, "amount": null, "n": 2}` becomes `{"country": "US", "amount": 0, "n": 2}`.
 public struct ImputerStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Field → replacement for null.
     public let mapping: ValueObject
@@ -28,6 +29,7 @@ public struct ImputerStep: Step {
             defaultValue: arguments.optional("default_value"))
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var object = try event.bodyObject(for: name)
         for (field, value) in object.members where Self.isMissing(value) {

@@ -23,11 +23,13 @@ public struct MapValuesStep: Step {
             self.ranges = ranges
         }
 
+        /// Equal tables and equal ranges in the same order.
         public static func == (a: FieldMapping, b: FieldMapping) -> Bool {
             a.table == b.table && a.ranges.elementsEqual(b.ranges) { $0 == $1 }
         }
     }
 
+    /// The step's name in the graph.
     public let name: String
     /// Field → its mapping.
     public let mapping: [String: FieldMapping]
@@ -86,6 +88,7 @@ public struct MapValuesStep: Step {
         }
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         let object = try event.bodyObject(for: name)
         var output = ValueObject()

@@ -8,6 +8,7 @@
 /// ```
 /// `{"category": "food", "n": 1}` becomes `{"category_food": 1, "category_health": 0, "n": 1}`.
 public struct OneHotEncoderStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Field → its categories (strings or integers), in output order.
     public let mapping: [String: [Value]]
@@ -50,6 +51,7 @@ public struct OneHotEncoderStep: Step {
         }
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         let object = try event.bodyObject(for: name)
         var output = ValueObject(minimumCapacity: object.count)

@@ -5,6 +5,7 @@
 /// ```
 /// `{"amt": 5, "x": 1}` becomes `{"amount": 5, "x": 1}`.
 public struct RenameStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Old name → new name.
     public let mapping: [String: String]
@@ -24,6 +25,7 @@ public struct RenameStep: Step {
         self.init(name: name, mapping: Dictionary(pairs) { _, last in last })
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         let object = try event.bodyObject(for: name)
         var renamed = ValueObject(minimumCapacity: object.count)

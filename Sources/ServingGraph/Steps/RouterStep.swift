@@ -6,6 +6,7 @@
 /// {"kind": "router", "routes": {"m1": {"class_name": "M"}, "m2": {"class_name": "M"}}}
 /// ```
 public struct RouterStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// Routes in declaration order; the first is the default.
     public let routes: [(name: String, step: any Step)]

@@ -5,6 +5,7 @@
 /// ```
 /// `{"customer_id": "c1", "x": 1, "amount": 5}` becomes `{"amount": 5, "customer_id": "c1"}`.
 public struct SelectStep: Step {
+    /// The step's name in the graph.
     public let name: String
     /// The fields kept, in output order.
     public let fields: [String]
@@ -24,6 +25,7 @@ public struct SelectStep: Step {
         self.init(name: name, fields: fields)
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         let object = try event.bodyObject(for: name)
         var selected = ValueObject(minimumCapacity: fields.count)

@@ -13,6 +13,7 @@ public struct ToTensorStep: Step {
     /// Tensor element types this step writes.
     public static let datatypes: Set<String> = ["FP64", "FP32", "INT64"]
 
+    /// The step's name in the graph.
     public let name: String
     /// Fields, in tensor column order.
     public let fields: [String]
@@ -45,6 +46,7 @@ public struct ToTensorStep: Step {
         try self.init(name: name, fields: fields, tensorName: try arguments.string("name") ?? "input", datatype: datatype)
     }
 
+    /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         let rows: [Value]
         switch event.body {

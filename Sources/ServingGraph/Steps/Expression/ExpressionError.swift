@@ -11,5 +11,6 @@ public struct ExpressionError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A message naming the problem and its subject.
     public var description: String { "at character \(position): \(reason)" }
 }
