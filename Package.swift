@@ -38,6 +38,12 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "GraphBench",
+            dependencies: ["ServingGraph"],
+            path: "Benchmarks/GraphBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
