@@ -16,26 +16,57 @@ import Darwin
 public struct Event: Sendable {
     /// The request body, decoded from JSON; steps mostly read and replace this.
     public var body: Value
-    /// The event id: the request's `id`, an `X-Event-Id` header, or 32 random hex digits.
-    public var id: String
-    /// The request path, `/` by default.
-    public var path: String
-    /// The HTTP method in upper case (`GET`, `POST`...).
-    public var method: String
-    /// Request headers in arrival order; repeated names are kept. Look up with ``header(_:)``.
-    public var headers: [(name: String, value: String)]
-    /// The request's content type, when it had one.
-    public var contentType: String?
-    /// When the request arrived, in milliseconds since the Unix epoch.
-    public var receivedAt: Int64
-    /// The failure that sent this event to an error handler; `nil` on the normal path.
-    public var error: (any Error)?
-    /// The name of the step whose failure sent this event to an error handler.
-    public var originStep: String?
     /// Set by a step to stop the walk of its branch: later steps of the branch do not run.
     public var isTerminated: Bool
+    /// Everything but the body, boxed so passing an event from step to step costs two retains
+    /// instead of one per field; copied on write.
+    private var metadata: EventMetadata
+
+    /// The event id: the request's `id`, an `X-Event-Id` header, or 32 random hex digits.
+    public var id: String {
+        get { metadata.id }
+        set { uniqueMetadata().id = newValue }
+    }
+    /// The request path, `/` by default.
+    public var path: String {
+        get { metadata.path }
+        set { uniqueMetadata().path = newValue }
+    }
+    /// The HTTP method in upper case (`GET`, `POST`...).
+    public var method: String {
+        get { metadata.method }
+        set { uniqueMetadata().method = newValue }
+    }
+    /// Request headers in arrival order; repeated names are kept. Look up with ``header(_:)``.
+    public var headers: [(name: String, value: String)] {
+        get { metadata.headers }
+        set { uniqueMetadata().headers = newValue }
+    }
+    /// The request's content type, when it had one.
+    public var contentType: String? {
+        get { metadata.contentType }
+        set { uniqueMetadata().contentType = newValue }
+    }
+    /// When the request arrived, in milliseconds since the Unix epoch.
+    public var receivedAt: Int64 {
+        get { metadata.receivedAt }
+        set { uniqueMetadata().receivedAt = newValue }
+    }
+    /// The failure that sent this event to an error handler; `nil` on the normal path.
+    public var error: (any Error)? {
+        get { metadata.error }
+        set { uniqueMetadata().error = newValue }
+    }
+    /// The name of the step whose failure sent this event to an error handler.
+    public var originStep: String? {
+        get { metadata.originStep }
+        set { uniqueMetadata().originStep = newValue }
+    }
     /// Per-request scratch space steps may share (not part of the response).
-    public var state: ValueObject
+    public var state: ValueObject {
+        get { metadata.state }
+        set { uniqueMetadata().state = newValue }
+    }
 
     /// An event; `id` defaults to 32 random hex digits and `receivedAt` to now.
     public init(
@@ -48,16 +79,15 @@ public struct Event: Sendable {
         receivedAt: Int64? = nil
     ) {
         self.body = body
-        self.id = id ?? Event.makeID()
-        self.path = path
-        self.method = method
-        self.headers = headers
-        self.contentType = contentType
-        self.receivedAt = receivedAt ?? Event.nowMilliseconds()
-        self.error = nil
-        self.originStep = nil
         self.isTerminated = false
-        self.state = ValueObject()
+        self.metadata = EventMetadata(
+            id: id ?? Event.makeID(), path: path, method: method, headers: headers, contentType: contentType,
+            receivedAt: receivedAt ?? Event.nowMilliseconds())
+    }
+
+    private mutating func uniqueMetadata() -> EventMetadata {
+        if !isKnownUniquelyReferenced(&metadata) { metadata = metadata.copy() }
+        return metadata
     }
 
     /// The value of the first header named `name`, compared case-insensitively (RFC 9110 §5.1).
@@ -98,5 +128,42 @@ public struct Event: Sendable {
             if lp != lq { return false }
         }
         return true
+    }
+}
+
+/// The copy-on-write box behind ``Event``'s fields other than its body.
+///
+/// `@unchecked Sendable` because it is mutated only through `Event.uniqueMetadata()`, which copies
+/// it first unless the event holds the only reference; a shared box is never written.
+final class EventMetadata: @unchecked Sendable {
+    var id: String
+    var path: String
+    var method: String
+    var headers: [(name: String, value: String)]
+    var contentType: String?
+    var receivedAt: Int64
+    var error: (any Error)?
+    var originStep: String?
+    var state: ValueObject
+
+    init(
+        id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
+        receivedAt: Int64, error: (any Error)? = nil, originStep: String? = nil, state: ValueObject = ValueObject()
+    ) {
+        self.id = id
+        self.path = path
+        self.method = method
+        self.headers = headers
+        self.contentType = contentType
+        self.receivedAt = receivedAt
+        self.error = error
+        self.originStep = originStep
+        self.state = state
+    }
+
+    func copy() -> EventMetadata {
+        EventMetadata(
+            id: id, path: path, method: method, headers: headers, contentType: contentType, receivedAt: receivedAt,
+            error: error, originStep: originStep, state: state)
     }
 }
