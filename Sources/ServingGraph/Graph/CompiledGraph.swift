@@ -12,12 +12,17 @@ public final class CompiledGraph {
     let graphErrorHandler: Int?
     /// False when the graph has branches but no responder: the response is `{"id": <event id>}`.
     let hasResponsePath: Bool
+    /// Number of steps with several children, whose outputs the walk keeps.
+    let forkCount: Int
     private let logger = Logger(label: "graph")
 
     /// Failures on branches that do not lead to the response (logged, never answered), since creation.
     public private(set) var branchFailureCount = 0
 
-    init(nodes: [CompiledNode], handlers: [CompiledNode], graphErrorHandler: Int?, hasResponsePath: Bool) {
+    init(
+        nodes: [CompiledNode], handlers: [CompiledNode], graphErrorHandler: Int?, hasResponsePath: Bool, forkCount: Int
+    ) {
+        self.forkCount = forkCount
         self.nodes = nodes
         self.handlers = handlers
         self.graphErrorHandler = graphErrorHandler
@@ -34,25 +39,31 @@ public final class CompiledGraph {
     /// output is the response. Unhandled failures on the response path are rethrown after the
     /// other branches ran.
     public func run(_ event: Event) throws -> Event {
-        var outputs = [Event]()
-        outputs.reserveCapacity(nodes.count)
+        // A chain keeps no outputs: each step's input is the previous output. Forks save theirs.
+        var forkOutputs = forkCount == 0 ? [] : [Event](repeating: event, count: forkCount)
+        var current = event
         var response: Event?
         var failure: (any Error)?
         var i = 0
         while i < nodes.count {
-            let node = nodes[i]
-            let input = node.parent < 0 ? event : outputs[node.parent]
+            let input: Event
+            switch nodes[i].input {
+            case .request: input = event
+            case .previous: input = current
+            case .fork(let slot): input = forkOutputs[slot]
+            }
             do {
-                let output = try node.run(input)
-                outputs.append(output)
-                if node.isOnResponsePath { response = output }
+                let output = try nodes[i].run(input)
+                if nodes[i].isOnResponsePath { response = output }
                 if output.isTerminated {
-                    skip(from: i, to: node.subtreeEnd, filling: output, into: &outputs)
-                    i = node.subtreeEnd
+                    i = nodes[i].subtreeEnd
                     continue
                 }
+                if let slot = nodes[i].forkSlot { forkOutputs[slot] = output }
+                current = output
                 i += 1
             } catch {
+                let node = nodes[i]
                 let handled = handle(error, of: node, input: input)
                 if node.isOnResponsePath {
                     switch handled {
@@ -65,8 +76,6 @@ public final class CompiledGraph {
                         "step failed on a branch that does not respond",
                         [("step", node.name), ("event", event.id), ("error", "\(error)")])
                 }
-                outputs.append(input)
-                skip(from: i, to: node.subtreeEnd, filling: input, into: &outputs)
                 i = node.subtreeEnd
             }
         }
@@ -91,11 +100,6 @@ public final class CompiledGraph {
                 [("handler", handlers[slot].name), ("step", node.name), ("error", "\(handlerError)")])
             return .failure(handlerError)
         }
-    }
-
-    /// Keeps `outputs` indexed by walk slot for steps that a termination or failure skipped.
-    private func skip(from i: Int, to end: Int, filling event: Event, into outputs: inout [Event]) {
-        for _ in (i + 1)..<max(i + 1, end) { outputs.append(event) }
     }
 }
 

@@ -1,6 +1,16 @@
 /// A step of a ``CompiledGraph`` with everything the walk needs precomputed: its parent's slot,
 /// where its branch ends, split option paths and its error handler's slot.
-struct CompiledNode {
+final class CompiledNode {
+    /// Where a step's input comes from, decided at compile time so the walk keeps only fork outputs.
+    enum Input: Equatable {
+        /// The request event (a start step).
+        case request
+        /// The output of the step just before in walk order (its parent with one child, or first child).
+        case previous
+        /// The saved output of a fork (a step with several children), by fork slot.
+        case fork(Int)
+    }
+
     let step: any Step
     let name: String
     /// Slot (in walk order) of the step whose output this step receives; -1 for the request event.
@@ -14,6 +24,10 @@ struct CompiledNode {
     let inputPath: [String]?
     let resultPath: [String]?
     let fullEvent: Bool
+    /// Where the input comes from.
+    var input: Input = .request
+    /// The slot this step's output is saved in when it is a fork.
+    var forkSlot: Int?
 
     init(
         step: any Step, parent: Int, subtreeEnd: Int, isOnResponsePath: Bool, errorHandler: Int?,

@@ -17,7 +17,8 @@ extension Graph {
         let router = RouterStep(name: routerName, routes: routes, selector: routeSelector)
         let node = CompiledNode(
             step: router, parent: -1, subtreeEnd: 1, isOnResponsePath: true, errorHandler: nil, options: StepOptions())
-        return CompiledGraph(nodes: [node], handlers: [], graphErrorHandler: nil, hasResponsePath: true)
+        return CompiledGraph(
+            nodes: [node], handlers: [], graphErrorHandler: nil, hasResponsePath: true, forkCount: 0)
     }
 
     private func compileFlow() throws(GraphError) -> CompiledGraph {
@@ -97,9 +98,26 @@ extension Graph {
                 isOnResponsePath: node.isOnResponsePath, errorHandler: handler, options: nodes[i].options)
         }
         for root in roots { try visit(root, parent: -1) }
+        var forkCount = 0
+        var childCount = [Int](repeating: 0, count: compiled.count)
+        for node in compiled where node.parent >= 0 { childCount[node.parent] += 1 }
+        for slot in compiled.indices where childCount[slot] > 1 {
+            compiled[slot].forkSlot = forkCount
+            forkCount += 1
+        }
+        for slot in compiled.indices {
+            let parent = compiled[slot].parent
+            if parent < 0 {
+                compiled[slot].input = .request
+            } else if parent == slot - 1 {
+                compiled[slot].input = .previous
+            } else if let fork = compiled[parent].forkSlot {
+                compiled[slot].input = .fork(fork)
+            }
+        }
         return CompiledGraph(
             nodes: compiled, handlers: handlers, graphErrorHandler: graphHandler,
-            hasResponsePath: onResponsePath.contains(true))
+            hasResponsePath: onResponsePath.contains(true), forkCount: forkCount)
     }
 
     private func checkUniqueNames(_ names: [String]) throws(GraphError) {
