@@ -1,10 +1,11 @@
+import ServingGraph
+
 // In-process overhead of the graph walk: µs per event through a 5-step flow of built-in steps
 // (Rename → Defaults → Compute → Select → ToTensor), and through 5 no-op steps for the walk alone.
 // Usage: swift run -c release GraphBench [events]
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import ServingGraph
 
 struct PassStep: Step {
     let name: String

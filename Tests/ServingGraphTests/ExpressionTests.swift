@@ -3,7 +3,9 @@ import Testing
 @testable import ServingGraph
 
 struct ExpressionTests {
-    private func eval(_ text: String, _ body: Value = ["a": 2, "b": 3, "c": 4.5, "z": 0, "n": nil, "s": "US"]) throws -> Value {
+    private func eval(_ text: String, _ body: Value = ["a": 2, "b": 3, "c": 4.5, "z": 0, "n": nil, "s": "US"]) throws
+        -> Value
+    {
         try ExpressionParser.parse(text).evaluate(in: body)
     }
 
@@ -26,7 +28,9 @@ struct ExpressionTests {
         #expect(try eval(text) == expected)
     }
 
-    @Test(arguments: ["n + 1", "missing * 2", "a / z", "-n", "not n", "n > 1", "max(a, n)", "log(n)", "user.avg_1h + 1"])
+    @Test(arguments: [
+        "n + 1", "missing * 2", "a / z", "-n", "not n", "n > 1", "max(a, n)", "log(n)", "user.avg_1h + 1",
+    ])
     func isNullSafe(text: String) throws {
         #expect(try eval(text) == .null)
     }
@@ -65,7 +69,9 @@ struct ExpressionTests {
 
     @Test func rejectsOperandsOfTheWrongTypeWhenEvaluated() {
         #expect(throws: ServingError.invalidInput("'*' needs numbers, got string and integer")) { try eval("s * 2") }
-        #expect(throws: ServingError.invalidInput("'and' needs booleans, got integer and boolean")) { try eval("a and true") }
+        #expect(throws: ServingError.invalidInput("'and' needs booleans, got integer and boolean")) {
+            try eval("a and true")
+        }
         #expect(throws: ServingError.invalidInput("cannot compare string with integer using '<'")) { try eval("s < 1") }
     }
 

@@ -54,7 +54,8 @@ struct GraphTests {
         a.to(TagStep(name: "b"))
         a.to(TagStep(name: "c"))
         #expect(
-            throws: GraphError.invalidSpec(path: "engine", reason: "the sync engine allows one chain with one start step")
+            throws: GraphError.invalidSpec(
+                path: "engine", reason: "the sync engine allows one chain with one start step")
         ) { try graph.compile() }
     }
 

@@ -7,7 +7,9 @@ struct PlotTests {
         let graph = Graph.flow()
         let enrich = graph.to(TagStep(name: "enrich"))
         enrich.to(
-            RouterStep(name: "router", routes: [("m1", EchoRouteStep(name: "model-1")), ("m2", EchoRouteStep(name: "model-2"))])
+            RouterStep(
+                name: "router",
+                routes: [("m1", EchoRouteStep(name: "model-1")), ("m2", EchoRouteStep(name: "model-2"))])
         ).onError(CatchStep(name: "catch")).respond()
         enrich.to(TagStep(name: "audit"))
         return graph

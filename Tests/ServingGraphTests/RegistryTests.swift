@@ -14,7 +14,8 @@ struct RegistryTests {
     @Test func resolvesAUserRegisteredClassWithItsArguments() throws {
         var registry = StepRegistry()
         registry.register("Plus") { args, context in
-            AddStep(name: context.name, field: try args.string("field") ?? "n", amount: args.optional("by")?.intValue ?? 1)
+            AddStep(
+                name: context.name, field: try args.string("field") ?? "n", amount: args.optional("by")?.intValue ?? 1)
         }
         let spec = try GraphSpec(json: #"{"steps": {"p": {"class_name": "Plus", "class_args": {"by": 5}}}}"#)
         #expect(try GraphTester(spec: spec, registry: registry).test(body: ["n": 1]) == ["n": 6])
@@ -54,10 +55,16 @@ struct RegistryTests {
 
     @Test func readsTypedArgumentsNamingTheirPath() throws {
         let args = StepArguments(["n": 1, "names": ["a", 2], "flag": true], path: "graph.steps.s.class_args")
-        #expect(throws: GraphError.invalidArgument(path: "graph.steps.s.class_args.n", reason: "expected a string, got integer")) {
+        #expect(
+            throws: GraphError.invalidArgument(
+                path: "graph.steps.s.class_args.n", reason: "expected a string, got integer")
+        ) {
             try args.string("n")
         }
-        #expect(throws: GraphError.invalidArgument(path: "graph.steps.s.class_args.names", reason: "expected an array of strings")) {
+        #expect(
+            throws: GraphError.invalidArgument(
+                path: "graph.steps.s.class_args.names", reason: "expected an array of strings")
+        ) {
             try args.strings("names")
         }
         #expect(try args.bool("flag") == true)

@@ -22,7 +22,10 @@ struct SpecTests {
         let graph = Graph.flow()
         let rename = graph.to(RenameStep(name: "rename", mapping: ["amt": "amount"]))
         rename.to(DefaultsStep(name: "defaults", values: ["amount_avg_1h": 10]))
-            .to(try ComputeStep(name: "features", expressions: [("ratio", "amount / amount_avg_1h"), ("big", "amount > 100")]))
+            .to(
+                try ComputeStep(
+                    name: "features", expressions: [("ratio", "amount / amount_avg_1h"), ("big", "amount > 100")])
+            )
             .to(try ToTensorStep(name: "tensor", fields: ["amount", "ratio"], tensorName: "x"))
             .respond()
         rename.to(SelectStep(name: "audit", fields: ["amount"]))

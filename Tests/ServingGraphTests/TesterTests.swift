@@ -7,7 +7,9 @@ private struct RequestEchoStep: Step {
     let name = "echo"
     func run(_ event: Event) throws -> Event {
         var out = event
-        out.body = ["method": .string(event.method), "path": .string(event.path), "id": .string(event.id), "body": event.body]
+        out.body = [
+            "method": .string(event.method), "path": .string(event.path), "id": .string(event.id), "body": event.body,
+        ]
         return out
     }
 }
@@ -17,7 +19,10 @@ struct TesterTests {
         let graph = Graph.flow()
         graph.to(RequestEchoStep())
         let tester = try GraphTester(graph: graph)
-        #expect(try tester.test(path: "/x", body: ["a": 1], eventID: "e1") == ["method": "POST", "path": "/x", "id": "e1", "body": ["a": 1]])
+        #expect(
+            try tester.test(path: "/x", body: ["a": 1], eventID: "e1") == [
+                "method": "POST", "path": "/x", "id": "e1", "body": ["a": 1],
+            ])
         #expect(try tester.test(eventID: "e2") == ["method": "GET", "path": "/", "id": "e2", "body": nil])
         #expect(try tester.test(body: [:], method: "PUT", eventID: "e3")["method"] == "PUT")
     }
@@ -30,7 +35,8 @@ struct TesterTests {
     }
 
     @Test func runsASpecWithTheStandardRegistry() throws {
-        let spec = try GraphSpec(json: #"{"steps": {"r": {"class_name": "Rename", "class_args": {"mapping": {"a": "b"}}}}}"#)
+        let spec = try GraphSpec(
+            json: #"{"steps": {"r": {"class_name": "Rename", "class_args": {"mapping": {"a": "b"}}}}}"#)
         #expect(try GraphTester(spec: spec).test(body: ["a": 1]) == ["b": 1])
     }
 

@@ -41,7 +41,8 @@ extension GraphSpec {
             if className.hasPrefix("*") { className.removeFirst() }
         case .task, .errorStep:
             guard let name = spec.className ?? spec.handler, !name.isEmpty else {
-                throw .invalidSpec(path: spec.path, reason: "a \(spec.kind.rawValue) step needs a class_name or handler")
+                throw .invalidSpec(
+                    path: spec.path, reason: "a \(spec.kind.rawValue) step needs a class_name or handler")
             }
             className = name
         }

@@ -40,7 +40,8 @@ public struct GraphSpec: Sendable, Equatable {
         self.path = path
         let kindName = try spec.string("kind") ?? (object["routes"] != nil ? "router" : "flow")
         guard let kind = Kind(rawValue: kindName) else {
-            throw .invalidSpec(path: "\(path).kind", reason: "unknown graph kind '\(kindName)' (expected flow or router)")
+            throw .invalidSpec(
+                path: "\(path).kind", reason: "unknown graph kind '\(kindName)' (expected flow or router)")
         }
         self.kind = kind
         let engine = try spec.string("engine") ?? "async"

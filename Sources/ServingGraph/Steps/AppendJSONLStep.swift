@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Appends each event body as one JSON line to a file and passes the event on unchanged. The file
@@ -22,7 +22,8 @@ public struct AppendJSONLStep: Step {
     /// Opens (creating if needed) `path` for appending; throws ``GraphError`` when it cannot.
     public init(name: String, path: String) throws(GraphError) {
         guard let file = AppendOnlyFile(path: path) else {
-            throw .invalidArgument(path: "\(name).path", reason: "cannot open '\(path)' for appending: \(AppendOnlyFile.lastError())")
+            throw .invalidArgument(
+                path: "\(name).path", reason: "cannot open '\(path)' for appending: \(AppendOnlyFile.lastError())")
         }
         self.name = name
         self.path = path
@@ -48,7 +49,8 @@ public struct AppendJSONLStep: Step {
         var line = JSONWriter.bytes(event.body)
         line.append(UInt8(ascii: "\n"))
         guard file.append(line) else {
-            throw ServingError.internalFailure("step '\(name)': cannot append to '\(path)': \(AppendOnlyFile.lastError())")
+            throw ServingError.internalFailure(
+                "step '\(name)': cannot append to '\(path)': \(AppendOnlyFile.lastError())")
         }
         return event
     }

@@ -39,7 +39,9 @@ public struct DateExtractorStep: Step {
     /// Builds the step from `{"parts": [...], "timestamp_col": "timestamp"}`.
     public init(name: String, arguments: StepArguments) throws(GraphError) {
         try arguments.rejectUnknown(["parts", "timestamp_col"])
-        guard let parts = try arguments.strings("parts") else { throw arguments.invalid("parts", "missing required argument") }
+        guard let parts = try arguments.strings("parts") else {
+            throw arguments.invalid("parts", "missing required argument")
+        }
         for part in parts where !Self.supportedParts.contains(part) {
             throw arguments.invalid("parts", "unsupported date part '\(part)'")
         }

@@ -39,7 +39,9 @@ public struct MapValuesStep: Step {
     public let suffix: String
 
     /// A step mapping values of the fields in `mapping`.
-    public init(name: String, mapping: [String: FieldMapping], withOriginalFeatures: Bool = false, suffix: String = "mapped") {
+    public init(
+        name: String, mapping: [String: FieldMapping], withOriginalFeatures: Bool = false, suffix: String = "mapped"
+    ) {
         self.name = name
         self.mapping = mapping
         self.withOriginalFeatures = withOriginalFeatures

@@ -23,9 +23,12 @@ public struct ToTensorStep: Step {
     public let datatype: String
 
     /// A step building tensor `tensorName` from `fields`.
-    public init(name: String, fields: [String], tensorName: String = "input", datatype: String = "FP64") throws(GraphError) {
+    public init(name: String, fields: [String], tensorName: String = "input", datatype: String = "FP64")
+        throws(GraphError)
+    {
         guard Self.datatypes.contains(datatype) else {
-            throw .invalidArgument(path: "\(name).datatype", reason: "unsupported datatype '\(datatype)' (FP64, FP32 or INT64)")
+            throw .invalidArgument(
+                path: "\(name).datatype", reason: "unsupported datatype '\(datatype)' (FP64, FP32 or INT64)")
         }
         self.name = name
         self.fields = fields
@@ -43,7 +46,8 @@ public struct ToTensorStep: Step {
         guard Self.datatypes.contains(datatype) else {
             throw arguments.invalid("datatype", "unsupported datatype '\(datatype)' (FP64, FP32 or INT64)")
         }
-        try self.init(name: name, fields: fields, tensorName: try arguments.string("name") ?? "input", datatype: datatype)
+        try self.init(
+            name: name, fields: fields, tensorName: try arguments.string("name") ?? "input", datatype: datatype)
     }
 
     /// Applies the step to one event; see the type's documentation for what it does.
@@ -53,7 +57,8 @@ public struct ToTensorStep: Step {
         case .object: rows = [event.body]
         case .array(let array): rows = array
         default:
-            throw ServingError.invalidInput("step '\(name)' expects an object or an array of objects, got \(event.body.typeName)")
+            throw ServingError.invalidInput(
+                "step '\(name)' expects an object or an array of objects, got \(event.body.typeName)")
         }
         var data: [Value] = []
         data.reserveCapacity(rows.count * fields.count)
@@ -80,7 +85,8 @@ public struct ToTensorStep: Step {
         case .int?, .double?: number = value ?? .null
         case .bool(let b)?: number = .int(b ? 1 : 0)
         default:
-            throw .invalidInput("step '\(name)': row \(row) has no numeric '\(field)' (got \(value?.typeName ?? "nothing"))")
+            throw .invalidInput(
+                "step '\(name)': row \(row) has no numeric '\(field)' (got \(value?.typeName ?? "nothing"))")
         }
         if datatype == "INT64" {
             guard let integer = number.intValue else {

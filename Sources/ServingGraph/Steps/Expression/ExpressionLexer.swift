@@ -61,8 +61,9 @@ struct ExpressionLexer {
     private mutating func number() throws(ExpressionError) -> Value {
         let start = index
         var isInteger = true
-        while let c = peek(0), c.isASCII, c.isNumber || c == "." || c == "e" || c == "E"
-            || ((c == "+" || c == "-") && (characters[index - 1] == "e" || characters[index - 1] == "E"))
+        while let c = peek(0), c.isASCII,
+            c.isNumber || c == "." || c == "e" || c == "E"
+                || ((c == "+" || c == "-") && (characters[index - 1] == "e" || characters[index - 1] == "E"))
         {
             if !c.isNumber { isInteger = false }
             index += 1

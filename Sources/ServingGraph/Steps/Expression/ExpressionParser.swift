@@ -21,7 +21,8 @@ public struct ExpressionParser {
         let expression = try parser.disjunction()
         let rest = parser.current
         guard rest.kind == .end else {
-            throw ExpressionError(position: rest.position, reason: "unexpected \(rest.text) after a complete expression")
+            throw ExpressionError(
+                position: rest.position, reason: "unexpected \(rest.text) after a complete expression")
         }
         return expression
     }
@@ -136,7 +137,10 @@ public struct ExpressionParser {
         }
         guard function.arity.contains(arguments.count) else {
             throw ExpressionError(
-                position: position, reason: "\(name) takes \(function.arity.lowerBound == function.arity.upperBound ? "1 argument" : "1 or more arguments"), got \(arguments.count)")
+                position: position,
+                reason:
+                    "\(name) takes \(function.arity.lowerBound == function.arity.upperBound ? "1 argument" : "1 or more arguments"), got \(arguments.count)"
+            )
         }
         return .call(function, arguments)
     }
