@@ -39,8 +39,9 @@ final class CompiledNode {
         self.subtreeEnd = subtreeEnd
         self.isOnResponsePath = isOnResponsePath
         self.errorHandler = errorHandler
-        self.inputPath = options.inputPath.map(Value.pathComponents)
-        self.resultPath = options.resultPath.map(Value.pathComponents)
+        // An empty path means "no path", as an absent key does.
+        self.inputPath = options.inputPath.flatMap { $0.isEmpty ? nil : Value.pathComponents($0) }
+        self.resultPath = options.resultPath.flatMap { $0.isEmpty ? nil : Value.pathComponents($0) }
         self.fullEvent = options.fullEvent
     }
 
