@@ -45,3 +45,17 @@ struct EventTests {
         }
     }
 }
+
+extension EventTests {
+    @Test func leavesTheValueUntouchedWhenAPathCannotBeSet() {
+        var body: Value = ["a": ["b": 1], "x": 2]
+        #expect(throws: ServingError.self) { try body.setValue(5, atPath: ["a", "b", "c"]) }
+        #expect(body == ["a": ["b": 1], "x": 2])
+    }
+
+    @Test func replacesTheWholeValueForAnEmptyPath() throws {
+        var body: Value = ["a": 1]
+        try body.setValue([1, 2], atPath: [])
+        #expect(body == [1, 2])
+    }
+}

@@ -16,24 +16,33 @@ extension Value {
     }
 
     /// Writes `newValue` at `path`, creating empty objects for missing keys on the way (MLRun's
-    /// `result_path`). Throws when a value on the way exists but is not an object.
+    /// `result_path`). Throws, leaving the value untouched, when a value on the way exists but is
+    /// not an object.
     mutating func setValue(_ newValue: Value, atPath path: [String]) throws(ServingError) {
+        var current = self
+        for key in path {
+            switch current {
+            case .object(let object): current = object[key] ?? .null
+            case .null: current = .null
+            default:
+                throw .invalidInput("cannot set '\(key)': the value on the way is \(current.typeName), not an object")
+            }
+        }
+        setCheckedValue(newValue, atPath: path[...])
+    }
+
+    /// The write of ``setValue(_:atPath:)`` once the path is known to be settable.
+    private mutating func setCheckedValue(_ newValue: Value, atPath path: ArraySlice<String>) {
         guard let key = path.first else {
             self = newValue
             return
         }
-        var object: ValueObject
-        switch self {
-        case .object(let existing): object = existing
-        case .null: object = ValueObject()
-        default:
-            throw .invalidInput("cannot set '\(key)': the value on the way is \(typeName), not an object")
-        }
+        var object = objectValue ?? ValueObject()
         var child = object[key] ?? .null
-        // Release the member before recursing so the nested write does not copy it.
+        // Release the member and self before recursing so the nested write does not copy them.
         object[key] = .null
         self = .null
-        try child.setValue(newValue, atPath: Array(path.dropFirst()))
+        child.setCheckedValue(newValue, atPath: path.dropFirst())
         object[key] = child
         self = .object(object)
     }
