@@ -38,12 +38,6 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
-        .executableTarget(
-            name: "GraphBench",
-            dependencies: ["ServingGraph"],
-            path: "Benchmarks/GraphBench",
-            swiftSettings: strictSettings
-        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
@@ -53,6 +47,12 @@ let package = Package(
         .testTarget(
             name: "ModelServerTests",
             dependencies: ["ModelServer", "ServingGraph", "CLinuxShim"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "GraphBench",
+            dependencies: ["ServingGraph"],
+            path: "Benchmarks/GraphBench",
             swiftSettings: strictSettings
         ),
     ],
