@@ -63,3 +63,15 @@ struct RouterTests {
         #expect(throws: GraphError.duplicateStep(name: "m")) { try graph.compile() }
     }
 }
+
+extension RouterTests {
+    @Test func sendsARouteFailureToTheRouterGraphsErrorHandler() throws {
+        let graph = Graph.router()
+        graph.addRoute("m", FailStep(name: "m", error: .notReady("loading")))
+        graph.errorHandler(CatchStep(name: "catch"))
+        let response = try graph.compile().run(Event(body: ["x": 1], path: "/v2/models/m/infer"))
+        #expect(response.body["origin"] == "router")
+        #expect(response.body["error"] == "not ready: loading")
+        #expect(response.body["entered"] == ["x": 1])
+    }
+}

@@ -17,8 +17,19 @@ extension Graph {
         let router = RouterStep(name: routerName, routes: routes, selector: routeSelector)
         let node = CompiledNode(
             step: router, parent: -1, subtreeEnd: 1, isOnResponsePath: true, errorHandler: nil, options: StepOptions())
+        var handlers: [CompiledNode] = []
+        if let name = graphErrorHandler {
+            guard let handler = nodes.first(where: { $0.name == name }) else {
+                throw .unknownStep(path: "on_error", name: name)
+            }
+            handlers.append(
+                CompiledNode(
+                    step: handler.step, parent: -1, subtreeEnd: 0, isOnResponsePath: false, errorHandler: nil,
+                    options: handler.options))
+        }
         return CompiledGraph(
-            nodes: [node], handlers: [], graphErrorHandler: nil, hasResponsePath: true, forkCount: 0)
+            nodes: [node], handlers: handlers, graphErrorHandler: handlers.isEmpty ? nil : 0, hasResponsePath: true,
+            forkCount: 0)
     }
 
     private func compileFlow() throws(GraphError) -> CompiledGraph {

@@ -7,16 +7,18 @@
 /// ```swift
 /// let graph = Graph.flow()
 /// graph.to(RenameStep(name: "rename", mapping: ["amt": "amount"]))
-///     .to(ComputeStep(name: "features", expressions: [("ratio", "amount / amount_avg_1h")]))
+///     .to(try ComputeStep(name: "features", expressions: [("ratio", "amount / amount_avg_1h")]))
 ///     .respond()
-/// graph.errorHandler(CatchStep())
-/// let compiled = try graph.compile()
+/// graph.errorHandler(MyErrorStep())          // optional: its output answers failed events
+/// let compiled = try graph.compile()          // validation happens here, once
 /// let response = try compiled.run(Event(body: ["amt": 10, "amount_avg_1h": 5]))
 /// ```
 ///
 /// Semantics follow MLRun's async flow (reference/mlrun.md §3): each branch of a fork gets the event
 /// as it left the fork; the responder's output is the response; steps on other branches still run
-/// and their failures are logged and counted. Joins (a step with two `after` steps) are rejected.
+/// and their failures are logged and counted. Without a responder a single chain answers with its
+/// last step's output and a graph with branches answers `{"id": <event id>}` (MLRun's async
+/// engine). Joins (a step with two `after` steps) are rejected.
 public final class Graph {
     /// The two graph topologies of MLRun.
     public enum Topology: Sendable, Equatable {
