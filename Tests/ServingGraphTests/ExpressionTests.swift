@@ -18,7 +18,7 @@ struct ExpressionTests {
         ("- -a", Value.int(2)),
         ("2 * -3 + 1", Value.int(-5)),
         ("a + b > 4", Value.bool(true)),
-        ("a < b == true", Value.bool(true)),
+        ("(a < b) == true", Value.bool(true)),
         ("not a > b and b > a or false", Value.bool(true)),
         ("a > b or b > a and false", Value.bool(false)),
         ("c * 2", Value.double(9)),
@@ -89,6 +89,7 @@ struct ExpressionTests {
         ("user. x", 5, "a field path cannot end with '.'"),
         ("1e", 1, "malformed number '1e'"),
         ("a and or b", 7, "expected an operand, got 'or'"),
+        ("a < b < c", 7, "comparisons cannot be chained; use 'and' to combine them"),
     ])
     func reportsTheCharacterPositionOfAParseError(text: String, position: Int, reason: String) {
         #expect(throws: ExpressionError(position: position, reason: reason)) { try ExpressionParser.parse(text) }

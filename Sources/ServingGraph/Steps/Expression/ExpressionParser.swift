@@ -57,14 +57,23 @@ public struct ExpressionParser {
     }
 
     private mutating func comparison() throws(ExpressionError) -> Expression {
-        var left = try additive()
-        while case .symbol(let s) = current.kind, let op = Expression.BinaryOperator(rawValue: s),
-            [.less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual].contains(op)
-        {
-            index += 1
-            left = .binary(op, left, try additive())
+        let left = try additive()
+        guard let op = comparisonOperator() else { return left }
+        index += 1
+        let right = try additive()
+        // `a < b < c` would compare a boolean with a number; say so at load instead of per event.
+        if comparisonOperator() != nil {
+            throw ExpressionError(
+                position: current.position, reason: "comparisons cannot be chained; use 'and' to combine them")
         }
-        return left
+        return .binary(op, left, right)
+    }
+
+    private func comparisonOperator() -> Expression.BinaryOperator? {
+        guard case .symbol(let s) = current.kind, let op = Expression.BinaryOperator(rawValue: s),
+            [.less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual].contains(op)
+        else { return nil }
+        return op
     }
 
     private mutating func additive() throws(ExpressionError) -> Expression {
