@@ -68,6 +68,18 @@ public struct Event: Sendable {
         set { uniqueMetadata().state = newValue }
     }
 
+    /// A typed per-request value that is not JSON (a pending store commit, a model's raw output...),
+    /// addressed by a key type; later steps and the server read it back with the same key.
+    ///
+    /// ```swift
+    /// enum CommitTicketKey: EventStorageKey { typealias Value = CommitTicket }
+    /// event[CommitTicketKey.self] = ticket
+    /// ```
+    public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
+        get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
+        set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
+    }
+
     /// An event; `id` defaults to 32 random hex digits and `receivedAt` to now.
     public init(
         body: Value = .null,
@@ -145,6 +157,7 @@ final class EventMetadata: @unchecked Sendable {
     var error: (any Error)?
     var originStep: String?
     var state: ValueObject
+    var storage: [ObjectIdentifier: any Sendable] = [:]
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
@@ -162,8 +175,16 @@ final class EventMetadata: @unchecked Sendable {
     }
 
     func copy() -> EventMetadata {
-        EventMetadata(
+        let copy = EventMetadata(
             id: id, path: path, method: method, headers: headers, contentType: contentType, receivedAt: receivedAt,
             error: error, originStep: originStep, state: state)
+        copy.storage = storage
+        return copy
     }
+}
+
+/// The key of a typed per-request value in an ``Event`` (see ``Event/subscript(_:)``).
+public protocol EventStorageKey {
+    /// The type of the value stored under this key.
+    associatedtype Value: Sendable
 }

@@ -59,3 +59,30 @@ extension EventTests {
         #expect(body == [1, 2])
     }
 }
+
+private enum AttemptKey: EventStorageKey { typealias Value = Int }
+private enum LabelKey: EventStorageKey { typealias Value = String }
+
+extension EventTests {
+    @Test func storesTypedValuesPerKeyAndCopiesThemOnWrite() {
+        var first = Event()
+        first[AttemptKey.self] = 1
+        var second = first
+        second[AttemptKey.self] = 2
+        second[LabelKey.self] = "retry"
+        #expect(first[AttemptKey.self] == 1)
+        #expect(first[LabelKey.self] == nil)
+        #expect(second[AttemptKey.self] == 2)
+        #expect(second[LabelKey.self] == "retry")
+    }
+
+    @Test func copiesMetadataOnWriteSoBranchesDoNotSeeEachOthersChanges() {
+        let original = Event(path: "/a")
+        var branch = original
+        branch.path = "/b"
+        branch.state["seen"] = true
+        #expect(original.path == "/a")
+        #expect(original.state.isEmpty)
+        #expect(branch.path == "/b")
+    }
+}
