@@ -96,7 +96,7 @@ struct JSONReader {
 
             // A value is complete: hand it to the innermost open container, closing containers as we go.
             while depth > 0 {
-                pending.append(value)
+                pending.append(takingFrom: &value)
                 skipWhitespace()
                 let next: UInt8 = index < count ? base[index] : 0
                 if next == UInt8(ascii: ",") {
