@@ -39,36 +39,73 @@ extension JSONWriter {
         var integerDigits = -3
         while integerDigits < 15, magnitude >= powerOfTen(integerDigits) { integerDigits += 1 }
         var fractionDigits = 15 - integerDigits
-        let scaled = (magnitude * powerOfTen(fractionDigits)).rounded()
+        // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
+        // is caught by the read-back check like any other wrong candidate.
+        let scaled = magnitude * powerOfTen(fractionDigits) + 0.5
         guard scaled < 1e15 else { return false }
         var significand = UInt64(scaled)
         guard Double(significand) / powerOfTen(fractionDigits) == magnitude else { return false }
-        while fractionDigits > 0, significand % 10 == 0 {
+        // Drop the fraction's trailing zeros (at most 14): remove 8, 4, 2, then 1 where they divide.
+        if fractionDigits >= 8, significand % 100_000_000 == 0 {
+            significand /= 100_000_000
+            fractionDigits -= 8
+        }
+        if fractionDigits >= 4, significand % 10_000 == 0 {
+            significand /= 10_000
+            fractionDigits -= 4
+        }
+        if fractionDigits >= 2, significand % 100 == 0 {
+            significand /= 100
+            fractionDigits -= 2
+        }
+        if fractionDigits >= 1, significand % 10 == 0 {
             significand /= 10
             fractionDigits -= 1
         }
 
-        if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
-            var length = 0
+        // Digits go right-aligned into scratch[24..<40]; the text is assembled in scratch[0..<24]
+        // and appended to `buffer` once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { scratch in
+            var first = 40
             var remaining = significand
-            repeat {
-                digits[15 - length] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-                length += 1
-            } while remaining > 0
-            let first = 16 - length
-            if length > fractionDigits {
-                let point = first + length - fractionDigits
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first..<point]))
-                buffer.append(UInt8(ascii: "."))
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[point..<16]))
-            } else {
-                buffer.append(UInt8(ascii: "0"))
-                buffer.append(UInt8(ascii: "."))
-                for _ in 0..<(fractionDigits - length) { buffer.append(UInt8(ascii: "0")) }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first..<16]))
+            while remaining >= 100 {
+                let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
+                first -= 2
+                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+                scratch[first + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+                remaining = quotient
             }
+            if remaining >= 10 {
+                first -= 2
+                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
+                scratch[first + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+            } else {
+                first -= 1
+                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+            }
+            var length = 0
+            if number.sign == .minus {
+                scratch[0] = UInt8(ascii: "-")
+                length = 1
+            }
+            let point = 40 - fractionDigits
+            if first < point {
+                for position in first..<point {
+                    scratch[length] = scratch[position]
+                    length += 1
+                }
+            } else {
+                scratch[length] = UInt8(ascii: "0")
+                length += 1
+            }
+            scratch[length] = UInt8(ascii: ".")
+            length += 1
+            for position in point..<40 {
+                // Positions left of the first digit are the zeros after "0." ("0.000123").
+                scratch[length] = position < first ? UInt8(ascii: "0") : scratch[position]
+                length += 1
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<length]))
         }
         return true
     }
