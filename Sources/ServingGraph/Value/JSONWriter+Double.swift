@@ -4,24 +4,25 @@ extension JSONWriter {
     ///
     /// The output is what `Double.description` prints (always valid JSON for finite values:
     /// `0.1`, `1.0`, `1e-05`, `1e+16`), produced without a `String` for the common cases.
-    static func writeDouble(_ number: Double, into buffer: inout [UInt8]) {
+    static func writeDouble(_ number: Double, into output: inout JSONOutput) {
         guard number.isFinite else {
-            appendASCII("null", to: &buffer)
+            output.append("null")
             return
         }
         let magnitude = number.magnitude
         // Whole numbers up to 2^53 print as digits plus ".0", exactly as `description` does.
         if magnitude <= 0x1p53, magnitude.rounded(.towardZero) == magnitude {
-            if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-            writeDigits(UInt64(magnitude), into: &buffer)
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0"))
+            if number.sign == .minus { output.append(UInt8(ascii: "-")) }
+            writeDigits(UInt64(magnitude), into: &output)
+            output.append(UInt8(ascii: "."))
+            output.append(UInt8(ascii: "0"))
             return
         }
-        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &buffer) {
+        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
             return
         }
-        buffer.append(contentsOf: number.description.utf8)
+        var text = number.description
+        text.withUTF8 { output.append($0) }
     }
 
     /// Writes `number` (not whole, 1e-4 ≤ |number| < 1e15) in plain decimal notation when some
@@ -32,7 +33,7 @@ extension JSONWriter {
     /// by reading it back (one correctly rounded division of exact operands), so it is the unique
     /// 15-digit decimal for `number`, and dropping its trailing zeros gives the shortest one — the
     /// digits `description` prints.
-    private static func writeShortDecimal(_ number: Double, into buffer: inout [UInt8]) -> Bool {
+    private static func writeShortDecimal(_ number: Double, into output: inout JSONOutput) -> Bool {
         let magnitude = number.magnitude
         // Integer digits: the smallest n with magnitude < 10^n (an inexact 1e-3 only shifts the
         // candidate by one digit, which the read-back check below catches).
@@ -63,10 +64,10 @@ extension JSONWriter {
             fractionDigits -= 1
         }
 
-        // Digits go right-aligned into scratch[24..<40]; the text is assembled in scratch[0..<24]
-        // and appended to `buffer` once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { scratch in
-            var first = 40
+        // Digits go right-aligned into a scratch buffer, then the text straight into the output:
+        // sign, integer digits (or "0"), ".", fraction zeros and digits — at most 21 bytes.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { scratch in
+            var first = 16
             var remaining = significand
             while remaining >= 100 {
                 let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
@@ -83,29 +84,31 @@ extension JSONWriter {
                 first -= 1
                 scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
             }
+            let text = output.reserve(24)
             var length = 0
             if number.sign == .minus {
-                scratch[0] = UInt8(ascii: "-")
+                text[0] = UInt8(ascii: "-")
                 length = 1
             }
-            let point = 40 - fractionDigits
+            // `point` may lie left of the scratch buffer (fractionDigits up to 18): those are the
+            // zeros after "0." ("0.000123").
+            let point = 16 - fractionDigits
             if first < point {
                 for position in first..<point {
-                    scratch[length] = scratch[position]
+                    text[length] = scratch[position]
                     length += 1
                 }
             } else {
-                scratch[length] = UInt8(ascii: "0")
+                text[length] = UInt8(ascii: "0")
                 length += 1
             }
-            scratch[length] = UInt8(ascii: ".")
+            text[length] = UInt8(ascii: ".")
             length += 1
-            for position in point..<40 {
-                // Positions left of the first digit are the zeros after "0." ("0.000123").
-                scratch[length] = position < first ? UInt8(ascii: "0") : scratch[position]
+            for position in point..<16 {
+                text[length] = position < first ? UInt8(ascii: "0") : scratch[position]
                 length += 1
             }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<length]))
+            output.commit(length)
         }
         return true
     }
