@@ -29,25 +29,29 @@ for (name, text) in [("1x4 request", BenchmarkInput.small), ("100x50 request", B
         exit(1)
     }
     var rows: [Row?] = []
-    rows.append(measure("ours: parse") {
-        bytes.withUnsafeBytes { buffer in
-            (try? JSONParser.parse(buffer)).map { if case .object(let o) = $0 { o.count } else { 0 } } ?? -1
-        }
-    })
-    rows.append(measure("ours: serialize") {
-        JSONWriter.bytes(parsed).count
-    })
-    rows.append(measure("ours: parse+serialize") {
-        bytes.withUnsafeBytes { buffer in
-            (try? JSONParser.parse(buffer)).map { JSONWriter.bytes($0).count } ?? -1
-        }
-    })
-    rows.append(measure("JSONSerialization: parse+serialize") {
-        guard let object = try? JSONSerialization.jsonObject(with: data),
-            let out = try? JSONSerialization.data(withJSONObject: object)
-        else { return -1 }
-        return out.count
-    })
+    rows.append(
+        measure("ours: parse") {
+            bytes.withUnsafeBytes { buffer in
+                (try? JSONParser.parse(buffer)).map { if case .object(let o) = $0 { o.count } else { 0 } } ?? -1
+            }
+        })
+    rows.append(
+        measure("ours: serialize") {
+            JSONWriter.bytes(parsed).count
+        })
+    rows.append(
+        measure("ours: parse+serialize") {
+            bytes.withUnsafeBytes { buffer in
+                (try? JSONParser.parse(buffer)).map { JSONWriter.bytes($0).count } ?? -1
+            }
+        })
+    rows.append(
+        measure("JSONSerialization: parse+serialize") {
+            guard let object = try? JSONSerialization.jsonObject(with: data),
+                let out = try? JSONSerialization.data(withJSONObject: object)
+            else { return -1 }
+            return out.count
+        })
     let codable = measure("Codable: decode+encode") {
         guard let request = try? decoder.decode(InferenceRequest.self, from: data),
             let out = try? encoder.encode(request)

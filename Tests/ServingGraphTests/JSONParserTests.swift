@@ -1,5 +1,5 @@
-import Testing
 import ServingGraph
+import Testing
 
 /// A JSON text that must parse to `expected` (JSONTestSuite's y_ cases).
 struct AcceptedJSON: Sendable, CustomTestStringConvertible {
@@ -132,7 +132,9 @@ struct JSONParserTests {
     @Test func readsDecimalsExactlyAsTheStandardLibraryDoes() throws {
         var random = JSONTestRandom(seed: 42)
         for _ in 0..<5000 {
-            let digits = (0..<Int.random(in: 1...22, using: &random)).map { _ in String(Int.random(in: 0...9, using: &random)) }
+            let digits = (0..<Int.random(in: 1...22, using: &random)).map { _ in
+                String(Int.random(in: 0...9, using: &random))
+            }
             var text = (Bool.random(using: &random) ? "-" : "") + String(Int.random(in: 1...9, using: &random))
             let split = Int.random(in: 0...digits.count, using: &random)
             text += digits[..<split].joined()

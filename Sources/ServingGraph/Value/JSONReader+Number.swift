@@ -130,7 +130,8 @@ extension JSONReader {
         }
         if significantDigits <= 15, exponent >= -22, exponent <= 22 {
             let magnitude = Double(significand)
-            let value = exponent < 0
+            let value =
+                exponent < 0
                 ? magnitude / Self.exactPowerOfTen(-exponent)
                 : magnitude * Self.exactPowerOfTen(exponent)
             return .double(negative ? -value : value)

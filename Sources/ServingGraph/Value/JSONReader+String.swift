@@ -9,7 +9,8 @@ extension JSONReader {
         while index < count {
             let byte = base[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(start: base + start, count: index - start), as: UTF8.self)
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: base + start, count: index - start), as: UTF8.self)
                 index += 1
                 return text
             }
@@ -82,7 +83,8 @@ extension JSONReader {
                 index += 2
                 let low = try readHex4()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error(at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
+                    throw error(
+                        at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
                 }
                 scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(unit) {
@@ -123,12 +125,20 @@ extension JSONReader {
         var secondHigh: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondLow = 0xA0
+        case 0xE0:
+            length = 3
+            secondLow = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondHigh = 0x9F
-        case 0xF0: length = 4; secondLow = 0x90
+        case 0xED:
+            length = 3
+            secondHigh = 0x9F
+        case 0xF0:
+            length = 4
+            secondLow = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondHigh = 0x8F
+        case 0xF4:
+            length = 4
+            secondHigh = 0x8F
         default: throw error(at: index, "invalid UTF-8 lead byte 0x\(hex(UInt16(lead)))")
         }
         guard index + length <= count else { throw error(at: index, "truncated UTF-8 sequence") }

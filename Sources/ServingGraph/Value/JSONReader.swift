@@ -127,7 +127,9 @@ struct JSONReader {
     private mutating func readMemberKey(first: Bool) throws(JSONParseError) -> String {
         skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: "\"") else {
-            throw error(at: index, first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
+            throw error(
+                at: index,
+                first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
         }
         index += 1
         let key = try readString()
