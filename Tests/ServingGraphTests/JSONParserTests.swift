@@ -93,6 +93,17 @@ struct JSONParserTests {
         #expect(parsed["k4"] == 4)
     }
 
+    @Test func readsLongDenseArraysInsideNestedContainers() throws {
+        let numbers = (0..<10_000).map { Int64($0 % 10) }
+        let dense = "[" + numbers.map(String.init).joined(separator: ",") + "]"
+        let text = #"{"a":[[1],{"b":"# + dense + #","c":[true,[]]}],"z":-0.5}"#
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed["a"]?.arrayValue?[1]["b"] == .array(numbers.map(Value.int)))
+        #expect(parsed["a"]?.arrayValue?[1]["c"] == [true, []])
+        #expect(parsed["a"]?.arrayValue?[0] == [1])
+        #expect(parsed["z"] == -0.5)
+    }
+
     // MARK: - Depth
 
     @Test func accepts512NestedArraysByDefault() throws {
