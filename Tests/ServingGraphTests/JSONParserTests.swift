@@ -104,6 +104,43 @@ struct JSONParserTests {
         #expect(parsed["z"] == -0.5)
     }
 
+    /// The string scanner skips plain ASCII eight bytes at a time; a special byte at any offset
+    /// inside or across those chunks must still be seen.
+    @Test(arguments: 0..<20)
+    func findsSpecialBytesAtEveryOffsetOfALongString(_ offset: Int) throws {
+        let before = String(repeating: "a", count: offset)
+        let after = String(repeating: "b", count: 19 - offset)
+        let accepted: [(json: String, text: String)] = [
+            (#"\\"#, #"\"#), (#"\""#, "\""), (#"\n"#, "\n"), (" ", " "), ("~", "~"), ("\u{7F}", "\u{7F}"),
+            ("é", "é"), ("中", "中"), ("😀", "😀"),
+        ]
+        for (json, text) in accepted {
+            let parsed = try JSONParser.parse("\"" + before + json + after + "\"")
+            #expect(parsed.stringValue.map { Array($0.utf8) } == Array((before + text + after).utf8), "\(json)")
+        }
+        for control in [0x00, 0x01, 0x0A, 0x1F] as [UInt8] {
+            let bytes = Array(("\"" + before).utf8) + [control] + Array((after + "\"").utf8)
+            #expect(
+                throws: JSONParseError(
+                    offset: 1 + offset, reason: "unescaped control character U+\(hex(control)) in string")
+            ) {
+                try JSONParser.parse(bytes)
+            }
+        }
+        let invalid = Array(("\"" + before).utf8) + [0xFF] + Array((after + "\"").utf8)
+        let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(invalid) }
+        #expect(error?.offset == 1 + offset)
+        let unterminated = "\"" + before + after
+        #expect(throws: JSONParseError(offset: unterminated.utf8.count, reason: "unterminated string")) {
+            try JSONParser.parse(unterminated)
+        }
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return digits.count == 1 ? "0" + digits : digits
+    }
+
     // MARK: - Depth
 
     @Test func accepts512NestedArraysByDefault() throws {
