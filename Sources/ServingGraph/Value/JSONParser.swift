@@ -50,7 +50,8 @@ public enum JSONParser {
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> Value {
         var text = text
         let result: Result<Value, JSONParseError> = text.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> Value in try parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth) }
+            Result { () throws(JSONParseError) -> Value in try parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
+            }
         }
         return try result.get()
     }

@@ -3,16 +3,26 @@ extension JSONReader {
     /// Reads a string body; the cursor is just past the opening quote and ends just past the closing one.
     ///
     /// Strings without escapes are decoded straight from the input slice; the first backslash switches
-    /// to ``readEscapedString(from:)``, which copies into a scratch buffer.
+    /// to ``readEscapedString(from:)``, which copies into a scratch buffer. Plain ASCII is skipped
+    /// eight bytes at a time (see ``isPlainASCII(_:)``), with the cursor in a register.
     mutating func readString() throws(JSONParseError) -> String {
+        let base = self.base
+        let count = self.count
         let start = index
-        while index < count {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(start: base + start, count: index - start), as: UTF8.self)
-                index += 1
-                return text
+        var cursor = index
+        while true {
+            while cursor &+ 8 <= count,
+                Self.isPlainASCII(UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)))
+            {
+                cursor &+= 8
             }
+            guard cursor < count else { break }
+            let byte = base[cursor]
+            if byte == UInt8(ascii: "\"") {
+                index = cursor &+ 1
+                return String(decoding: UnsafeBufferPointer(start: base + start, count: cursor &- start), as: UTF8.self)
+            }
+            index = cursor
             if byte == UInt8(ascii: "\\") {
                 return try readEscapedString(from: start)
             }
@@ -20,12 +30,32 @@ extension JSONReader {
                 throw controlCharacterError(byte)
             }
             if byte < 0x80 {
-                index += 1
+                cursor &+= 1
             } else {
                 try skipMultiByteScalar()
+                cursor = index
             }
         }
-        throw error(at: index, "unterminated string")
+        index = cursor
+        throw error(at: cursor, "unterminated string")
+    }
+
+    /// True when none of the eight bytes in `chunk` is `"`, `\\`, a control character or non-ASCII.
+    ///
+    /// SWAR zero-byte tests ("Bit Twiddling Hacks", determine if a word has a byte less than n):
+    /// `(x - 0x01…) & ~x & 0x80…` flags a zero byte, applied to `chunk` XOR '"' and XOR '\\'; the
+    /// same with 0x20 flags bytes below 0x20; the high bit flags non-ASCII. A borrow can only flag a
+    /// byte above a flagged one, so a clean result is exact and a false alarm just takes the
+    /// byte-by-byte path.
+    @inline(__always)
+    static func isPlainASCII(_ chunk: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = chunk ^ (ones &* 0x22)
+        let backslash = chunk ^ (ones &* 0x5C)
+        let quoteFound = (quote &- ones) & ~quote
+        let backslashFound = (backslash &- ones) & ~backslash
+        let controlFound = (chunk &- ones &* 0x20) & ~chunk
+        return (quoteFound | backslashFound | controlFound | chunk) & (ones &* 0x80) == 0
     }
 
     /// Continues a string that contains escapes, starting over at `start` with a scratch buffer.
@@ -82,7 +112,8 @@ extension JSONReader {
                 index += 2
                 let low = try readHex4()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error(at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
+                    throw error(
+                        at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
                 }
                 scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(unit) {
@@ -123,12 +154,20 @@ extension JSONReader {
         var secondHigh: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondLow = 0xA0
+        case 0xE0:
+            length = 3
+            secondLow = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondHigh = 0x9F
-        case 0xF0: length = 4; secondLow = 0x90
+        case 0xED:
+            length = 3
+            secondHigh = 0x9F
+        case 0xF0:
+            length = 4
+            secondLow = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondHigh = 0x8F
+        case 0xF4:
+            length = 4
+            secondHigh = 0x8F
         default: throw error(at: index, "invalid UTF-8 lead byte 0x\(hex(UInt16(lead)))")
         }
         guard index + length <= count else { throw error(at: index, "truncated UTF-8 sequence") }

@@ -17,13 +17,6 @@ struct JSONReader {
         self.maxDepth = maxDepth
     }
 
-    /// An array or object whose closing bracket has not been read yet.
-    private struct OpenContainer {
-        /// Where its slots begin in the pending-value stack.
-        let start: Int
-        let isObject: Bool
-    }
-
     // MARK: - Document
 
     /// Reads exactly one value with optional surrounding whitespace; anything after it is an error.
@@ -40,35 +33,49 @@ struct JSONReader {
     }
 
     /// Reads one value, nested containers included, without recursion.
+    ///
+    /// The innermost open container lives in locals (`start`, `inObject`); opening another pushes a
+    /// link to the enclosing one onto the pending stack, and closing pops it back (see
+    /// ``JSONPendingValues/pushLink(start:isObject:)``), so deep nesting needs no second stack.
     private mutating func readValue() throws(JSONParseError) -> Value {
-        var open: [OpenContainer] = []
-        var pending = JSONPendingValues()
+        // A guess that spares big arrays most regrowth: every value plus its separator takes at
+        // least two bytes, numbers in a tensor about eight to twelve. Capped at 32K slots (1 MiB).
+        var pending = JSONPendingValues(capacity: min(max(count / 8, 16), 1 << 15))
+        var depth = 0
+        var start = 0
+        var inObject = false
         var value: Value
         readNext: while true {
             skipWhitespace()
             guard index < count else { throw error(at: index, "unexpected end of input, expected a value") }
             switch base[index] {
             case UInt8(ascii: "{"):
-                guard open.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                guard depth < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
                 index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "}") {
                     index &+= 1
                     value = .object(ValueObject())
                 } else {
-                    open.append(OpenContainer(start: pending.count, isObject: true))
+                    pending.pushLink(start: start, isObject: inObject)
+                    depth &+= 1
+                    start = pending.count
+                    inObject = true
                     pending.append(.string(try readMemberKey(first: true)))
                     continue readNext
                 }
             case UInt8(ascii: "["):
-                guard open.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                guard depth < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
                 index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "]") {
                     index &+= 1
                     value = .array([])
                 } else {
-                    open.append(OpenContainer(start: pending.count, isObject: false))
+                    pending.pushLink(start: start, isObject: inObject)
+                    depth &+= 1
+                    start = pending.count
+                    inObject = false
                     continue readNext
                 }
             case UInt8(ascii: "\""):
@@ -90,28 +97,29 @@ struct JSONReader {
             }
 
             // A value is complete: hand it to the innermost open container, closing containers as we go.
-            while let container = open.last {
-                pending.append(value)
+            while depth > 0 {
+                pending.append(takingFrom: &value)
                 skipWhitespace()
                 let next: UInt8 = index < count ? base[index] : 0
                 if next == UInt8(ascii: ",") {
                     index &+= 1
-                    if container.isObject { pending.append(.string(try readMemberKey(first: false))) }
+                    if inObject { pending.append(.string(try readMemberKey(first: false))) }
                     continue readNext
                 }
-                if container.isObject {
+                if inObject {
                     guard next == UInt8(ascii: "}") else {
                         throw error(at: index, "expected ',' or '}' after object member")
                     }
-                    value = .object(pending.popObject(from: container.start))
+                    value = .object(pending.popObject(from: start))
                 } else {
                     guard next == UInt8(ascii: "]") else {
                         throw error(at: index, "expected ',' or ']' after array element")
                     }
-                    value = .array(pending.popArray(from: container.start))
+                    value = .array(pending.popArray(from: start))
                 }
                 index &+= 1
-                open.removeLast()
+                depth &-= 1
+                (start, inObject) = pending.popLink()
             }
             return value
         }
@@ -121,7 +129,9 @@ struct JSONReader {
     private mutating func readMemberKey(first: Bool) throws(JSONParseError) -> String {
         skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: "\"") else {
-            throw error(at: index, first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
+            throw error(
+                at: index,
+                first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
         }
         index += 1
         let key = try readString()
