@@ -36,54 +36,80 @@ public final class CompiledGraph {
     ///
     /// A failing step sends the event as it entered that step (with ``Event/error`` and
     /// ``Event/originStep`` set) to its own handler, else to the graph's handler; the handler's
-    /// output is the response. Unhandled failures on the response path are rethrown after the
-    /// other branches ran.
+    /// output is the response, or, when the handler has a `before` step, the input of that step,
+    /// from which the walk continues. Unhandled failures on the response path are rethrown after
+    /// the other branches ran.
     public func run(_ event: Event) throws -> Event {
         // A chain keeps no outputs: each step's input is the previous output. Forks save theirs.
-        var forkOutputs = forkCount == 0 ? [] : [Event](repeating: event, count: forkCount)
-        var current = event
+        var walk = Walk(
+            request: event, forkOutputs: forkCount == 0 ? [] : [Event](repeating: event, count: forkCount))
+        self.walk(from: 0, to: nodes.count, entry: nil, &walk)
+        if let failure = walk.failure { throw failure }
+        if hasResponsePath, let response = walk.response { return response }
+        var accepted = event
+        accepted.body = .object(["id": .string(event.id)])
+        return accepted
+    }
+
+    /// Per-event state of one run.
+    private struct Walk {
+        let request: Event
+        var forkOutputs: [Event]
         var response: Event?
         var failure: (any Error)?
-        var i = 0
-        while i < nodes.count {
+    }
+
+    /// Runs walk slots `start..<end`; `entry`, when given, replaces the first step's input.
+    private func walk(from start: Int, to end: Int, entry: Event?, _ walk: inout Walk) {
+        var current = walk.request
+        var i = start
+        while i < end {
             let input: Event
-            switch nodes[i].input {
-            case .request: input = event
-            case .previous: input = current
-            case .fork(let slot): input = forkOutputs[slot]
+            if i == start, let entry {
+                input = entry
+            } else {
+                switch nodes[i].input {
+                case .request: input = walk.request
+                case .previous: input = current
+                case .fork(let slot): input = walk.forkOutputs[slot]
+                }
             }
             do {
                 let output = try nodes[i].run(input)
-                if nodes[i].isOnResponsePath { response = output }
+                if nodes[i].isOnResponsePath { walk.response = output }
                 if output.isTerminated {
                     i = nodes[i].subtreeEnd
                     continue
                 }
-                if let slot = nodes[i].forkSlot { forkOutputs[slot] = output }
+                if let slot = nodes[i].forkSlot { walk.forkOutputs[slot] = output }
                 current = output
                 i += 1
             } catch {
-                let node = nodes[i]
-                let handled = handle(error, of: node, input: input)
-                if node.isOnResponsePath {
-                    switch handled {
-                    case .success(let handlerOutput): response = handlerOutput
-                    case .failure(let unhandled): failure = failure ?? unhandled
-                    }
-                } else {
-                    branchFailureCount += 1
-                    logger.warning(
-                        "step failed on a branch that does not respond",
-                        [("step", node.name), ("event", event.id), ("error", "\(error)")])
-                }
-                i = node.subtreeEnd
+                recover(from: error, at: nodes[i], input: input, &walk)
+                i = nodes[i].subtreeEnd
             }
         }
-        if let failure { throw failure }
-        if hasResponsePath, let response { return response }
-        var accepted = event
-        accepted.body = .object(["id": .string(event.id)])
-        return accepted
+    }
+
+    /// Routes one step failure: to its handler (and on to the handler's `before` step), else to the
+    /// response as a failure when the step is on the response path, else to the branch-failure count.
+    private func recover(from error: any Error, at node: CompiledNode, input: Event, _ walk: inout Walk) {
+        if !node.isOnResponsePath {
+            branchFailureCount += 1
+            logger.warning(
+                "step failed on a branch that does not respond",
+                [("step", node.name), ("event", walk.request.id), ("error", "\(error)")])
+        }
+        switch handle(error, of: node, input: input) {
+        case .success(let handlerOutput):
+            if node.isOnResponsePath { walk.response = handlerOutput }
+            let handler = node.errorHandler ?? graphErrorHandler
+            if let resume = handler.flatMap({ handlers[$0].resumeSlot }) {
+                self.walk(from: resume, to: nodes[resume].subtreeEnd, entry: handlerOutput, &walk)
+            }
+        case .failure(let unhandled):
+            if node.isOnResponsePath { walk.failure = walk.failure ?? unhandled }
+        }
     }
 
     /// Sends a failed event to the node's handler, else the graph's; `.failure` when none exists or it fails.

@@ -16,7 +16,7 @@ final class CompiledNode {
     /// Slot (in walk order) of the step whose output this step receives; -1 for the request event.
     let parent: Int
     /// Walk index just past this step's descendants: where the walk resumes when it skips them.
-    let subtreeEnd: Int
+    var subtreeEnd: Int
     /// True for the responder and the steps leading to it: their failures decide the response.
     let isOnResponsePath: Bool
     /// Slot in ``CompiledGraph``'s handlers of this step's own error handler.
@@ -28,6 +28,8 @@ final class CompiledNode {
     var input: Input = .request
     /// The slot this step's output is saved in when it is a fork.
     var forkSlot: Int?
+    /// For an error handler with `before`: the walk slot that continues from the handler's output.
+    var resumeSlot: Int?
 
     init(
         step: any Step, parent: Int, subtreeEnd: Int, isOnResponsePath: Bool, errorHandler: Int?,

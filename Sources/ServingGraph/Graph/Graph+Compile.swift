@@ -33,102 +33,11 @@ extension Graph {
     }
 
     private func compileFlow() throws(GraphError) -> CompiledGraph {
-        let flow = nodes.indices.filter { nodes[$0].role == .flow }
-        guard !flow.isEmpty else { throw .emptyFlow }
+        guard nodes.contains(where: { $0.role == .flow }) else { throw .emptyFlow }
         try checkUniqueNames(nodes.map(\.name))
-        var slotByName: [String: Int] = [:]
-        for i in nodes.indices { slotByName[nodes[i].name] = i }
-
-        // Links name existing flow steps.
-        var children = [[Int]](repeating: [], count: nodes.count)
-        for i in flow {
-            for parent in nodes[i].after {
-                guard let p = slotByName[parent], nodes[p].role == .flow else {
-                    throw .unknownStep(path: "\(nodes[i].location).after", name: parent)
-                }
-                children[p].append(i)
-            }
-        }
-        try checkAcyclic(flow: flow, slotByName: slotByName)
-        for i in flow where nodes[i].after.count > 1 {
-            throw .unsupported(
-                path: "\(nodes[i].location).after",
-                reason: "a step after several steps (a join) is not supported; chain them instead")
-        }
-        let responders = flow.filter { nodes[$0].isResponder }
-        if responders.count > 1 {
-            throw .multipleResponders(first: nodes[responders[0]].name, second: nodes[responders[1]].name)
-        }
-        let roots = flow.filter { nodes[$0].after.isEmpty }
-        let isChain = roots.count == 1 && flow.allSatisfy { children[$0].count <= 1 }
-        if !allowsBranches && !isChain {
-            throw .invalidSpec(path: "engine", reason: "the sync engine allows one chain with one start step")
-        }
-
-        // Handlers: each referenced step becomes a handler slot.
-        var handlerSlots: [Int: Int] = [:]
-        var handlers: [CompiledNode] = []
-        func handlerSlot(_ name: String, referencedAt path: String) throws(GraphError) -> Int {
-            guard let target = slotByName[name] else { throw .unknownStep(path: path, name: name) }
-            if let slot = handlerSlots[target] { return slot }
-            let node = nodes[target]
-            handlers.append(
-                CompiledNode(
-                    step: node.step, parent: -1, subtreeEnd: 0, isOnResponsePath: false, errorHandler: nil,
-                    options: node.options))
-            handlerSlots[target] = handlers.count - 1
-            return handlers.count - 1
-        }
-        let graphHandler = try graphErrorHandler.map { name throws(GraphError) in
-            try handlerSlot(name, referencedAt: "on_error")
-        }
-
-        // The response path: the responder and its ancestors; a plain chain responds with its last step.
-        var onResponsePath = [Bool](repeating: false, count: nodes.count)
-        var tip = responders.first ?? (isChain ? flow.first { children[$0].isEmpty } : nil)
-        while let t = tip {
-            onResponsePath[t] = true
-            tip = nodes[t].after.first.flatMap { slotByName[$0] }
-        }
-
-        // Depth-first walk order: a branch's steps are contiguous, so skipping one is a jump.
-        var compiled: [CompiledNode] = []
-        func visit(_ i: Int, parent: Int) throws(GraphError) {
-            let slot = compiled.count
-            let handler = try nodes[i].onError.map { name throws(GraphError) in
-                try handlerSlot(name, referencedAt: "\(nodes[i].location).on_error")
-            }
-            compiled.append(
-                CompiledNode(
-                    step: nodes[i].step, parent: parent, subtreeEnd: 0, isOnResponsePath: onResponsePath[i],
-                    errorHandler: handler, options: nodes[i].options))
-            for child in children[i] { try visit(child, parent: slot) }
-            let node = compiled[slot]
-            compiled[slot] = CompiledNode(
-                step: node.step, parent: parent, subtreeEnd: compiled.count,
-                isOnResponsePath: node.isOnResponsePath, errorHandler: handler, options: nodes[i].options)
-        }
-        for root in roots { try visit(root, parent: -1) }
-        var forkCount = 0
-        var childCount = [Int](repeating: 0, count: compiled.count)
-        for node in compiled where node.parent >= 0 { childCount[node.parent] += 1 }
-        for slot in compiled.indices where childCount[slot] > 1 {
-            compiled[slot].forkSlot = forkCount
-            forkCount += 1
-        }
-        for slot in compiled.indices {
-            let parent = compiled[slot].parent
-            if parent < 0 {
-                compiled[slot].input = .request
-            } else if parent == slot - 1 {
-                compiled[slot].input = .previous
-            } else if let fork = compiled[parent].forkSlot {
-                compiled[slot].input = .fork(fork)
-            }
-        }
-        return CompiledGraph(
-            nodes: compiled, handlers: handlers, graphErrorHandler: graphHandler,
-            hasResponsePath: onResponsePath.contains(true), forkCount: forkCount)
+        var compiler = try FlowCompiler(nodes: nodes, graphErrorHandler: graphErrorHandler)
+        try checkAcyclic(flow: compiler.flow, slotByName: compiler.slotByName)
+        return try compiler.compile(allowsBranches: allowsBranches)
     }
 
     private func checkUniqueNames(_ names: [String]) throws(GraphError) {

@@ -13,6 +13,8 @@ struct GraphNode {
     var role: Role = .flow
     /// Name of the step that handles this step's failures.
     var onError: String?
+    /// For an error handler: the step that continues from the handler's output (MLRun's `before`).
+    var before: String?
     /// Where the node came from, for error messages: its JSON path, or its name for Swift-built graphs.
     var source: String?
 

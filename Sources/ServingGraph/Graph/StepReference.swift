@@ -19,10 +19,16 @@ public struct StepReference {
     }
 
     /// Sends this step's failures to `handler` (added as an error step); returns this step.
+    ///
+    /// Without `before` the handler's output is the response; with `before: "x"` the flow continues
+    /// at step `x` (downstream of this step) with the handler's output, as MLRun's `before`.
     @discardableResult
-    public func onError(_ handler: any Step, options: StepOptions = StepOptions()) -> StepReference {
-        graph.nodes.append(
-            GraphNode(step: handler, after: [], options: options, isResponder: false, role: .errorHandler))
+    public func onError(
+        _ handler: any Step, before: String? = nil, options: StepOptions = StepOptions()
+    ) -> StepReference {
+        var node = GraphNode(step: handler, after: [], options: options, isResponder: false, role: .errorHandler)
+        node.before = before
+        graph.nodes.append(node)
         if let i = graph.index(of: name) { graph.nodes[i].onError = handler.name }
         return self
     }

@@ -20,6 +20,7 @@ extension GraphSpec {
                     step: step, after: spec.after, options: spec.options, isResponder: spec.responder,
                     role: spec.kind == .errorStep ? .errorHandler : .flow, source: spec.path)
                 node.onError = spec.onError
+                node.before = spec.before
                 graph.nodes.append(node)
             }
             graph.graphErrorHandler = onError

@@ -31,6 +31,8 @@ public struct StepSpec: Sendable, Equatable {
     public var after: [String]
     /// `on_error`: the step handling this step's failures.
     public var onError: String?
+    /// `before` of an error step: the step that continues from the handler's output.
+    public var before: String?
     /// `responder`: this step's output is the response.
     public var responder: Bool
     /// `input_path`, `result_path` and `full_event`.
@@ -63,9 +65,11 @@ public struct StepSpec: Sendable, Equatable {
         }
         after = try spec.names("after")
         let before = try spec.names("before")
-        if !before.isEmpty {
-            throw .unsupported(path: "\(path).before", reason: "error handlers that resume the flow ('before')")
+        if before.count > 1 || (!before.isEmpty && kind != .errorStep) {
+            throw .unsupported(
+                path: "\(path).before", reason: "'before' other than one step after an error_step's handler")
         }
+        self.before = before.first
         onError = try spec.string("on_error")
         responder = try spec.bool("responder") ?? false
         options = StepOptions(
