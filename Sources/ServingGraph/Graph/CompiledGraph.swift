@@ -41,9 +41,8 @@ public final class CompiledGraph {
     /// the other branches ran.
     public func run(_ event: Event) throws -> Event {
         // A chain keeps no outputs: each step's input is the previous output. Forks save theirs.
-        var walk = Walk(
-            request: event, forkOutputs: forkCount == 0 ? [] : [Event](repeating: event, count: forkCount))
-        self.walk(from: 0, to: nodes.count, entry: nil, &walk)
+        var walk = Walk(forkOutputs: forkCount == 0 ? [] : [Event](repeating: event, count: forkCount))
+        self.walk(event, from: 0, to: nodes.count, firstInput: event, &walk)
         if let failure = walk.failure { throw failure }
         if hasResponsePath, let response = walk.response { return response }
         var accepted = event
@@ -53,59 +52,62 @@ public final class CompiledGraph {
 
     /// Per-event state of one run.
     private struct Walk {
-        let request: Event
         var forkOutputs: [Event]
         var response: Event?
         var failure: (any Error)?
     }
 
-    /// Runs walk slots `start..<end`; `entry`, when given, replaces the first step's input.
-    private func walk(from start: Int, to end: Int, entry: Event?, _ walk: inout Walk) {
-        var current = walk.request
+    /// Runs walk slots `start..<end` of `request`, giving the first step `firstInput`.
+    private func walk(_ request: Event, from start: Int, to end: Int, firstInput: Event, _ walk: inout Walk) {
+        let nodes = self.nodes  // one retain for the walk instead of one per access
+        var input = firstInput
         var i = start
         while i < end {
-            let input: Event
-            if i == start, let entry {
-                input = entry
-            } else {
-                switch nodes[i].input {
-                case .request: input = walk.request
-                case .previous: input = current
-                case .fork(let slot): input = walk.forkOutputs[slot]
-                }
-            }
+            let node = nodes[i]
             do {
-                let output = try nodes[i].run(input)
-                if nodes[i].isOnResponsePath { walk.response = output }
+                let output = try node.run(input)
+                if node.isOnResponsePath { walk.response = output }
                 if output.isTerminated {
-                    i = nodes[i].subtreeEnd
-                    continue
+                    i = node.subtreeEnd
+                } else {
+                    if let slot = node.forkSlot { walk.forkOutputs[slot] = output }
+                    i += 1
+                    // The next step in walk order is this step's first child, or starts another branch.
+                    if i < end, case .previous = nodes[i].input {
+                        input = output
+                        continue
+                    }
                 }
-                if let slot = nodes[i].forkSlot { walk.forkOutputs[slot] = output }
-                current = output
-                i += 1
             } catch {
-                recover(from: error, at: nodes[i], input: input, &walk)
-                i = nodes[i].subtreeEnd
+                recover(from: error, at: node, request: request, input: input, &walk)
+                i = node.subtreeEnd
+            }
+            guard i < end else { break }
+            switch nodes[i].input {
+            case .request, .previous: input = request
+            case .fork(let slot): input = walk.forkOutputs[slot]
             }
         }
     }
 
     /// Routes one step failure: to its handler (and on to the handler's `before` step), else to the
     /// response as a failure when the step is on the response path, else to the branch-failure count.
-    private func recover(from error: any Error, at node: CompiledNode, input: Event, _ walk: inout Walk) {
+    @inline(never)  // the failure path stays out of the walk loop
+    private func recover(
+        from error: any Error, at node: CompiledNode, request: Event, input: Event, _ walk: inout Walk
+    ) {
         if !node.isOnResponsePath {
             branchFailureCount += 1
             logger.warning(
                 "step failed on a branch that does not respond",
-                [("step", node.name), ("event", walk.request.id), ("error", "\(error)")])
+                [("step", node.name), ("event", request.id), ("error", "\(error)")])
         }
         switch handle(error, of: node, input: input) {
         case .success(let handlerOutput):
             if node.isOnResponsePath { walk.response = handlerOutput }
             let handler = node.errorHandler ?? graphErrorHandler
             if let resume = handler.flatMap({ handlers[$0].resumeSlot }) {
-                self.walk(from: resume, to: nodes[resume].subtreeEnd, entry: handlerOutput, &walk)
+                self.walk(request, from: resume, to: nodes[resume].subtreeEnd, firstInput: handlerOutput, &walk)
             }
         case .failure(let unhandled):
             if node.isOnResponsePath { walk.failure = walk.failure ?? unhandled }
