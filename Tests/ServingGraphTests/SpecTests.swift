@@ -196,3 +196,18 @@ struct SpecTests {
         }
     }
 }
+
+extension SpecTests {
+    @Test func appliesPathOptionsOfRouterRoutes() throws {
+        let json = """
+            {"kind": "router",
+             "routes": {"m": {"class_name": "Add", "class_args": {"field": "n", "amount": 1},
+                              "input_path": "inputs", "result_path": "outputs"}}}
+            """
+        let tester = try GraphTester(spec: GraphSpec(json: json), registry: .withTestSteps)
+        #expect(
+            try tester.test(path: "/v2/models/m/infer", body: ["inputs": ["n": 1]]) == [
+                "inputs": ["n": 1], "outputs": ["n": 2],
+            ])
+    }
+}

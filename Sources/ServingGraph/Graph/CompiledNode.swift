@@ -21,9 +21,8 @@ final class CompiledNode {
     let isOnResponsePath: Bool
     /// Slot in ``CompiledGraph``'s handlers of this step's own error handler.
     let errorHandler: Int?
-    let inputPath: [String]?
-    let resultPath: [String]?
-    let fullEvent: Bool
+    /// `input_path`/`result_path`, when the step has them and is not `full_event`.
+    let mapping: PathMapping?
     /// Where the input comes from.
     var input: Input = .request
     /// The slot this step's output is saved in when it is a fork.
@@ -41,25 +40,12 @@ final class CompiledNode {
         self.subtreeEnd = subtreeEnd
         self.isOnResponsePath = isOnResponsePath
         self.errorHandler = errorHandler
-        // An empty path means "no path", as an absent key does.
-        self.inputPath = options.inputPath.flatMap { $0.isEmpty ? nil : Value.pathComponents($0) }
-        self.resultPath = options.resultPath.flatMap { $0.isEmpty ? nil : Value.pathComponents($0) }
-        self.fullEvent = options.fullEvent
+        self.mapping = PathMapping(options)
     }
 
     /// Runs the step with `input_path`/`result_path` applied (unless `full_event`).
     func run(_ event: Event) throws -> Event {
-        if fullEvent || (inputPath == nil && resultPath == nil) {
-            return try step.run(event)
-        }
-        var inner = event
-        if let inputPath { inner.body = event.body.value(atPath: inputPath) ?? .null }
-        var output = try step.run(inner)
-        if let resultPath {
-            var body = event.body
-            try body.setValue(output.body, atPath: resultPath)
-            output.body = body
-        }
-        return output
+        guard let mapping else { return try step.run(event) }
+        return try mapping.run(step, event)
     }
 }

@@ -35,7 +35,10 @@ extension GraphSpec {
         case .router:
             guard !spec.routes.isEmpty else { throw .noRoutes(path: "\(spec.path).routes") }
             for route in spec.routes {
-                routes.append((route.name, try makeStep(route, registry: registry, logger: logger)))
+                let step = try makeStep(route, registry: registry, logger: logger)
+                // A route is a plain step inside its router, so its path options travel with it.
+                routes.append(
+                    (route.name, PathMapping(route.options).map { PathMappedStep(step: step, mapping: $0) } ?? step))
             }
             // MLRun: "" or "*" is the default router, "*Name" the router class Name.
             className = spec.className ?? ""
