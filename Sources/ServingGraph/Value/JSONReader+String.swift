@@ -4,16 +4,21 @@ extension JSONReader {
     ///
     /// Strings without escapes are decoded straight from the input slice; the first backslash switches
     /// to ``readEscapedString(from:)``, which copies into a scratch buffer. Plain ASCII is skipped
-    /// eight bytes at a time (see ``isPlainASCII(_:)``), with the cursor in a register.
+    /// eight bytes at a time (see ``specialBytes(in:)``), with the cursor in a register.
     mutating func readString() throws(JSONParseError) -> String {
         let base = self.base
         let count = self.count
         let start = index
         var cursor = index
         while true {
-            while cursor &+ 8 <= count,
-                Self.isPlainASCII(UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)))
-            {
+            while cursor &+ 8 <= count {
+                let chunk = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(in: chunk)
+                if special != 0 {
+                    // The lowest flag marks the first special byte exactly: jump straight to it.
+                    cursor &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
                 cursor &+= 8
             }
             guard cursor < count else { break }
@@ -40,22 +45,22 @@ extension JSONReader {
         throw error(at: cursor, "unterminated string")
     }
 
-    /// True when none of the eight bytes in `chunk` is `"`, `\\`, a control character or non-ASCII.
+    /// The high bit of each byte of `chunk` that is `"`, `\\`, a control character or non-ASCII
+    /// (zero when the eight bytes are plain ASCII text).
     ///
     /// SWAR zero-byte tests ("Bit Twiddling Hacks", determine if a word has a byte less than n):
     /// `(x - 0x01…) & ~x & 0x80…` flags a zero byte, applied to `chunk` XOR '"' and XOR '\\'; the
     /// same with 0x20 flags bytes below 0x20; the high bit flags non-ASCII. A borrow can only flag a
-    /// byte above a flagged one, so a clean result is exact and a false alarm just takes the
-    /// byte-by-byte path.
+    /// byte above a flagged one, so the lowest flag is exact and later false alarms are harmless.
     @inline(__always)
-    static func isPlainASCII(_ chunk: UInt64) -> Bool {
+    static func specialBytes(in chunk: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = chunk ^ (ones &* 0x22)
         let backslash = chunk ^ (ones &* 0x5C)
         let quoteFound = (quote &- ones) & ~quote
         let backslashFound = (backslash &- ones) & ~backslash
         let controlFound = (chunk &- ones &* 0x20) & ~chunk
-        return (quoteFound | backslashFound | controlFound | chunk) & (ones &* 0x80) == 0
+        return (quoteFound | backslashFound | controlFound | chunk) & (ones &* 0x80)
     }
 
     /// Continues a string that contains escapes, starting over at `start` with a scratch buffer.
