@@ -64,34 +64,48 @@ extension JSONReader {
     }
 
     /// Continues a string that contains escapes, starting over at `start` with a scratch buffer.
+    ///
+    /// Runs between escapes are found eight bytes at a time, as in ``readString()``, and copied
+    /// in one piece into a pointer-backed ``JSONOutput``.
     private mutating func readEscapedString(from start: Int) throws(JSONParseError) -> String {
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(index - start + 16)
-        utf8.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
-        while index < count {
-            let byte = base[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(decoding: utf8, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                try readEscape(into: &utf8)
-            case 0..<0x20:
-                throw controlCharacterError(byte)
-            case 0x20..<0x80:
-                utf8.append(byte)
-                index += 1
-            default:
-                let scalarStart = index
-                try skipMultiByteScalar()
-                utf8.append(contentsOf: UnsafeBufferPointer(start: base + scalarStart, count: index - scalarStart))
+        var utf8 = JSONOutput(capacity: index - start + 32)
+        var runStart = start
+        while true {
+            while index &+ 8 <= count {
+                let chunk = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(in: chunk)
+                if special != 0 {
+                    index &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                index &+= 8
             }
+            guard index < count else { break }
+            let byte = base[index]
+            if byte >= 0x80 {
+                try skipMultiByteScalar()
+                continue
+            }
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index &+= 1  // a false alarm of the chunk test, or a byte of the last partial chunk
+                continue
+            }
+            utf8.append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
+            if byte == UInt8(ascii: "\"") {
+                index &+= 1
+                return String(decoding: utf8.written, as: UTF8.self)
+            }
+            if byte < 0x20 {
+                throw controlCharacterError(byte)
+            }
+            try readEscape(into: &utf8)
+            runStart = index
         }
         throw error(at: index, "unterminated string")
     }
 
     /// Reads one escape sequence at the cursor (a backslash) and appends its UTF-8.
-    private mutating func readEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
+    private mutating func readEscape(into utf8: inout JSONOutput) throws(JSONParseError) {
         let escapeStart = index
         index += 1
         guard index < count else { throw error(at: index, "unterminated escape sequence") }
@@ -195,7 +209,7 @@ extension JSONReader {
         error(at: index, "unescaped control character U+\(hex(UInt16(byte))) in string")
     }
 
-    private func appendUTF8(_ scalar: UInt32, to utf8: inout [UInt8]) {
+    private func appendUTF8(_ scalar: UInt32, to utf8: inout JSONOutput) {
         switch scalar {
         case 0..<0x80:
             utf8.append(UInt8(scalar))
