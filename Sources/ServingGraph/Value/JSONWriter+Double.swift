@@ -42,10 +42,11 @@ extension JSONWriter {
         var fractionDigits = 15 - integerDigits
         // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
         // is caught by the read-back check like any other wrong candidate.
-        let scaled = magnitude * powerOfTen(fractionDigits) + 0.5
+        let scale = powerOfTen(fractionDigits)
+        let scaled = magnitude * scale + 0.5
         guard scaled < 1e15 else { return false }
         var significand = UInt64(scaled)
-        guard Double(significand) / powerOfTen(fractionDigits) == magnitude else { return false }
+        guard Double(significand) / scale == magnitude else { return false }
         // Drop the fraction's trailing zeros (at most 14): remove 8, 4, 2, then 1 where they divide.
         if fractionDigits >= 8, significand % 100_000_000 == 0 {
             significand /= 100_000_000
