@@ -56,8 +56,13 @@ struct Stopwatch {
 enum ProcessInfoLite {
     /// The integer value of environment variable `name`, if set and numeric.
     static func integer(named name: String) -> Int? {
+        string(named: name).flatMap { Int($0) }
+    }
+
+    /// The value of environment variable `name`, if set.
+    static func string(named name: String) -> String? {
         guard let raw = getenv(name) else { return nil }
-        return Int(String(cString: raw))
+        return String(cString: raw)
     }
 }
 

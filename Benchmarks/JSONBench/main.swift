@@ -39,7 +39,10 @@ let inputs: [(name: String, text: String, codable: CodableRoundTrip)] = [
     ("500-text BYTES request", BenchmarkInput.texts(), codableRoundTrip(String.self)),
 ]
 
-for (name, text, codableBody) in inputs {
+/// Environment `JSONBENCH_INPUT`: run only the inputs whose name contains it (for profiling).
+let inputFilter = ProcessInfoLite.string(named: "JSONBENCH_INPUT")
+
+for (name, text, codableBody) in inputs where inputFilter.map({ name.contains($0) }) ?? true {
     let bytes = Array(text.utf8)
     let data = Data(bytes)
     guard let parsed = try? JSONParser.parse(bytes), JSONWriter.bytes(parsed) == bytes else {

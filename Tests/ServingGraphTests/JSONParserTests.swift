@@ -105,10 +105,14 @@ struct JSONParserTests {
     }
 
     /// The string scanner skips plain ASCII eight bytes at a time; a special byte at any offset
-    /// inside or across those chunks must still be seen.
-    @Test(arguments: 0..<20)
-    func findsSpecialBytesAtEveryOffsetOfALongString(_ offset: Int) throws {
-        let before = String(repeating: "a", count: offset)
+    /// inside or across those chunks must still be seen, both before any escape and after one
+    /// (a leading `\t` sends the rest of the string through the escaped-string path).
+    @Test(arguments: 0..<20, [false, true])
+    func findsSpecialBytesAtEveryOffsetOfALongString(_ offset: Int, afterAnEscape: Bool) throws {
+        let (prefixJSON, prefixText) = afterAnEscape ? (#"\t"#, "\t") : ("", "")
+        let before = prefixJSON + String(repeating: "a", count: offset)
+        let beforeText = prefixText + String(repeating: "a", count: offset)
+        let position = 1 + before.utf8.count
         let after = String(repeating: "b", count: 19 - offset)
         let accepted: [(json: String, text: String)] = [
             (#"\\"#, #"\"#), (#"\""#, "\""), (#"\n"#, "\n"), (" ", " "), ("~", "~"), ("\u{7F}", "\u{7F}"),
@@ -116,20 +120,16 @@ struct JSONParserTests {
         ]
         for (json, text) in accepted {
             let parsed = try JSONParser.parse("\"" + before + json + after + "\"")
-            #expect(parsed.stringValue.map { Array($0.utf8) } == Array((before + text + after).utf8), "\(json)")
+            #expect(parsed.stringValue.map { Array($0.utf8) } == Array((beforeText + text + after).utf8), "\(json)")
         }
         for control in [0x00, 0x01, 0x0A, 0x1F] as [UInt8] {
             let bytes = Array(("\"" + before).utf8) + [control] + Array((after + "\"").utf8)
-            #expect(
-                throws: JSONParseError(
-                    offset: 1 + offset, reason: "unescaped control character U+\(hex(control)) in string")
-            ) {
-                try JSONParser.parse(bytes)
-            }
+            let reason = "unescaped control character U+\(hex(control)) in string"
+            #expect(throws: JSONParseError(offset: position, reason: reason)) { try JSONParser.parse(bytes) }
         }
         let invalid = Array(("\"" + before).utf8) + [0xFF] + Array((after + "\"").utf8)
         let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(invalid) }
-        #expect(error?.offset == 1 + offset)
+        #expect(error?.offset == position)
         let unterminated = "\"" + before + after
         #expect(throws: JSONParseError(offset: unterminated.utf8.count, reason: "unterminated string")) {
             try JSONParser.parse(unterminated)

@@ -1,4 +1,5 @@
-/// The growable byte buffer ``JSONWriter`` writes into before handing bytes to its caller.
+/// The growable byte buffer ``JSONWriter`` writes into before handing bytes to its caller (the
+/// reader also builds strings with escapes in one).
 ///
 /// Appending to `[UInt8]` pays for a uniqueness and capacity check per call, and
 /// `append(contentsOf:)` costs about a hundred instructions even for a few bytes. Writing through a

@@ -17,6 +17,7 @@
 ///
 /// Nesting deeper than `maxDepth` arrays/objects is rejected. The parser does not recurse, so the
 /// limit bounds memory, not stack use. Errors carry the byte offset (see ``JSONParseError``).
+/// Stateless: safe to call from any thread; the result does not reference the input bytes.
 ///
 /// ```swift
 /// let body = try JSONParser.parse(#"{"id":"1","inputs":[]}"#)

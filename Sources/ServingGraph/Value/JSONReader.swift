@@ -1,9 +1,9 @@
 /// The cursor behind ``JSONParser``: an index into borrowed bytes, plus the iterative value builder.
 ///
 /// Reads through an `UnsafePointer` with explicit `index < count` checks, so hot loops carry no
-/// Array bounds checks. Nesting is handled with an explicit stack of open containers instead of
-/// recursion, so a deep document cannot overflow a small thread stack. Valid only while the bytes
-/// it was made from are alive.
+/// Array bounds checks. Nesting is handled on an explicit stack (``JSONPendingValues``) instead of
+/// by recursion, so a deep document cannot overflow a small thread stack. Valid only while the
+/// bytes it was made from are alive.
 struct JSONReader {
     let base: UnsafePointer<UInt8>
     let count: Int

@@ -42,10 +42,11 @@ extension JSONWriter {
         var fractionDigits = 15 - integerDigits
         // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
         // is caught by the read-back check like any other wrong candidate.
-        let scaled = magnitude * powerOfTen(fractionDigits) + 0.5
+        let scale = powerOfTen(fractionDigits)
+        let scaled = magnitude * scale + 0.5
         guard scaled < 1e15 else { return false }
         var significand = UInt64(scaled)
-        guard Double(significand) / powerOfTen(fractionDigits) == magnitude else { return false }
+        guard Double(significand) / scale == magnitude else { return false }
         // Drop the fraction's trailing zeros (at most 14): remove 8, 4, 2, then 1 where they divide.
         if fractionDigits >= 8, significand % 100_000_000 == 0 {
             significand /= 100_000_000
@@ -64,52 +65,58 @@ extension JSONWriter {
             fractionDigits -= 1
         }
 
-        // Digits go right-aligned into a scratch buffer, then the text straight into the output:
-        // sign, integer digits (or "0"), ".", fraction zeros and digits — at most 21 bytes.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { scratch in
-            var first = 16
-            var remaining = significand
-            while remaining >= 100 {
-                let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
-                first -= 2
-                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
-                scratch[first + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
-                remaining = quotient
-            }
-            if remaining >= 10 {
-                first -= 2
-                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
-                scratch[first + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-            } else {
-                first -= 1
-                scratch[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
-            }
-            let text = output.reserve(24)
-            var length = 0
-            if number.sign == .minus {
-                text[0] = UInt8(ascii: "-")
-                length = 1
-            }
-            // `point` may lie left of the scratch buffer (fractionDigits up to 18): those are the
-            // zeros after "0." ("0.000123").
-            let point = 16 - fractionDigits
-            if first < point {
-                for position in first..<point {
-                    text[length] = scratch[position]
-                    length += 1
-                }
-            } else {
-                text[length] = UInt8(ascii: "0")
-                length += 1
-            }
-            text[length] = UInt8(ascii: ".")
-            length += 1
-            for position in point..<16 {
-                text[length] = position < first ? UInt8(ascii: "0") : scratch[position]
-                length += 1
-            }
-            output.commit(length)
+        // Digits go right-aligned into text[24..<40] of the reserved output, then the text is
+        // assembled at its start: sign, integer digits (or "0"), ".", fraction zeros and digits —
+        // at most 21 bytes, so it never overwrites digits not yet moved.
+        let text = output.reserve(40)
+        var first = 40
+        var remaining = significand
+        while remaining >= 100 {
+            let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+            remaining = quotient
         }
+        if remaining >= 10 {
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+        } else {
+            first &-= 1
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        var length = 0
+        if number.sign == .minus {
+            text[0] = UInt8(ascii: "-")
+            length = 1
+        }
+        let point = 40 &- fractionDigits  // fractionDigits ≤ 18, so point ≥ 22
+        var position = first
+        if first < point {
+            while position < point {
+                text[length] = text[position]
+                length &+= 1
+                position &+= 1
+            }
+        } else {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+        }
+        text[length] = UInt8(ascii: ".")
+        length &+= 1
+        var zeros = first &- point  // zeros right after "0." ("0.000123")
+        while zeros > 0 {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+            zeros &-= 1
+        }
+        while position < 40 {
+            text[length] = text[position]
+            length &+= 1
+            position &+= 1
+        }
+        output.commit(length)
         return true
     }
 

@@ -5,6 +5,7 @@
 /// shortest round-trip form (a whole double keeps its `.0`, large or small ones use an exponent,
 /// e.g. `1e+16`), so ``JSONParser`` reads back the identical double; NaN and ±infinity are written
 /// as `null` because JSON has no spelling for them. Object members keep their order.
+/// Stateless: safe to call from any thread.
 ///
 /// ```swift
 /// JSONWriter.string(["id": "1", "outputs": [0.5, 1.0]])  // {"id":"1","outputs":[0.5,1.0]}
