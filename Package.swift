@@ -55,6 +55,12 @@ let package = Package(
             dependencies: ["ModelServer", "ServingGraph", "CLinuxShim"],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "GraphBench",
+            dependencies: ["ServingGraph"],
+            path: "Benchmarks/GraphBench",
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

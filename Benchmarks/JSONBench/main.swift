@@ -21,7 +21,28 @@ func measure(_ label: String, _ body: () -> Int) -> Row? {
 let decoder = JSONDecoder()
 let encoder = JSONEncoder()
 
-for (name, text) in [("1x4 request", BenchmarkInput.small), ("100x50 request", BenchmarkInput.large())] {
+/// Decodes and re-encodes `data` as the matching `Codable` request; returns the output size.
+typealias CodableRoundTrip = (Data) -> Int
+
+func codableRoundTrip<Element: Codable>(_: Element.Type) -> CodableRoundTrip {
+    { data in
+        guard let request = try? decoder.decode(InferenceRequest<Element>.self, from: data),
+            let out = try? encoder.encode(request)
+        else { return -1 }
+        return out.count
+    }
+}
+
+let inputs: [(name: String, text: String, codable: CodableRoundTrip)] = [
+    ("1x4 FP32 request", BenchmarkInput.small, codableRoundTrip(Double.self)),
+    ("100x50 FP32 request", BenchmarkInput.large(), codableRoundTrip(Double.self)),
+    ("500-text BYTES request", BenchmarkInput.texts(), codableRoundTrip(String.self)),
+]
+
+/// Environment `JSONBENCH_INPUT`: run only the inputs whose name contains it (for profiling).
+let inputFilter = ProcessInfoLite.string(named: "JSONBENCH_INPUT")
+
+for (name, text, codableBody) in inputs where inputFilter.map({ name.contains($0) }) ?? true {
     let bytes = Array(text.utf8)
     let data = Data(bytes)
     guard let parsed = try? JSONParser.parse(bytes), JSONWriter.bytes(parsed) == bytes else {
@@ -29,31 +50,30 @@ for (name, text) in [("1x4 request", BenchmarkInput.small), ("100x50 request", B
         exit(1)
     }
     var rows: [Row?] = []
-    rows.append(measure("ours: parse") {
-        bytes.withUnsafeBytes { buffer in
-            (try? JSONParser.parse(buffer)).map { if case .object(let o) = $0 { o.count } else { 0 } } ?? -1
-        }
-    })
-    rows.append(measure("ours: serialize") {
-        JSONWriter.bytes(parsed).count
-    })
-    rows.append(measure("ours: parse+serialize") {
-        bytes.withUnsafeBytes { buffer in
-            (try? JSONParser.parse(buffer)).map { JSONWriter.bytes($0).count } ?? -1
-        }
-    })
-    rows.append(measure("JSONSerialization: parse+serialize") {
-        guard let object = try? JSONSerialization.jsonObject(with: data),
-            let out = try? JSONSerialization.data(withJSONObject: object)
-        else { return -1 }
-        return out.count
-    })
-    let codable = measure("Codable: decode+encode") {
-        guard let request = try? decoder.decode(InferenceRequest.self, from: data),
-            let out = try? encoder.encode(request)
-        else { return -1 }
-        return out.count
-    }
+    rows.append(
+        measure("ours: parse") {
+            bytes.withUnsafeBytes { buffer in
+                (try? JSONParser.parse(buffer)).map { if case .object(let o) = $0 { o.count } else { 0 } } ?? -1
+            }
+        })
+    rows.append(
+        measure("ours: serialize") {
+            JSONWriter.bytes(parsed).count
+        })
+    rows.append(
+        measure("ours: parse+serialize") {
+            bytes.withUnsafeBytes { buffer in
+                (try? JSONParser.parse(buffer)).map { JSONWriter.bytes($0).count } ?? -1
+            }
+        })
+    rows.append(
+        measure("JSONSerialization: parse+serialize") {
+            guard let object = try? JSONSerialization.jsonObject(with: data),
+                let out = try? JSONSerialization.data(withJSONObject: object)
+            else { return -1 }
+            return out.count
+        })
+    let codable = measure("Codable: decode+encode") { codableBody(data) }
     rows.append(codable)
 
     print("\n### \(name) (\(bytes.count) bytes)\n")

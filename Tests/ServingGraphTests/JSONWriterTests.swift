@@ -1,10 +1,11 @@
-import Testing
 import ServingGraph
+import Testing
 
 struct JSONWriterTests {
     @Test func writesCompactObjectsAndArraysInMemberOrder() {
         let value: Value = ["id": "1", "outputs": [1, 2.5, nil, true, false], "empty": [], "o": ["z": 1, "a": 2]]
-        #expect(JSONWriter.string(value) == #"{"id":"1","outputs":[1,2.5,null,true,false],"empty":[],"o":{"z":1,"a":2}}"#)
+        #expect(
+            JSONWriter.string(value) == #"{"id":"1","outputs":[1,2.5,null,true,false],"empty":[],"o":{"z":1,"a":2}}"#)
         #expect(JSONWriter.string(.object(ValueObject())) == "{}")
     }
 

@@ -30,6 +30,19 @@ struct JSONPendingValues: ~Copyable {
         count &+= 1
     }
 
+    /// Moves `value` on top and leaves `.null` behind: no copy of the payload (no retain/release)
+    /// and no destruction when the caller's variable is reassigned.
+    @inline(__always)
+    mutating func append(takingFrom value: inout Value) {
+        if count == capacity { grow() }
+        let slot = base + count
+        withUnsafeMutablePointer(to: &value) { source in
+            slot.moveInitialize(from: source, count: 1)
+            source.initialize(to: .null)
+        }
+        count &+= 1
+    }
+
     /// Records the enclosing container (its first slot and kind) before a nested one opens.
     @inline(__always)
     mutating func pushLink(start: Int, isObject: Bool) {
@@ -53,36 +66,33 @@ struct JSONPendingValues: ~Copyable {
     }
 
     /// Removes the slots from `start` to the top and returns them as an array, in order.
+    ///
+    /// Uses `reserveCapacity` + `append` rather than `Array(unsafeUninitializedCapacity:)`, whose
+    /// call here is not specialised and looks up the array's generic metadata on every call.
     mutating func popArray(from start: Int) -> [Value] {
-        let length = count - start
-        let source = base + start
+        let end = count
         count = start
-        return [Value](unsafeUninitializedCapacity: length) { buffer, initialized in
-            if let destination = buffer.baseAddress {
-                destination.moveInitialize(from: source, count: length)
-            }
-            initialized = length
-        }
+        var elements: [Value] = []
+        elements.reserveCapacity(end - start)
+        for slot in start..<end { elements.append((base + slot).move()) }
+        return elements
     }
 
     /// Removes the alternating key/value slots from `start` to the top and returns them as an object.
     mutating func popObject(from start: Int) -> ValueObject {
-        let memberCount = (count - start) / 2
-        let source = base + start
+        let end = count
         count = start
         var keys: [String] = []
-        keys.reserveCapacity(memberCount)
-        let values = [Value](unsafeUninitializedCapacity: memberCount) { buffer, initialized in
-            guard let destination = buffer.baseAddress else { return }
-            for member in 0..<memberCount {
-                if case .string(let key) = (source + 2 * member).move() {
-                    keys.append(key)
-                } else {
-                    keys.append("")  // unreachable: the reader only pushes `.string` keys
-                }
-                (destination + member).moveInitialize(from: source + 2 * member + 1, count: 1)
+        var values: [Value] = []
+        keys.reserveCapacity((end - start) / 2)
+        values.reserveCapacity((end - start) / 2)
+        for slot in stride(from: start, to: end, by: 2) {
+            if case .string(let key) = (base + slot).move() {
+                keys.append(key)
+            } else {
+                keys.append("")  // unreachable: the reader pushes a `.string` key before each member value
             }
-            initialized = memberCount
+            values.append((base + slot + 1).move())
         }
         return ValueObject(parsedKeys: keys, values: values)
     }

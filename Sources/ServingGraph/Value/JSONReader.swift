@@ -1,9 +1,9 @@
 /// The cursor behind ``JSONParser``: an index into borrowed bytes, plus the iterative value builder.
 ///
 /// Reads through an `UnsafePointer` with explicit `index < count` checks, so hot loops carry no
-/// Array bounds checks. Nesting is handled with an explicit stack of open containers instead of
-/// recursion, so a deep document cannot overflow a small thread stack. Valid only while the bytes
-/// it was made from are alive.
+/// Array bounds checks. Nesting is handled on an explicit stack (``JSONPendingValues``) instead of
+/// by recursion, so a deep document cannot overflow a small thread stack. Valid only while the
+/// bytes it was made from are alive.
 struct JSONReader {
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -38,6 +38,8 @@ struct JSONReader {
     /// link to the enclosing one onto the pending stack, and closing pops it back (see
     /// ``JSONPendingValues/pushLink(start:isObject:)``), so deep nesting needs no second stack.
     private mutating func readValue() throws(JSONParseError) -> Value {
+        // A guess that spares big arrays most regrowth: every value plus its separator takes at
+        // least two bytes, numbers in a tensor about eight to twelve. Capped at 32K slots (1 MiB).
         var pending = JSONPendingValues(capacity: min(max(count / 8, 16), 1 << 15))
         var depth = 0
         var start = 0
@@ -96,7 +98,7 @@ struct JSONReader {
 
             // A value is complete: hand it to the innermost open container, closing containers as we go.
             while depth > 0 {
-                pending.append(value)
+                pending.append(takingFrom: &value)
                 skipWhitespace()
                 let next: UInt8 = index < count ? base[index] : 0
                 if next == UInt8(ascii: ",") {
@@ -127,7 +129,9 @@ struct JSONReader {
     private mutating func readMemberKey(first: Bool) throws(JSONParseError) -> String {
         skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: "\"") else {
-            throw error(at: index, first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
+            throw error(
+                at: index,
+                first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
         }
         index += 1
         let key = try readString()

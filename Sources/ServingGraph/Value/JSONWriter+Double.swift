@@ -4,24 +4,25 @@ extension JSONWriter {
     ///
     /// The output is what `Double.description` prints (always valid JSON for finite values:
     /// `0.1`, `1.0`, `1e-05`, `1e+16`), produced without a `String` for the common cases.
-    static func writeDouble(_ number: Double, into buffer: inout [UInt8]) {
+    static func writeDouble(_ number: Double, into output: inout JSONOutput) {
         guard number.isFinite else {
-            appendASCII("null", to: &buffer)
+            output.append("null")
             return
         }
         let magnitude = number.magnitude
         // Whole numbers up to 2^53 print as digits plus ".0", exactly as `description` does.
         if magnitude <= 0x1p53, magnitude.rounded(.towardZero) == magnitude {
-            if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-            writeDigits(UInt64(magnitude), into: &buffer)
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0"))
+            if number.sign == .minus { output.append(UInt8(ascii: "-")) }
+            writeDigits(UInt64(magnitude), into: &output)
+            output.append(UInt8(ascii: "."))
+            output.append(UInt8(ascii: "0"))
             return
         }
-        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &buffer) {
+        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
             return
         }
-        buffer.append(contentsOf: number.description.utf8)
+        var text = number.description
+        text.withUTF8 { output.append($0) }
     }
 
     /// Writes `number` (not whole, 1e-4 ≤ |number| < 1e15) in plain decimal notation when some
@@ -32,44 +33,90 @@ extension JSONWriter {
     /// by reading it back (one correctly rounded division of exact operands), so it is the unique
     /// 15-digit decimal for `number`, and dropping its trailing zeros gives the shortest one — the
     /// digits `description` prints.
-    private static func writeShortDecimal(_ number: Double, into buffer: inout [UInt8]) -> Bool {
+    private static func writeShortDecimal(_ number: Double, into output: inout JSONOutput) -> Bool {
         let magnitude = number.magnitude
         // Integer digits: the smallest n with magnitude < 10^n (an inexact 1e-3 only shifts the
         // candidate by one digit, which the read-back check below catches).
         var integerDigits = -3
         while integerDigits < 15, magnitude >= powerOfTen(integerDigits) { integerDigits += 1 }
         var fractionDigits = 15 - integerDigits
-        let scaled = (magnitude * powerOfTen(fractionDigits)).rounded()
+        // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
+        // is caught by the read-back check like any other wrong candidate.
+        let scale = powerOfTen(fractionDigits)
+        let scaled = magnitude * scale + 0.5
         guard scaled < 1e15 else { return false }
         var significand = UInt64(scaled)
-        guard Double(significand) / powerOfTen(fractionDigits) == magnitude else { return false }
-        while fractionDigits > 0, significand % 10 == 0 {
+        guard Double(significand) / scale == magnitude else { return false }
+        // Drop the fraction's trailing zeros (at most 14): remove 8, 4, 2, then 1 where they divide.
+        if fractionDigits >= 8, significand % 100_000_000 == 0 {
+            significand /= 100_000_000
+            fractionDigits -= 8
+        }
+        if fractionDigits >= 4, significand % 10_000 == 0 {
+            significand /= 10_000
+            fractionDigits -= 4
+        }
+        if fractionDigits >= 2, significand % 100 == 0 {
+            significand /= 100
+            fractionDigits -= 2
+        }
+        if fractionDigits >= 1, significand % 10 == 0 {
             significand /= 10
             fractionDigits -= 1
         }
 
-        if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
-            var length = 0
-            var remaining = significand
-            repeat {
-                digits[15 - length] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-                remaining /= 10
-                length += 1
-            } while remaining > 0
-            let first = 16 - length
-            if length > fractionDigits {
-                let point = first + length - fractionDigits
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first..<point]))
-                buffer.append(UInt8(ascii: "."))
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[point..<16]))
-            } else {
-                buffer.append(UInt8(ascii: "0"))
-                buffer.append(UInt8(ascii: "."))
-                for _ in 0..<(fractionDigits - length) { buffer.append(UInt8(ascii: "0")) }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first..<16]))
-            }
+        // Digits go right-aligned into text[24..<40] of the reserved output, then the text is
+        // assembled at its start: sign, integer digits (or "0"), ".", fraction zeros and digits —
+        // at most 21 bytes, so it never overwrites digits not yet moved.
+        let text = output.reserve(40)
+        var first = 40
+        var remaining = significand
+        while remaining >= 100 {
+            let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+            remaining = quotient
         }
+        if remaining >= 10 {
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+        } else {
+            first &-= 1
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        var length = 0
+        if number.sign == .minus {
+            text[0] = UInt8(ascii: "-")
+            length = 1
+        }
+        let point = 40 &- fractionDigits  // fractionDigits ≤ 18, so point ≥ 22
+        var position = first
+        if first < point {
+            while position < point {
+                text[length] = text[position]
+                length &+= 1
+                position &+= 1
+            }
+        } else {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+        }
+        text[length] = UInt8(ascii: ".")
+        length &+= 1
+        var zeros = first &- point  // zeros right after "0." ("0.000123")
+        while zeros > 0 {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+            zeros &-= 1
+        }
+        while position < 40 {
+            text[length] = text[position]
+            length &+= 1
+            position &+= 1
+        }
+        output.commit(length)
         return true
     }
 

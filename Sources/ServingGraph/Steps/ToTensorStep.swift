@@ -1,0 +1,102 @@
+/// Turns named body fields into an Open Inference Protocol input tensor, in the declared field
+/// order: one object gives shape `[1, k]`, an array of objects `[N, k]`; `data` is row-major.
+///
+/// ```json
+/// {"kind": "task", "class_name": "ToTensor",
+///  "class_args": {"fields": ["amount", "amount_avg_1h"], "name": "x", "datatype": "FP64"}}
+/// ```
+/// `{"amount": 5, "amount_avg_1h": 2.5}` becomes
+/// `{"inputs": [{"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [5.0, 2.5]}]}`.
+/// Datatypes: `FP64`, `FP32` (numbers as doubles), `INT64` (whole numbers); booleans count as 1/0.
+/// A missing, null or non-numeric field is ``ServingError/invalidInput(_:)`` naming row and field.
+public struct ToTensorStep: Step {
+    /// Tensor element types this step writes.
+    public static let datatypes: Set<String> = ["FP64", "FP32", "INT64"]
+
+    /// The step's name in the graph.
+    public let name: String
+    /// Fields, in tensor column order.
+    public let fields: [String]
+    /// The tensor's name.
+    public let tensorName: String
+    /// The tensor's datatype (one of ``datatypes``).
+    public let datatype: String
+
+    /// A step building tensor `tensorName` from `fields`.
+    public init(name: String, fields: [String], tensorName: String = "input", datatype: String = "FP64")
+        throws(GraphError)
+    {
+        guard Self.datatypes.contains(datatype) else {
+            throw .invalidArgument(
+                path: "\(name).datatype", reason: "unsupported datatype '\(datatype)' (FP64, FP32 or INT64)")
+        }
+        self.name = name
+        self.fields = fields
+        self.tensorName = tensorName
+        self.datatype = datatype
+    }
+
+    /// Builds the step from `{"fields": [...], "name": "input", "datatype": "FP64"}`.
+    public init(name: String, arguments: StepArguments) throws(GraphError) {
+        try arguments.rejectUnknown(["fields", "name", "datatype"])
+        guard let fields = try arguments.strings("fields"), !fields.isEmpty else {
+            throw arguments.invalid("fields", "expected a non-empty array of strings")
+        }
+        let datatype = try arguments.string("datatype") ?? "FP64"
+        guard Self.datatypes.contains(datatype) else {
+            throw arguments.invalid("datatype", "unsupported datatype '\(datatype)' (FP64, FP32 or INT64)")
+        }
+        try self.init(
+            name: name, fields: fields, tensorName: try arguments.string("name") ?? "input", datatype: datatype)
+    }
+
+    /// Applies the step to one event; see the type's documentation for what it does.
+    public func run(_ event: Event) throws -> Event {
+        let rows: [Value]
+        switch event.body {
+        case .object: rows = [event.body]
+        case .array(let array): rows = array
+        default:
+            throw ServingError.invalidInput(
+                "step '\(name)' expects an object or an array of objects, got \(event.body.typeName)")
+        }
+        var data: [Value] = []
+        data.reserveCapacity(rows.count * fields.count)
+        for (r, row) in rows.enumerated() {
+            guard case .object(let object) = row else {
+                throw ServingError.invalidInput("step '\(name)': row \(r) is a \(row.typeName), not an object")
+            }
+            for field in fields { data.append(try element(object[field], row: r, field: field)) }
+        }
+        let tensor: Value = [
+            "name": .string(tensorName),
+            "shape": [.int(Int64(rows.count)), .int(Int64(fields.count))],
+            "datatype": .string(datatype),
+            "data": .array(data),
+        ]
+        var output = event
+        output.body = ["inputs": [tensor]]
+        return output
+    }
+
+    private func element(_ value: Value?, row: Int, field: String) throws(ServingError) -> Value {
+        let number: Value
+        switch value {
+        case .int?, .double?: number = value ?? .null
+        case .bool(let b)?: number = .int(b ? 1 : 0)
+        default:
+            throw .invalidInput(
+                "step '\(name)': row \(row) has no numeric '\(field)' (got \(value?.typeName ?? "nothing"))")
+        }
+        if datatype == "INT64" {
+            guard let integer = number.intValue else {
+                throw .invalidInput("step '\(name)': row \(row) field '\(field)' is not a whole number for INT64")
+            }
+            return .int(integer)
+        }
+        guard let double = number.doubleValue, double.isFinite else {
+            throw .invalidInput("step '\(name)': row \(row) field '\(field)' is not a finite number")
+        }
+        return .double(double)
+    }
+}
