@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// The connection state machine on a manual clock: no sockets, no real time.

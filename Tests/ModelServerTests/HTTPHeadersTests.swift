@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// Ordered, case-insensitive header fields.

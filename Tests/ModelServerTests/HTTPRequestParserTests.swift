@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// The incremental parser, bytes in and values out: no sockets.
@@ -34,7 +35,8 @@ struct HTTPRequestParserTests {
     }
 
     @Test func parsesRequestLineHeadersAndTarget() throws {
-        let requests = Self.requests(Self.parse("GET /v2/models/m?verbose=1&x=2 HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nx-a:  2 \r\n\r\n"))
+        let requests = Self.requests(
+            Self.parse("GET /v2/models/m?verbose=1&x=2 HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nx-a:  2 \r\n\r\n"))
         let request = try #require(requests.first)
         #expect(request.method == .get)
         #expect(request.target == "/v2/models/m?verbose=1&x=2")
@@ -62,7 +64,8 @@ struct HTTPRequestParserTests {
 
     @Test func asksFor100ContinueOnceBeforeTheBodyArrives() {
         var parser = HTTPRequestParser()
-        parser.append(contentsOf: "PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8)
+        parser.append(
+            contentsOf: "PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n".utf8)
         guard case .continueExpected = parser.next() else {
             Issue.record("expected continueExpected")
             return
@@ -86,13 +89,22 @@ struct HTTPRequestParserTests {
     }
 
     static let badInput: [(String, HTTPParseError)] = [
-        ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", .contentLengthWithTransferEncoding),
+        (
+            "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+            .contentLengthWithTransferEncoding
+        ),
         ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", .duplicateContentLength(1)),
-        ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", .conflictingContentLength(first: 1, second: 2)),
+        (
+            "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            .conflictingContentLength(first: 1, second: 2)
+        ),
         ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1, 1\r\n\r\n", .invalidContentLength("1, 1")),
         ("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", .invalidContentLength("-1")),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", .invalidChunkSize(offset: 56)),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", .invalidChunkTerminator(offset: 61)),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
+            .invalidChunkTerminator(offset: 61)
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", .chunkedNotFinal),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", .unsupportedTransferCoding("gzip")),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
@@ -137,26 +149,34 @@ struct HTTPRequestParserTests {
     @Test func rejectsMoreHeaderFieldsThanTheLimit() {
         let limits = HTTPRequestParser.Limits(maxHeaderCount: 2)
         #expect(Self.requests(Self.parse("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\n\r\n", limits: limits)).count == 1)
-        #expect(Self.error(Self.parse("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n", limits: limits)) == .tooManyHeaders(limit: 2))
+        #expect(
+            Self.error(Self.parse("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n", limits: limits))
+                == .tooManyHeaders(limit: 2))
     }
 
     @Test func rejectsBodiesOverTheLimitByLengthAndWhileDechunking() {
         let limits = HTTPRequestParser.Limits(maxBodyBytes: 4)
-        #expect(Self.error(Self.parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n", limits: limits)) == .bodyTooLarge(limit: 4))
+        #expect(
+            Self.error(Self.parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n", limits: limits))
+                == .bodyTooLarge(limit: 4))
         let chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
         #expect(Self.error(Self.parse(chunked, step: 1, limits: limits)) == .bodyTooLarge(limit: 4))
     }
 
     @Test func holdsTrailersToTheHeaderByteLimit() {
         let limits = HTTPRequestParser.Limits(maxHeaderBytes: 80)
-        let trailers = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: " + String(repeating: "t", count: 100)
+        let trailers =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: "
+            + String(repeating: "t", count: 100)
         #expect(Self.error(Self.parse(trailers, limits: limits)) == .headerTooLarge(limit: 80))
     }
 
     @Test func reportsBufferedBytesAndWhetherARequestHasBegun() {
         var parser = HTTPRequestParser()
         #expect(parser.isBetweenRequests)
-        parser.append(contentsOf: "GET / HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nab".utf8)
+        parser.append(
+            contentsOf: "GET / HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nab"
+                .utf8)
         guard case .request = parser.next() else {
             Issue.record("expected the first request")
             return
@@ -171,11 +191,12 @@ struct HTTPRequestParserTests {
     }
 
     @Test func decidesKeepAliveFromVersionAndConnectionHeader() {
-        let requests = Self.requests(Self.parse(
-            "GET / HTTP/1.1\r\nHost: h\r\n\r\n"
-                + "GET / HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, Close\r\n\r\n"
-                + "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-                + "GET / HTTP/1.0\r\n\r\n"))
+        let requests = Self.requests(
+            Self.parse(
+                "GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, Close\r\n\r\n"
+                    + "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET / HTTP/1.0\r\n\r\n"))
         #expect(requests.map(\.keepAlive) == [true, false, true, false])
     }
 }

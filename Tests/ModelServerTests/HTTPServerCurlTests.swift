@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ModelServer
 
 /// curl as a real client: connection reuse, `Expect: 100-continue`, chunked uploads.
@@ -28,7 +29,9 @@ struct HTTPServerCurlTests {
         let server = try HTTPTestServer()
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)"
-        let output = try Self.curl(["-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\n", "\(base)/a", "\(base)/b"])
+        let output = try Self.curl([
+            "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\n", "\(base)/a", "\(base)/b",
+        ])
         #expect(output == "200 1\n200 0\n")
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ModelServer
 import Synchronization
+import Testing
+
+@testable import ModelServer
 
 /// Clients that vanish mid-request or mid-response, and clients that read slowly.
 struct HTTPServerRobustnessTests {
@@ -25,10 +26,12 @@ struct HTTPServerRobustnessTests {
             }
         }
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
-        return queued + descriptors.filter { fd in
-            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
-            return link.hasPrefix("socket:[") && inodes.contains(String(link.dropFirst(8).dropLast()))
-        }.count
+        return queued
+            + descriptors.filter { fd in
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
+                else { return false }
+                return link.hasPrefix("socket:[") && inodes.contains(String(link.dropFirst(8).dropLast()))
+            }.count
     }
 
     @Test func abortedConnectionsLeakNoDescriptor() async throws {

@@ -1,6 +1,7 @@
-import Synchronization
-@testable import ModelServer
 import ServingGraph
+import Synchronization
+
+@testable import ModelServer
 
 /// Answers every request with its own body (or `METHOD path` when it has none) and echoes the request
 /// line in headers. A request for `/close` answers with `Connection: close`; `/big/<n>` answers n bytes.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// The deadline heap: pops in deadline order, only what has expired.

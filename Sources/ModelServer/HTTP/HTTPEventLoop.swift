@@ -86,8 +86,9 @@ final class HTTPEventLoop {
             if shutdownDeadline == nil && waker.isShutdownRequested { beginShutdown() }
             if let deadline = shutdownDeadline, openConnections == 0 || now >= deadline {
                 if openConnections > 0 {
-                    logger.warning("grace period over: closing connections still open",
-                                   [("loop", String(index)), ("connections", String(openConnections))])
+                    logger.warning(
+                        "grace period over: closing connections still open",
+                        [("loop", String(index)), ("connections", String(openConnections))])
                 }
                 break
             }

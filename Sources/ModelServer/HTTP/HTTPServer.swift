@@ -61,11 +61,13 @@ package final class HTTPServer: Sendable {
             let port: Int
             let wakers: [HTTPLoopWaker]
             do throws(HTTPServerError) {
-                let first = try HTTPListener.open(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+                let first = try HTTPListener.open(
+                    host: configuration.host, port: configuration.port, backlog: configuration.backlog)
                 listeners.append(first)
                 port = try HTTPListener.boundPort(first)
                 for _ in 1..<configuration.loops {
-                    listeners.append(try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
+                    listeners.append(
+                        try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
                 }
                 do throws(SyscallError) {
                     wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
@@ -80,7 +82,9 @@ package final class HTTPServer: Sendable {
                 startLoop(index: index, listener: listener, waker: wakers[index])
             }
             state = .running(wakers: wakers, port: port)
-            logger.info("listening", [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
+            logger.info(
+                "listening",
+                [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
             return port
         }
     }
