@@ -38,6 +38,12 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "HTTPBench",
+            dependencies: ["ModelServer", "ServingGraph"],
+            path: "Benchmarks/HTTPBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
