@@ -11,7 +11,12 @@ struct HTTPServerRobustnessTests {
     /// still in the accept queue (ESTABLISHED or CLOSE_WAIT without a descriptor yet). Counting only this
     /// server's sockets keeps the count exact while other tests run in parallel.
     static func openServerSockets(port: Int) throws -> Int {
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // Read to EOF: /proc reports size 0, and a single read returns only the first page of entries.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/net/tcp") else {
+            throw HTTPTestClientError(description: "cannot open /proc/net/tcp")
+        }
+        let table = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        try handle.close()
         var inodes = Set<String>()
         var queued = 0
         for line in table.split(separator: "\n").dropFirst() {
