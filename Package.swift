@@ -44,6 +44,12 @@ let package = Package(
             path: "Benchmarks/StoreBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "HTTPBench",
+            dependencies: ["ModelServer", "ServingGraph"],
+            path: "Benchmarks/HTTPBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",

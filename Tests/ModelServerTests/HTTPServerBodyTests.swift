@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// Body framing over real sockets: Content-Length, chunked, 100-continue, and the framing errors that close.
@@ -63,7 +64,10 @@ struct HTTPServerBodyTests {
         ("duplicate length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400),
         ("conflicting length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
         ("bad length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3x\r\n\r\nabc", 400),
-        ("bad chunk size", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
+        (
+            "bad chunk size", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            400
+        ),
         ("malformed request line", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         ("missing host", "GET / HTTP/1.1\r\n\r\n", 400),
         ("space before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// Keep-alive, Connection: close, HTTP/1.0 and pipelining, over real sockets.

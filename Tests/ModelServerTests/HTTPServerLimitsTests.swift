@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// Every named limit gets its status over a real socket.

@@ -1,6 +1,7 @@
-import Testing
-@testable import ModelServer
 import Synchronization
+import Testing
+
+@testable import ModelServer
 
 /// Responses completed later from another thread, and the order of pipelined responses behind them.
 struct HTTPServerPendingTests {

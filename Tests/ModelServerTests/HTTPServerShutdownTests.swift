@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ModelServer
 
 /// Graceful shutdown in-process: in-flight requests are answered, idle connections closed, new ones refused.

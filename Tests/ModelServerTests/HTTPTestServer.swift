@@ -1,10 +1,17 @@
-import Synchronization
-@testable import ModelServer
 import ServingGraph
+import Synchronization
+
+@testable import ModelServer
 
 /// Answers every request with its own body (or `METHOD path` when it has none) and echoes the request
 /// line in headers. A request for `/close` answers with `Connection: close`; `/big/<n>` answers n bytes.
 final class EchoResponder: HTTPResponder {
+    /// The bytes `/big/<n>` answers with (byte i is i % 251), built once per process.
+    static let pattern: [UInt8] = [UInt8](unsafeUninitializedCapacity: 8_000_000) { buffer, count in
+        for index in 0..<buffer.count { buffer[index] = UInt8(index % 251) }
+        count = buffer.count
+    }
+
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
         var headers = HTTPHeaders()
         headers.add(name: "X-Method", value: request.method.name)
@@ -12,8 +19,8 @@ final class EchoResponder: HTTPResponder {
         headers.add(name: "X-Query", value: request.query ?? "")
         headers.add(name: "X-Body-Length", value: String(request.body.count))
         if request.path == "/close" { headers.add(name: "Connection", value: "close") }
-        if request.path.hasPrefix("/big/"), let size = Int(request.path.dropFirst(5)) {
-            return .response(HTTPResponse(status: .ok, headers: headers, body: (0..<size).map { UInt8($0 % 251) }))
+        if request.path.hasPrefix("/big/"), let size = Int(request.path.dropFirst(5)), size <= Self.pattern.count {
+            return .response(HTTPResponse(status: .ok, headers: headers, body: Array(Self.pattern[0..<size])))
         }
         let body = request.body.isEmpty ? Array("\(request.method.name) \(request.target)".utf8) : request.body
         return .response(HTTPResponse(status: .ok, headers: headers, body: body))

@@ -39,10 +39,15 @@ final class HTTPConnection {
     var readClosed = false
     /// Close once `output` is sent.
     var closeAfterFlush = false
+    /// The loop closed the socket; the object may still be referenced by the code that closed it.
+    var isClosed = false
     /// On the loop's ready-list (requests buffered beyond the per-wake-up cap).
     var onReadyList = false
 
-    init(fd: Int32, id: UInt64, limits: HTTPRequestParser.Limits, timeouts: HTTPConnectionStateMachine.Timeouts, now: Int64) {
+    init(
+        fd: Int32, id: UInt64, limits: HTTPRequestParser.Limits, timeouts: HTTPConnectionStateMachine.Timeouts,
+        now: Int64
+    ) {
         self.fd = fd
         self.token = HTTPConnectionToken(fd: fd, id: id)
         self.parser = HTTPRequestParser(limits: limits)

@@ -53,7 +53,8 @@ extension HTTPEventLoop {
         }
         nextConnectionID &+= 1
         let connection = HTTPConnection(
-            fd: fd, id: nextConnectionID, limits: configuration.parserLimits, timeouts: configuration.timeouts, now: now)
+            fd: fd, id: nextConnectionID, limits: configuration.parserLimits, timeouts: configuration.timeouts, now: now
+        )
         if Int(fd) >= connections.count {
             connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count))
         }
@@ -81,6 +82,7 @@ extension HTTPEventLoop {
         counters.addBuffered(-connection.accountedBytes)
         connection.accountedBytes = 0
         connection.queue.removeAll()
+        connection.isClosed = true
     }
 
     /// Watches `connection` for reading while it may read, and for writing while output waits.

@@ -51,13 +51,16 @@ extension HTTPEventLoop {
             case .needMoreData:
                 if !connection.parser.isBetweenRequests {
                     let headComplete = connection.parser.isReadingBody
-                    perform(connection.machine.receivedPartialRequest(headComplete: headComplete, now: now), on: connection)
+                    perform(
+                        connection.machine.receivedPartialRequest(headComplete: headComplete, now: now), on: connection)
                 }
                 break parsing
             case .continueExpected:
                 // A 100 may only go out when no earlier response is owed (it would overtake them); a client
                 // that gets none sends its body after its own short wait (curl: 1 s).
-                if connection.queue.isEmpty { connection.output.append(contentsOf: HTTPResponseWriter.continueResponse) }
+                if connection.queue.isEmpty {
+                    connection.output.append(contentsOf: HTTPResponseWriter.continueResponse)
+                }
             case .request(let request):
                 parsed += 1
                 dispatch(request, on: connection)
@@ -65,12 +68,13 @@ extension HTTPEventLoop {
                 logger.debug("bad request: \(error)", [("status", String(error.status.code))])
                 perform(connection.machine.framingFailed(), on: connection)
                 let response = HTTPResponse.error(error.status, message: error.description)
-                connection.queue.append(HTTPConnection.Slot(content: .ready(response), headOnly: false, echoKeepAlive: false))
+                connection.queue.append(
+                    HTTPConnection.Slot(content: .ready(response), headOnly: false, echoKeepAlive: false))
                 break parsing
             }
         }
         syncBufferedBytes(connection)
-        flushResponses(connection)
+        if !connection.isClosed { flushResponses(connection) }
     }
 
     /// Hands one request to the responder and queues its answer in request order.
@@ -87,11 +91,13 @@ extension HTTPEventLoop {
             _ = pending.bind(HTTPPendingResponse.Binding(waker: waker, token: connection.token))
             content = .pending(pending)
         }
-        connection.queue.append(HTTPConnection.Slot(content: content, headOnly: slotHeadOnly, echoKeepAlive: echoKeepAlive))
+        connection.queue.append(
+            HTTPConnection.Slot(content: content, headOnly: slotHeadOnly, echoKeepAlive: echoKeepAlive))
     }
 
     /// Brings the connection's share of the server-wide buffered total up to date with its parser.
     private func syncBufferedBytes(_ connection: HTTPConnection) {
+        guard !connection.isClosed else { return }
         let held = connection.parser.bufferedByteCount
         counters.addBuffered(held - connection.accountedBytes)
         connection.accountedBytes = held
@@ -99,8 +105,9 @@ extension HTTPEventLoop {
 
     /// The server holds too many request bytes: this connection gets 503 and is closed.
     private func rejectOverBufferLimit(_ connection: HTTPConnection) {
-        logger.warning("request buffering over maxBufferedBytes: refusing a connection",
-                       [("limit", String(configuration.maxBufferedBytes))])
+        logger.warning(
+            "request buffering over maxBufferedBytes: refusing a connection",
+            [("limit", String(configuration.maxBufferedBytes))])
         perform(connection.machine.framingFailed(), on: connection)
         let response = HTTPResponse.error(.serviceUnavailable, message: "server is holding too much request data")
         connection.queue.append(HTTPConnection.Slot(content: .ready(response), headOnly: false, echoKeepAlive: false))

@@ -25,7 +25,8 @@ extension HTTPEventLoop {
                 break
             }
             perform(
-                connection.machine.responseWritten(partialRequestBuffered: !connection.parser.isBetweenRequests, now: now),
+                connection.machine.responseWritten(
+                    partialRequestBuffered: !connection.parser.isBetweenRequests, now: now),
                 on: connection)
         }
         send(connection)

@@ -84,7 +84,14 @@ final class HTTPEventLoop {
             drainReadyList()
             fireTimers()
             if shutdownDeadline == nil && waker.isShutdownRequested { beginShutdown() }
-            if let deadline = shutdownDeadline, openConnections == 0 || now >= deadline { break }
+            if let deadline = shutdownDeadline, openConnections == 0 || now >= deadline {
+                if openConnections > 0 {
+                    logger.warning(
+                        "grace period over: closing connections still open",
+                        [("loop", String(index)), ("connections", String(openConnections))])
+                }
+                break
+            }
         }
         tearDown()
         logger.debug("event loop stopped", [("loop", String(index))])

@@ -68,7 +68,8 @@ package enum HTTPParseError: Error, Equatable, CustomStringConvertible {
         case .duplicateHost: "more than one Host header"
         case .invalidContentLength(let value): "invalid Content-Length '\(value)'"
         case .duplicateContentLength(let value): "duplicate Content-Length \(value)"
-        case .conflictingContentLength(let first, let second): "conflicting Content-Length values \(first) and \(second)"
+        case .conflictingContentLength(let first, let second):
+            "conflicting Content-Length values \(first) and \(second)"
         case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding"
         case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 request"
         case .chunkedNotFinal: "chunked is not the final transfer coding"

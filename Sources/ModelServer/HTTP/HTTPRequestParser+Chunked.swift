@@ -20,7 +20,8 @@ extension HTTPRequestParser {
                     }
                     return .needMoreData
                 }
-                guard lineEnd - readIndex <= Self.maxChunkSizeLineBytes, let size = chunkSize(from: readIndex, to: lineEnd)
+                guard lineEnd - readIndex <= Self.maxChunkSizeLineBytes,
+                    let size = chunkSize(from: readIndex, to: lineEnd)
                 else {
                     return .error(.invalidChunkSize(offset: offset(readIndex)))
                 }

@@ -58,7 +58,8 @@ extension HTTPRequestParser {
         let start = readIndex
         let limits = self.limits
         let base = droppedBytes - requestStart
-        let parsed = buffer.withUnsafeBufferPointer { bytes -> Swift.Result<(HTTPRequest, HTTPHeadFraming), HTTPParseError> in
+        let parsed = buffer.withUnsafeBufferPointer {
+            bytes -> Swift.Result<(HTTPRequest, HTTPHeadFraming), HTTPParseError> in
             do throws(HTTPParseError) {
                 return .success(try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base))
             } catch {

@@ -51,7 +51,8 @@ extension HTTPRequestParser {
         }
         let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<index]), as: UTF8.self)
         let versionStart = index + 1
-        guard end - versionStart == 8, bytes[versionStart] == UInt8(ascii: "H"), bytes[versionStart + 1] == UInt8(ascii: "T"),
+        guard end - versionStart == 8, bytes[versionStart] == UInt8(ascii: "H"),
+            bytes[versionStart + 1] == UInt8(ascii: "T"),
             bytes[versionStart + 2] == UInt8(ascii: "T"), bytes[versionStart + 3] == UInt8(ascii: "P"),
             bytes[versionStart + 4] == UInt8(ascii: "/"), bytes[versionStart + 6] == UInt8(ascii: "."),
             isDigit(bytes[versionStart + 5]), isDigit(bytes[versionStart + 7])
@@ -63,7 +64,8 @@ extension HTTPRequestParser {
         case (UInt8(ascii: "1"), UInt8(ascii: "1")): version = .http1_1
         case (UInt8(ascii: "1"), UInt8(ascii: "0")): version = .http1_0
         default:
-            throw .unsupportedVersion(String(decoding: UnsafeBufferPointer(rebasing: bytes[versionStart..<end]), as: UTF8.self))
+            throw .unsupportedVersion(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[versionStart..<end]), as: UTF8.self))
         }
         guard let method = knownMethod(methodName) else { throw .unsupportedMethod(methodName) }
         return (method, target, version)
@@ -96,13 +98,20 @@ extension HTTPRequestParser {
     ) throws(HTTPParseError) {
         var index = start
         while index < end && ASCII.isTokenCharacter[Int(bytes[index])] { index += 1 }
-        guard index > start, index < end, bytes[index] == ASCII.colon else { throw .invalidHeaderLine(offset: base + index) }
+        guard index > start, index < end, bytes[index] == ASCII.colon else {
+            throw .invalidHeaderLine(offset: base + index)
+        }
         let nameEnd = index
         var valueStart = index + 1
         var valueEnd = end
-        while valueStart < valueEnd && (bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab) { valueStart += 1 }
-        while valueEnd > valueStart && (bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab) { valueEnd -= 1 }
-        for position in valueStart..<valueEnd where bytes[position] == ASCII.cr || bytes[position] == ASCII.lf || bytes[position] == 0 {
+        while valueStart < valueEnd && (bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab) {
+            valueStart += 1
+        }
+        while valueEnd > valueStart && (bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab) {
+            valueEnd -= 1
+        }
+        for position in valueStart..<valueEnd
+        where bytes[position] == ASCII.cr || bytes[position] == ASCII.lf || bytes[position] == 0 {
             throw .invalidHeaderLine(offset: base + position)
         }
         let nameBytes = UnsafeBufferPointer(rebasing: bytes[start..<nameEnd])
@@ -112,7 +121,8 @@ extension HTTPRequestParser {
         if matches(nameBytes, "content-length") {
             let length = try parseContentLength(valueBytes, value)
             if let first = framing.contentLength {
-                throw first == length ? .duplicateContentLength(length) : .conflictingContentLength(first: first, second: length)
+                throw first == length
+                    ? .duplicateContentLength(length) : .conflictingContentLength(first: first, second: length)
             }
             framing.contentLength = length
         } else if matches(nameBytes, "transfer-encoding") {

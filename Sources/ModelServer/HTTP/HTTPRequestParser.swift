@@ -126,7 +126,9 @@ package struct HTTPRequestParser {
                 return .error(error)
             case .head:
                 switch parseHead() {
-                case .needMoreData: return .needMoreData
+                case .needMoreData:
+                    // A parsed head moved the state to its body, which may be buffered already.
+                    if case .head = state { return .needMoreData }
                 case .error(let error): return fail(error)
                 case .request(let request): return .request(request)
                 case .continueExpected: return .continueExpected

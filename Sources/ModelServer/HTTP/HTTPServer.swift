@@ -24,7 +24,7 @@ package final class HTTPServer: Sendable {
     }
 
     private let configuration: HTTPServerConfiguration
-    private let logger: Logger
+    let logger: Logger
     private let responderFactory: @Sendable (_ loopIndex: Int) -> any HTTPResponder
     private let counters = HTTPServerCounters()
     private let state = Mutex<State>(.idle)
@@ -32,7 +32,6 @@ package final class HTTPServer: Sendable {
     private let running = DispatchGroup()
     /// Entered per loop at start, left when the loop closes its listening socket.
     private let accepting = DispatchGroup()
-    private let signalSources = Mutex<[SignalSources]>([])
 
     /// A server that will call `responderFactory` once per loop, on that loop's thread, when it starts.
     package init(
@@ -61,11 +60,13 @@ package final class HTTPServer: Sendable {
             let port: Int
             let wakers: [HTTPLoopWaker]
             do throws(HTTPServerError) {
-                let first = try HTTPListener.open(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+                let first = try HTTPListener.open(
+                    host: configuration.host, port: configuration.port, backlog: configuration.backlog)
                 listeners.append(first)
                 port = try HTTPListener.boundPort(first)
                 for _ in 1..<configuration.loops {
-                    listeners.append(try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
+                    listeners.append(
+                        try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
                 }
                 do throws(SyscallError) {
                     wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
@@ -80,7 +81,9 @@ package final class HTTPServer: Sendable {
                 startLoop(index: index, listener: listener, waker: wakers[index])
             }
             state = .running(wakers: wakers, port: port)
-            logger.info("listening", [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
+            logger.info(
+                "listening",
+                [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
             return port
         }
     }
@@ -127,35 +130,5 @@ package final class HTTPServer: Sendable {
     /// Blocks the caller until every loop thread has exited (returns at once if never started).
     package func waitUntilStopped() {
         running.wait()
-    }
-
-    /// SIGTERM and SIGINT start a graceful `shutdown`; SIGPIPE is ignored. Call once, from `main`.
-    package func installSignalHandlers() {
-        signal(SIGPIPE, SIG_IGN)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            // The default action must be off for the dispatch source to receive the signal instead.
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            let logger = logger
-            source.setEventHandler { [weak self] in
-                logger.info("signal received: graceful shutdown", [("signal", String(signalNumber))])
-                self?.shutdown()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        let retained = SignalSources(sources)
-        signalSources.withLock { $0.append(retained) }
-    }
-}
-
-/// Keeps signal sources alive for the server's lifetime. Dispatch sources are thread-safe objects; the box
-/// is immutable, hence the unchecked conformance.
-private final class SignalSources: @unchecked Sendable {
-    let sources: [any DispatchSourceSignal]
-
-    init(_ sources: [any DispatchSourceSignal]) {
-        self.sources = sources
     }
 }

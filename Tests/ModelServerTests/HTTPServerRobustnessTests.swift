@@ -1,0 +1,101 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ModelServer
+
+/// Clients that vanish mid-request or mid-response, and clients that read slowly.
+struct HTTPServerRobustnessTests {
+    /// Server-side TCP sockets on `port` the server has not closed (listeners excluded): descriptors in
+    /// /proc/self/fd whose socket inode is a /proc/net/tcp entry with local port `port`, plus connections
+    /// still in the accept queue (ESTABLISHED or CLOSE_WAIT without a descriptor yet). Counting only this
+    /// server's sockets keeps the count exact while other tests run in parallel.
+    static func openServerSockets(port: Int) throws -> Int {
+        // Read to EOF: /proc reports size 0, and a single read returns only the first page of entries.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/net/tcp") else {
+            throw HTTPTestClientError(description: "cannot open /proc/net/tcp")
+        }
+        let table = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        try handle.close()
+        var inodes = Set<String>()
+        var queued = 0
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 9, fields[3] != "0A" else { continue }
+            let local = fields[1].split(separator: ":")
+            guard local.count == 2, Int(local[1], radix: 16) == port else { continue }
+            if fields[9] == "0" {
+                if fields[3] == "01" || fields[3] == "08" { queued += 1 }
+            } else {
+                inodes.insert(String(fields[9]))
+            }
+        }
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        return queued
+            + descriptors.filter { fd in
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
+                else { return false }
+                return link.hasPrefix("socket:[") && inodes.contains(String(link.dropFirst(8).dropLast()))
+            }.count
+    }
+
+    @Test func abortedConnectionsLeakNoDescriptor() async throws {
+        let pending = PendingRequests()
+        let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
+        defer { server.stop() }
+        let requests = [
+            "",
+            "GET / HTT",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+            "GET /big/4000000 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /pending HTTP/1.1\r\nHost: x\r\n\r\n",
+        ]
+        for round in 0..<20 {
+            for (index, request) in requests.enumerated() {
+                let client = try server.client()
+                if !request.isEmpty { try client.send(request) }
+                if (round + index) % 2 == 0 { client.resetOnClose() }
+            }
+        }
+        var open = -1
+        // Requests pending when their client left hold the connection until they complete (the response
+        // is owed); completing them must release it.
+        for _ in 0..<1000 {
+            while pending.waiting.withLock({ !$0.isEmpty }) { pending.completeNext(body: "late") }
+            open = try Self.openServerSockets(port: server.port)
+            if open == 0 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(open == 0)
+        let client = try server.client()
+        try client.send("GET /alive HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().header("X-Path") == "/alive")
+    }
+
+    @Test func writesALargeResponseToASlowReaderAcrossPartialWrites() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        let size = 8_000_000
+        try client.send("GET /big/\(size) HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        // Not reading yet: the socket buffers fill and the server must wait for EPOLLOUT.
+        try await Task.sleep(for: .milliseconds(100))
+        let response = try client.readResponse()
+        #expect(response.body.count == size)
+        #expect(response.body[...] == EchoResponder.pattern[0..<size])
+        #expect(try client.readResponse().header("X-Path") == "/after")
+    }
+
+    @Test func servesConnectionsSpreadOverSeveralLoops() throws {
+        let server = try HTTPTestServer(loops: 3)
+        defer { server.stop() }
+        let clients = try (0..<12).map { _ in try server.client() }
+        for (index, client) in clients.enumerated() {
+            try client.send("GET /c\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        for (index, client) in clients.enumerated() {
+            #expect(try client.readResponse().header("X-Path") == "/c\(index)")
+        }
+    }
+}
