@@ -1,0 +1,115 @@
+public import ServingGraph
+
+/// The aggregation engine of one feature set: applies events to ``EntityState``s and reads their windows.
+///
+/// Exactly the semantics of `shared/oracle/README.md` (storey's `AggregateByKey` with its defects fixed):
+/// sliding windows over epoch-aligned period buckets, fixed calendar windows, retention and too-late rules per
+/// key and aggregation. Stateless and `Sendable`: the per-key state is passed in, so callers shard states
+/// freely. Outputs go to a caller-owned buffer in ``outputColumns`` order (`nil` = too late = JSON null).
+///
+/// ```swift
+/// let aggregator = FeatureSetAggregator(definition)
+/// var state = aggregator.makeState()
+/// var row: [Double?] = []
+/// aggregator.ingest(at: time, aggregationValues: [12.5], into: &state, output: &row)
+/// ```
+public struct FeatureSetAggregator: Sendable {
+    /// The feature set.
+    public let definition: FeatureSetDefinition
+    /// Aggregate output columns sorted by name: the order of every output buffer.
+    public let outputColumns: [String]
+    /// Compiled bucket arithmetic per aggregation.
+    let plans: [AggregationPlan]
+    /// Per aggregation, per window (definition order), per operation: the output buffer position.
+    let outputPositions: [[[Int]]]
+    /// Operations per aggregation (cached from the definition for the hot loop).
+    let operations: [[AggregationOperation]]
+    /// The definition's hash, checked against every state.
+    let definitionHash: UInt64
+
+    /// Compiles `definition`.
+    public init(_ definition: FeatureSetDefinition) {
+        self.definition = definition
+        let columns = definition.sortedAggregationColumns
+        outputColumns = columns
+        let position = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        plans = definition.aggregations.map(AggregationPlan.init)
+        operations = definition.aggregations.map(\.operations)
+        outputPositions = definition.aggregations.map { aggregation in
+            aggregation.windows.map { window in
+                aggregation.operations.map { position[aggregation.outputName($0, window)] ?? 0 }
+            }
+        }
+        definitionHash = definition.definitionHash
+    }
+
+    /// An empty state for one entity key.
+    public func makeState() -> EntityState { EntityState(featureSet: definition) }
+
+    /// Applies one event to `state` and writes its row (the windows as of `time`, the event included) to `output`.
+    ///
+    /// `aggregationValues[i]` is the value of `definition.aggregations[i].column` (`nil` = empty cell: not
+    /// aggregated, row still written); `featureValues[i]` that of `definition.features[i]` (`nil` = absent). A
+    /// too-late event is not aggregated and its aggregation's columns are `nil`. Plain features keep the value
+    /// with the latest event time; equal times: the later arrival wins.
+    public func ingest(
+        at time: Int64, aggregationValues: [Double?], featureValues: [Value?] = [],
+        into state: inout EntityState, output: inout [Double?]
+    ) {
+        precondition(state.definitionHash == definitionHash, "state made for another feature set definition")
+        prepare(&output)
+        for (index, value) in featureValues.prefix(state.latestFeatures.count).enumerated() {
+            guard let value, !value.isNull else { continue }
+            if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
+            state.latestFeatures[index] = LatestFeatureValue(value: value, timestampMilliseconds: time)
+        }
+        for index in plans.indices {
+            let plan = plans[index]
+            if index < aggregationValues.count, let value = aggregationValues[index] {
+                state.aggregations[index].add(value, at: time, plan)
+            }
+            write(state.aggregations[index], aggregation: index, at: time, into: &output)
+        }
+    }
+
+    /// Writes the windows of `state` as of `time` to `output` (windows aged to `time`: a key silent for 2 h has
+    /// `count_1h` 0). Changes nothing. Columns of an aggregation whose horizon has passed `time` are `nil`.
+    public func read(_ state: EntityState, at time: Int64, output: inout [Double?]) {
+        precondition(state.definitionHash == definitionHash, "state made for another feature set definition")
+        prepare(&output)
+        for index in plans.indices {
+            write(state.aggregations[index], aggregation: index, at: time, into: &output)
+        }
+    }
+
+    /// The row of `read(_:at:output:)` as a dictionary from column name to value (`nil` = too late).
+    public func read(_ state: EntityState, at time: Int64) -> [String: Double?] {
+        var output: [Double?] = []
+        read(state, at: time, output: &output)
+        return Dictionary(zip(outputColumns, output), uniquingKeysWith: { first, _ in first })
+    }
+
+    @inline(__always)
+    private func prepare(_ output: inout [Double?]) {
+        if output.count != outputColumns.count {
+            output = Array(repeating: nil, count: outputColumns.count)
+        }
+    }
+
+    @inline(__always)
+    private func write(_ state: AggregationState, aggregation index: Int, at time: Int64, into output: inout [Double?]) {
+        let operations = operations[index]
+        let positions = outputPositions[index]
+        let fresh = state.forEachWindow(at: time, plans[index]) { window, statistics in
+            let windowPositions = positions[window]
+            for (slot, operation) in operations.enumerated() {
+                output[windowPositions[slot]] = statistics.value(of: operation)
+            }
+        }
+        if !fresh {
+            for windowPositions in positions {
+                for position in windowPositions { output[position] = nil }
+            }
+        }
+    }
+}
