@@ -45,6 +45,33 @@ extension FeatureSetDefinition {
             aggregations: aggregations, ttl: ttl)
     }
 
+    /// Parses and decodes feature-set JSON text.
+    public init(jsonText: String) throws(FeatureSetError) {
+        try self.init(jsonBytes: Array(jsonText.utf8))
+    }
+
+    /// Parses and decodes feature-set JSON bytes.
+    public init(jsonBytes: [UInt8]) throws(FeatureSetError) {
+        let value: Value
+        do {
+            value = try JSONParser.parse(jsonBytes)
+        } catch {
+            throw .notJSON(reason: error.description)
+        }
+        try self.init(json: value)
+    }
+
+    /// Reads, parses and decodes the feature-set JSON file at `path`.
+    public init(contentsOfFile path: String) throws(FeatureSetError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            throw .unreadableFile(path: path, reason: error.description)
+        }
+        try self.init(jsonBytes: bytes)
+    }
+
     private static func aggregation(_ value: Value, path: String) throws(FeatureSetError) -> AggregationDefinition {
         let object = try object(value, path: path)
         let name = try string(object["name"], path: "\(path).name")

@@ -1,5 +1,7 @@
 /// Why a feature-set definition is invalid. Every case names the JSON path of the offending field.
 public enum FeatureSetError: Error, Equatable, CustomStringConvertible {
+    /// The feature-set file cannot be read.
+    case unreadableFile(path: String, reason: String)
     /// The text is not JSON (message from the parser).
     case notJSON(reason: String)
     /// A required field is absent.
@@ -24,6 +26,8 @@ public enum FeatureSetError: Error, Equatable, CustomStringConvertible {
     /// A message naming the path and the problem.
     public var description: String {
         switch self {
+        case .unreadableFile(_, let reason):
+            reason
         case .notJSON(let reason):
             "feature set is not valid JSON: \(reason)"
         case .missingField(let path):
