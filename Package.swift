@@ -38,6 +38,12 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "AggregationBench",
+            dependencies: ["FeatureEnrich"],
+            path: "Benchmarks/AggregationBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",

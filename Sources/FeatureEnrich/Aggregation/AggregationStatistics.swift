@@ -1,7 +1,7 @@
 /// Mergeable summary of a set of events: everything the ten operations need, numerically stable.
 ///
-/// Variance uses Welford's update per event and Chan et al.'s parallel formula to merge two summaries, so a
-/// window's variance is combined afresh from its buckets, never kept as add/subtract running totals that drift.
+/// Variance uses Welford's update per event; a window's variance is combined afresh from its buckets by
+/// ``WindowAccumulator``, never kept as add/subtract running totals that drift.
 /// `first`/`last` keep their timestamps; equal timestamps keep the earlier arrival.
 package struct AggregationStatistics: Sendable, Equatable {
     /// Number of events.
@@ -51,34 +51,6 @@ package struct AggregationStatistics: Sendable, Equatable {
         if time > lastTime {
             lastValue = value
             lastTime = time
-        }
-    }
-
-    /// Merges a summary of events disjoint in time from these (another bucket); ties cannot occur across buckets.
-    @inline(__always)
-    package mutating func merge(_ other: AggregationStatistics) {
-        guard other.count > 0 else { return }
-        guard count > 0 else {
-            self = other
-            return
-        }
-        let leftCount = Double(count)
-        let rightCount = Double(other.count)
-        let total = leftCount + rightCount
-        let delta = other.sum / rightCount - sum / leftCount
-        squaredDeviations += other.squaredDeviations + delta * delta * (leftCount * rightCount / total)
-        count += other.count
-        sum += other.sum
-        sumOfSquares += other.sumOfSquares
-        if other.minimum < minimum { minimum = other.minimum }
-        if other.maximum > maximum { maximum = other.maximum }
-        if other.firstTime < firstTime {
-            firstValue = other.firstValue
-            firstTime = other.firstTime
-        }
-        if other.lastTime > lastTime {
-            lastValue = other.lastValue
-            lastTime = other.lastTime
         }
     }
 

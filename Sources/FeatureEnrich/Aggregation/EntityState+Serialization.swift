@@ -44,9 +44,10 @@ extension EntityState {
         }
         writer.write(UInt32(truncatingIfNeeded: aggregations.count))
         for aggregation in aggregations {
-            writer.write(UInt32(truncatingIfNeeded: aggregation.bucketIndices.count))
-            for (index, bucket) in zip(aggregation.bucketIndices, aggregation.buckets) {
-                writer.write(index)
+            writer.write(UInt32(truncatingIfNeeded: aggregation.buckets.count))
+            for stored in aggregation.buckets {
+                let bucket = stored.statistics
+                writer.write(stored.index)
                 writer.write(bucket.count)
                 writer.write(bucket.sum)
                 writer.write(bucket.sumOfSquares)
@@ -99,9 +100,11 @@ extension EntityState {
         }
         for (position, (state, definition)) in zip(aggregations, featureSet.aggregations).enumerated() {
             let plan = AggregationPlan(definition)
-            for (index, bucket) in zip(state.bucketIndices, state.buckets)
-            where plan.bucket(of: bucket.firstTime) != index || plan.bucket(of: bucket.lastTime) != index {
-                throw .shapeMismatch(reason: "aggregation \(position): bucket \(index) holds times of another bucket")
+            for bucket in state.buckets
+            where plan.bucket(of: bucket.statistics.firstTime) != bucket.index
+                || plan.bucket(of: bucket.statistics.lastTime) != bucket.index
+            {
+                throw .shapeMismatch(reason: "aggregation \(position): bucket \(bucket.index) holds times of another bucket")
             }
         }
     }
@@ -137,9 +140,7 @@ extension EntityState {
         guard count * bytesPerBucket <= reader.remaining else {
             throw .invalidField(offset: countOffset, reason: "bucket count \(count) exceeds the data")
         }
-        var indices: [Int64] = []
-        var buckets: [AggregationStatistics] = []
-        indices.reserveCapacity(count)
+        var buckets: [AggregationState.Bucket] = []
         buckets.reserveCapacity(count)
         for _ in 0..<count {
             let offset = reader.offset
@@ -155,14 +156,13 @@ extension EntityState {
             bucket.firstTime = try reader.readInt64()
             bucket.lastValue = try reader.readDouble()
             bucket.lastTime = try reader.readInt64()
-            if let previous = indices.last, index <= previous {
+            if let previous = buckets.last?.index, index <= previous {
                 throw .invalidField(offset: offset, reason: "bucket \(index) not after bucket \(previous)")
             }
             if let reason = Self.problem(in: bucket) { throw .invalidField(offset: offset, reason: reason) }
-            indices.append(index)
-            buckets.append(bucket)
+            buckets.append(AggregationState.Bucket(index: index, statistics: bucket))
         }
-        return AggregationState(bucketIndices: indices, buckets: buckets)
+        return AggregationState(buckets: buckets)
     }
 
     /// Why a bucket's statistics are impossible, or `nil` when they are consistent.

@@ -28,7 +28,7 @@ public struct EntityState: Sendable, Equatable {
     }
 
     /// Number of non-empty buckets held over all aggregations (a memory measure).
-    public var bucketCount: Int { aggregations.reduce(0) { $0 + $1.bucketIndices.count } }
+    public var bucketCount: Int { aggregations.reduce(0) { $0 + $1.buckets.count } }
 }
 
 /// The latest value of a plain feature and the event time it was observed at.

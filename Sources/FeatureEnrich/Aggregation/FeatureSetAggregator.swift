@@ -18,12 +18,8 @@ public struct FeatureSetAggregator: Sendable {
     public let definition: FeatureSetDefinition
     /// Aggregate output columns sorted by name: the order of every output buffer.
     public let outputColumns: [String]
-    /// Compiled bucket arithmetic per aggregation.
-    let plans: [AggregationPlan]
-    /// Per aggregation, per window (definition order), per operation: the output buffer position.
-    let outputPositions: [[[Int]]]
-    /// Operations per aggregation (cached from the definition for the hot loop).
-    let operations: [[AggregationOperation]]
+    /// Per aggregation: bucket arithmetic, operations and output positions.
+    let compiled: [CompiledAggregation]
     /// The definition's hash, checked against every state.
     let definitionHash: UInt64
 
@@ -33,12 +29,12 @@ public struct FeatureSetAggregator: Sendable {
         let columns = definition.sortedAggregationColumns
         outputColumns = columns
         let position = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        plans = definition.aggregations.map(AggregationPlan.init)
-        operations = definition.aggregations.map(\.operations)
-        outputPositions = definition.aggregations.map { aggregation in
-            aggregation.windows.map { window in
-                aggregation.operations.map { position[aggregation.outputName($0, window)] ?? 0 }
-            }
+        compiled = definition.aggregations.map { aggregation in
+            CompiledAggregation(
+                plan: AggregationPlan(aggregation), operations: aggregation.operations,
+                positions: aggregation.windows.flatMap { window in
+                    aggregation.operations.map { position[aggregation.outputName($0, window)] ?? 0 }
+                })
         }
         definitionHash = definition.definitionHash
     }
@@ -63,12 +59,17 @@ public struct FeatureSetAggregator: Sendable {
             if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
             state.latestFeatures[index] = LatestFeatureValue(value: value, timestampMilliseconds: time)
         }
-        for index in plans.indices {
-            let plan = plans[index]
-            if index < aggregationValues.count, let value = aggregationValues[index] {
-                state.aggregations[index].add(value, at: time, plan)
+        output.withUnsafeMutableBufferPointer { output in
+            compiled.withUnsafeBufferPointer { compiled in
+                state.aggregations.withUnsafeMutableBufferPointer { states in
+                    for index in compiled.indices {
+                        if index < aggregationValues.count, let value = aggregationValues[index] {
+                            states[index].add(value, at: time, compiled[index].plan)
+                        }
+                        compiled[index].write(states[index], at: time, into: output)
+                    }
+                }
             }
-            write(state.aggregations[index], aggregation: index, at: time, into: &output)
         }
     }
 
@@ -77,8 +78,10 @@ public struct FeatureSetAggregator: Sendable {
     public func read(_ state: EntityState, at time: Int64, output: inout [Double?]) {
         precondition(state.definitionHash == definitionHash, "state made for another feature set definition")
         prepare(&output)
-        for index in plans.indices {
-            write(state.aggregations[index], aggregation: index, at: time, into: &output)
+        output.withUnsafeMutableBufferPointer { output in
+            for index in compiled.indices {
+                compiled[index].write(state.aggregations[index], at: time, into: output)
+            }
         }
     }
 
@@ -95,20 +98,31 @@ public struct FeatureSetAggregator: Sendable {
             output = Array(repeating: nil, count: outputColumns.count)
         }
     }
+}
 
+/// One aggregation compiled for the hot loop: bucket arithmetic, operations, output positions.
+struct CompiledAggregation: Sendable {
+    /// Bucket arithmetic.
+    let plan: AggregationPlan
+    /// Operations in definition order.
+    let operations: [AggregationOperation]
+    /// Output position of window w (definition order), operation o: `positions[w * operations.count + o]`.
+    let positions: [Int]
+
+    /// Writes the windows of `state` as of `time` (or `nil` everywhere when `time` is too late).
     @inline(__always)
-    private func write(_ state: AggregationState, aggregation index: Int, at time: Int64, into output: inout [Double?]) {
-        let operations = operations[index]
-        let positions = outputPositions[index]
-        let fresh = state.forEachWindow(at: time, plans[index]) { window, statistics in
-            let windowPositions = positions[window]
-            for (slot, operation) in operations.enumerated() {
-                output[windowPositions[slot]] = statistics.value(of: operation)
-            }
-        }
-        if !fresh {
-            for windowPositions in positions {
-                for position in windowPositions { output[position] = nil }
+    func write(_ state: AggregationState, at time: Int64, into output: UnsafeMutableBufferPointer<Double?>) {
+        operations.withUnsafeBufferPointer { operations in
+            positions.withUnsafeBufferPointer { positions in
+                let fresh = state.forEachWindow(at: time, plan) { window, statistics in
+                    let base = window * operations.count
+                    for slot in operations.indices {
+                        output[positions[base + slot]] = statistics.value(of: operations[slot])
+                    }
+                }
+                if !fresh {
+                    for position in positions { output[position] = nil }
+                }
             }
         }
     }
