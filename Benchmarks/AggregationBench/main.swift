@@ -28,12 +28,13 @@ struct Generator {
 
 func definition(sliding: Bool) throws -> FeatureSetDefinition {
     let period = sliding ? "\"10m\"" : "null"
-    return try FeatureSetDefinition(jsonText: """
-        {"name": "bench", "entities": [{"name": "key"}], "timestamp_key": "timestamp",
-         "aggregations": [{"name": "amount", "column": "amount",
-           "operations": ["count","sum","sqr","min","max","first","last","avg","stdvar","stddev"],
-           "windows": ["1h","24h"], "period": \(period)}]}
-        """)
+    return try FeatureSetDefinition(
+        jsonText: """
+            {"name": "bench", "entities": [{"name": "key"}], "timestamp_key": "timestamp",
+             "aggregations": [{"name": "amount", "column": "amount",
+               "operations": ["count","sum","sqr","min","max","first","last","avg","stdvar","stddev"],
+               "windows": ["1h","24h"], "period": \(period)}]}
+            """)
 }
 
 struct Event {
@@ -116,7 +117,8 @@ func memoryPerKey(sliding: Bool) throws -> (bytes: Double, buckets: Double, stat
         var time: Int64 = 1_767_225_600_000 + Int64(generator.next() % 3_600_000)
         for _ in 0..<10 {
             time += Int64(generator.next() % 7_200_000)  // about 10 min–2 h apart: mostly distinct buckets
-            aggregator.ingest(at: time, aggregationValues: [Double(generator.next() % 1000)], into: &state, output: &output)
+            aggregator.ingest(
+                at: time, aggregationValues: [Double(generator.next() % 1000)], into: &state, output: &output)
         }
         states.append(state)
     }
@@ -140,7 +142,8 @@ var keptAlive: [[EntityState]] = []
 for sliding in [true, false] {
     let memory = try memoryPerKey(sliding: sliding)
     keptAlive.append(memory.states)
-    memoryLines.append("| \(sliding ? "sliding 10m" : "fixed") | \(format(memory.bytes, 0)) | \(format(memory.buckets, 1)) |")
+    memoryLines.append(
+        "| \(sliding ? "sliding 10m" : "fixed") | \(format(memory.bytes, 0)) | \(format(memory.buckets, 1)) |")
 }
 print("## Aggregation engine: \(eventCount) events, \(keyCount) keys, 10 ops × (1h, 24h), row computed per event\n")
 print("| windows | events/s | µs/event | buckets/key at end | serialized bytes/key |")

@@ -15,7 +15,8 @@ struct AggregationEngineTests {
         #expect(cell(row, "amount_avg_1h")?.isNaN == true)
         #expect(cell(row, "amount_count_24h") == 2)
         #expect(cell(row, "amount_last_24h") == 2)
-        let nextDay = try TimestampParser.epochMilliseconds("2026-01-02T00:45:00Z")  // 24 h window [01-01 00:50, 01-02 00:50)
+        // The 24 h window of 01-02 00:45 is [01-01 00:50, 01-02 00:50): 00:55 is in, 00:05 out.
+        let nextDay = try TimestampParser.epochMilliseconds("2026-01-02T00:45:00Z")
         #expect(cell(harness.aggregator.read(state, at: nextDay), "amount_count_24h") == 1)
     }
 
@@ -89,15 +90,17 @@ struct AggregationEngineTests {
     }
 
     @Test func plainFeatureKeepsTheLatestValueByEventTime() throws {
-        let definition = try FeatureSetDefinition(jsonText: """
-            {"name": "p", "entities": [{"name": "key"}], "timestamp_key": "ts",
-             "features": [{"name": "score", "type": "double"}, {"name": "label", "type": "string"}]}
-            """)
+        let definition = try FeatureSetDefinition(
+            jsonText: """
+                {"name": "p", "entities": [{"name": "key"}], "timestamp_key": "ts",
+                 "features": [{"name": "score", "type": "double"}, {"name": "label", "type": "string"}]}
+                """)
         let aggregator = FeatureSetAggregator(definition)
         var state = aggregator.makeState()
         var output: [Double?] = []
         func ingest(_ time: Int64, _ score: Value?, _ label: Value?) {
-            aggregator.ingest(at: time, aggregationValues: [], featureValues: [score, label], into: &state, output: &output)
+            aggregator.ingest(
+                at: time, aggregationValues: [], featureValues: [score, label], into: &state, output: &output)
         }
         ingest(100, .double(1), .string("first"))
         ingest(50, .double(2), .string("older"))  // an older event never overwrites

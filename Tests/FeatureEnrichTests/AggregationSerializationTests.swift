@@ -42,7 +42,9 @@ struct AggregationSerializationTests {
         for event in Self.events(count: 300) {
             aggregator.ingest(
                 at: event.time, aggregationValues: [event.value, event.value],
-                featureValues: [event.value.map(Value.double), .string("t\(event.time % 7)"), .int(event.time), .bool(true)],
+                featureValues: [
+                    event.value.map(Value.double), .string("t\(event.time % 7)"), .int(event.time), .bool(true),
+                ],
                 into: &state, output: &output)
         }
         let bytes = state.serialized()
@@ -60,11 +62,14 @@ struct AggregationSerializationTests {
         var plainRow: [Double?] = []
         var roundTrippedRow: [Double?] = []
         for (index, event) in events.enumerated() {
-            aggregator.ingest(at: event.time, aggregationValues: [event.value, event.value], into: &plain, output: &plainRow)
+            aggregator.ingest(
+                at: event.time, aggregationValues: [event.value, event.value], into: &plain, output: &plainRow)
             aggregator.ingest(
                 at: event.time, aggregationValues: [event.value, event.value], into: &roundTripped,
                 output: &roundTrippedRow)
-            if index % 97 == 0 { roundTripped = try EntityState(serialized: roundTripped.serialized(), featureSet: definition) }
+            if index % 97 == 0 {
+                roundTripped = try EntityState(serialized: roundTripped.serialized(), featureSet: definition)
+            }
             #expect(plainRow.map(bitPattern) == roundTrippedRow.map(bitPattern), "row \(index)")
         }
     }
@@ -72,7 +77,9 @@ struct AggregationSerializationTests {
     @Test func everyTruncationIsRejected() throws {
         let bytes = try sampleState().serialized()
         for length in 0..<bytes.count {
-            #expect(throws: EntityStateError.self, "length \(length)") { try EntityState(serialized: Array(bytes[0..<length])) }
+            #expect(throws: EntityStateError.self, "length \(length)") {
+                try EntityState(serialized: Array(bytes[0..<length]))
+            }
         }
     }
 
@@ -89,7 +96,8 @@ struct AggregationSerializationTests {
 
     @Test func stateOfAnotherDefinitionIsRejected() throws {
         let bytes = try sampleState().serialized()
-        let other = try FeatureSetDefinition(jsonText: Self.definitionText.replacingOccurrences(of: "\"2h\"", with: "\"1h\""))
+        let other = try FeatureSetDefinition(
+            jsonText: Self.definitionText.replacingOccurrences(of: "\"2h\"", with: "\"1h\""))
         #expect(throws: EntityStateError.self) { try EntityState(serialized: bytes, featureSet: other) }
     }
 
@@ -131,7 +139,8 @@ struct AggregationSerializationTests {
         var state = aggregator.makeState()
         var output: [Double?] = []
         for event in Self.events(count: 40) {
-            aggregator.ingest(at: event.time, aggregationValues: [event.value, event.value], into: &state, output: &output)
+            aggregator.ingest(
+                at: event.time, aggregationValues: [event.value, event.value], into: &state, output: &output)
         }
         return state
     }

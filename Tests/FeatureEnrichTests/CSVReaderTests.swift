@@ -51,7 +51,8 @@ struct CSVReaderTests {
     }
 
     @Test func errorMessageNamesLineAndColumn() {
-        #expect(CSVError(line: 4, column: 2, reason: .unterminatedQuotedField).description
-            == "line 4, column 2: unterminated quoted field")
+        #expect(
+            CSVError(line: 4, column: 2, reason: .unterminatedQuotedField).description
+                == "line 4, column 2: unterminated quoted field")
     }
 }

@@ -11,17 +11,19 @@ struct FeatureSetDefinitionTests {
                            "windows": ["1h","24h"], "period": "10m"}], "ttl": "1h"}
         """
 
-    @Test(arguments: [
-        ("30s", 30_000), ("10m", 600_000), ("1h", 3_600_000), ("24h", 86_400_000), ("1d", 86_400_000),
-        ("7d", 604_800_000), ("90s", 90_000), ("010m", 600_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("30s", 30_000), ("10m", 600_000), ("1h", 3_600_000), ("24h", 86_400_000), ("1d", 86_400_000),
+            ("7d", 604_800_000), ("90s", 90_000), ("010m", 600_000),
+        ] as [(String, Int64)])
     func acceptsDurationsStoreyAccepts(text: String, milliseconds: Int64) {
         #expect(FeatureDuration(text)?.milliseconds == milliseconds)
         #expect(FeatureDuration(text)?.text == text)
     }
 
     @Test(arguments: [
-        "", "h", "1", "0h", "1h30m", "1.5h", "1w", "1H", " 1h", "1h ", "-1h", "+1h", "1ms", "1y", "99999999999999999999d",
+        "", "h", "1", "0h", "1h30m", "1.5h", "1w", "1H", " 1h", "1h ", "-1h", "+1h", "1ms", "1y",
+        "99999999999999999999d",
         "4000000d",
     ])
     func rejectsOtherDurations(text: String) {
@@ -37,24 +39,36 @@ struct FeatureSetDefinitionTests {
         #expect(definition.aggregations.first?.isSliding == true)
         #expect(definition.aggregations.first?.period?.milliseconds == 600_000)
         #expect(definition.ttl?.text == "1h")
-        #expect(definition.sortedAggregationColumns == ["amount_count_1h", "amount_count_24h", "amount_sum_1h", "amount_sum_24h"])
+        #expect(
+            definition.sortedAggregationColumns == [
+                "amount_count_1h", "amount_count_24h", "amount_sum_1h", "amount_sum_24h",
+            ])
     }
 
     @Test func absentOrNullPeriodMeansFixedWindows() throws {
-        let absent = try FeatureSetDefinition(jsonText: Self.valid.replacingOccurrences(of: ", \"period\": \"10m\"", with: ""))
+        let absent = try FeatureSetDefinition(
+            jsonText: Self.valid.replacingOccurrences(of: ", \"period\": \"10m\"", with: ""))
         let null = try FeatureSetDefinition(jsonText: Self.valid.replacingOccurrences(of: "\"10m\"", with: "null"))
         #expect(absent.aggregations.first?.isSliding == false)
         #expect(null.aggregations.first?.isSliding == false)
     }
 
     @Test(arguments: [
-        ("\"1h\",\"24h\"", "\"1h\",\"1h30m\"",
-         "aggregations[0].windows[1]: bad duration '1h30m' (expected a positive integer and one unit of s, m, h, d)"),
+        (
+            "\"1h\",\"24h\"", "\"1h\",\"1h30m\"",
+            "aggregations[0].windows[1]: bad duration '1h30m' (expected a positive integer and one unit of s, m, h, d)"
+        ),
         ("\"count\",\"sum\"", "\"count\",\"median\"", "aggregations[0].operations[1]: unknown operation 'median'"),
         ("\"10m\"", "\"7m\"", "aggregations[0].period: period 7m does not divide window 1h"),
-        ("\"1h\",\"24h\"", "\"5h\",\"24h\"", "aggregations[0].windows[0]: window 5h does not divide the largest window"),
+        (
+            "\"1h\",\"24h\"", "\"5h\",\"24h\"",
+            "aggregations[0].windows[0]: window 5h does not divide the largest window"
+        ),
         ("[{\"name\": \"key\", \"type\": \"string\"}]", "[]", "entities: must not be empty"),
-        ("\"type\": \"string\"", "\"type\": \"uuid\"", "entities[0].type: unknown type 'uuid' (expected one of string, int64)"),
+        (
+            "\"type\": \"string\"", "\"type\": \"uuid\"",
+            "entities[0].type: unknown type 'uuid' (expected one of string, int64)"
+        ),
         ("\"timestamp_key\": \"timestamp\",", "", "timestamp_key: missing required field"),
         ("\"ttl\": \"1h\"", "\"ttl\": 3600", "ttl: expected a string, got integer"),
         ("\"windows\": [\"1h\",\"24h\"]", "\"windows\": []", "aggregations[0].windows: must not be empty"),
@@ -105,12 +119,15 @@ struct FeatureSetDefinitionTests {
         let new = try FeatureSetDefinition(
             jsonText: Self.valid.replacingOccurrences(of: "\"24h\"", with: "\"2h\"")
                 .replacingOccurrences(of: "\"10m\"", with: "null")
-                .replacingOccurrences(of: "{\"name\": \"amount\", \"type\": \"double\"}", with: "{\"name\": \"fee\", \"type\": \"double\"}"))
-        #expect(new.differences(from: old) == [
-            "feature 'amount' removed", "feature 'fee' added",
-            "aggregation 'amount': windows changed from [1h, 24h] to [1h, 2h]",
-            "aggregation 'amount': period changed from 10m to none (fixed)",
-        ])
+                .replacingOccurrences(
+                    of: "{\"name\": \"amount\", \"type\": \"double\"}",
+                    with: "{\"name\": \"fee\", \"type\": \"double\"}"))
+        #expect(
+            new.differences(from: old) == [
+                "feature 'amount' removed", "feature 'fee' added",
+                "aggregation 'amount': windows changed from [1h, 24h] to [1h, 2h]",
+                "aggregation 'amount': period changed from 10m to none (fixed)",
+            ])
         #expect(old.differences(from: old).isEmpty)
     }
 }

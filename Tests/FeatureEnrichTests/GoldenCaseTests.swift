@@ -16,6 +16,7 @@ struct GoldenCaseTests {
         let got = try Oracle.replay(
             featureSet: caseDirectory.appendingPathComponent("fs.json"),
             events: caseDirectory.appendingPathComponent("events.csv"), into: temporary)
-        try Oracle.expectMatch(got: got, expected: caseDirectory.appendingPathComponent("expected.jsonl"), label: caseName)
+        try Oracle.expectMatch(
+            got: got, expected: caseDirectory.appendingPathComponent("expected.jsonl"), label: caseName)
     }
 }

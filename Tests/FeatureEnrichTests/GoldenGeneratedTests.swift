@@ -57,7 +57,8 @@ struct GoldenGeneratedTests {
                    {"name": "fixed", "column": "amount", "operations": ["count","sum","first","last","stddev"], "windows": ["1h","24h"]}]}
                 """,
             generatorArguments: [
-                "--n", "3000", "--keys", "5", "--seed", "14", "--p-late", "0.3", "--p-verylate", "0.05", "--p-same", "0.2",
+                "--n", "3000", "--keys", "5", "--seed", "14", "--p-late", "0.3", "--p-verylate", "0.05", "--p-same",
+                "0.2",
             ]),
     ]
 

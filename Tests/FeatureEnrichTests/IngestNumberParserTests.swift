@@ -3,10 +3,11 @@ import Testing
 
 /// Event values: decimal numbers, empty = no value, everything else an error.
 struct IngestNumberParserTests {
-    @Test(arguments: [
-        ("12.5", 12.5), ("-3", -3), ("1e3", 1000), ("1E-2", 0.01), (".5", 0.5), ("5.", 5), ("+7", 7), (" 4 ", 4),
-        ("0", 0), ("-0.25", -0.25),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("12.5", 12.5), ("-3", -3), ("1e3", 1000), ("1E-2", 0.01), (".5", 0.5), ("5.", 5), ("+7", 7), (" 4 ", 4),
+            ("0", 0), ("-0.25", -0.25),
+        ] as [(String, Double)])
     func parsesDecimalNumbers(text: String, expected: Double) throws {
         #expect(try NumberParser.double(text) == expected)
     }
@@ -16,7 +17,9 @@ struct IngestNumberParserTests {
         #expect(try NumberParser.double(text) == nil)
     }
 
-    @Test(arguments: ["12.5x", "nan", "NaN", "inf", "-inf", "Infinity", "0x10", "1e", "e5", ".", "-", "1_000", "1,5", "--1"])
+    @Test(arguments: [
+        "12.5x", "nan", "NaN", "inf", "-inf", "Infinity", "0x10", "1e", "e5", ".", "-", "1_000", "1,5", "--1",
+    ])
     func rejectsWhatIsNotADecimalNumber(text: String) {
         #expect(throws: ValueParseError.unparsableNumber(text: text)) { try NumberParser.double(text) }
     }

@@ -36,12 +36,14 @@ struct ReplayTests {
 
     @Test func emitsOneLineInTheOracleFormatPerRow() throws {
         let (lines, summary) = try replay(
-            "key,timestamp,amount\na,2026-01-01T00:05:00+00:00,1.5\na,2026-01-01T00:06:00Z,\n\"b,1\",2025-01-01 00:00,2\n")
-        #expect(lines == [
-            #"{"key": "a", "timestamp": "2026-01-01T00:05:00+00:00", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 1.5}"#,
-            #"{"key": "a", "timestamp": "2026-01-01T00:06:00Z", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 1.5}"#,
-            #"{"key": "b,1", "timestamp": "2025-01-01 00:00", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 2.0}"#,
-        ])
+            "key,timestamp,amount\na,2026-01-01T00:05:00+00:00,1.5\na,2026-01-01T00:06:00Z,\n\"b,1\",2025-01-01 00:00,2\n"
+        )
+        #expect(
+            lines == [
+                #"{"key": "a", "timestamp": "2026-01-01T00:05:00+00:00", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 1.5}"#,
+                #"{"key": "a", "timestamp": "2026-01-01T00:06:00Z", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 1.5}"#,
+                #"{"key": "b,1", "timestamp": "2025-01-01 00:00", "amount_count_1h": 1.0, "amount_stdvar_1h": "NaN", "amount_sum_1h": 2.0}"#,
+            ])
         #expect(summary.rowsRead == 3)
         #expect(summary.rowsEmitted == 3)
         #expect(summary.keys == 2)
@@ -71,12 +73,14 @@ struct ReplayTests {
     }
 
     @Test func missingColumnIsReportedOnTheHeaderLine() {
-        #expect(replayError("key,time,amount\na,2026-01-01T00:00:00Z,1\n") == "events.csv:1: missing column 'timestamp'")
+        #expect(
+            replayError("key,time,amount\na,2026-01-01T00:00:00Z,1\n") == "events.csv:1: missing column 'timestamp'")
     }
 
     @Test func csvSyntaxErrorNamesLineAndColumn() {
-        #expect(replayError("key,timestamp,amount\na,2026-01-01T00:00:00Z,\"1\n")
-            == "events.csv:2: column 24: unterminated quoted field")
+        #expect(
+            replayError("key,timestamp,amount\na,2026-01-01T00:00:00Z,\"1\n")
+                == "events.csv:2: column 24: unterminated quoted field")
     }
 
     @Test func rowWithoutItsTimestampIsAnError() {
@@ -104,7 +108,8 @@ struct ReplayTests {
         for minute in 0..<300 {
             let user = "u\(generator.next() % 3)"
             let shop = generator.next() % 3
-            csv += "\(user),\(shop),\(user)/\(shop),2026-01-01T\(minute / 60 + 10):\(minute % 60 < 10 ? "0" : "")\(minute % 60):00Z,\(minute)\n"
+            csv +=
+                "\(user),\(shop),\(user)/\(shop),2026-01-01T\(minute / 60 + 10):\(minute % 60 < 10 ? "0" : "")\(minute % 60):00Z,\(minute)\n"
         }
         let byCompound = try replay(csv, featureSet: compound).lines
         let joined = """

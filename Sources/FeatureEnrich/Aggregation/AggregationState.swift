@@ -82,7 +82,8 @@ package struct AggregationState: Sendable, Equatable {
         return buckets.withUnsafeBufferPointer { buckets in
             if plan.isSliding {
                 // All sliding windows end at `bucket`: one backward pass, smallest window first.
-                var position = (buckets.last?.index ?? .min) <= bucket
+                var position =
+                    (buckets.last?.index ?? .min) <= bucket
                     ? buckets.count - 1 : firstPosition(notBelow: bucket + 1) - 1
                 var accumulator = WindowAccumulator()
                 for window in plan.windowsByLength {

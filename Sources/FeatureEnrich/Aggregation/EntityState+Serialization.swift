@@ -78,7 +78,8 @@ extension EntityState {
         for _ in 0..<featureCount { features.append(try Self.readFeature(&reader)) }
         let aggregationCount = Int(try reader.readUInt32())
         guard aggregationCount * 4 <= reader.remaining else {
-            throw .invalidField(offset: reader.offset - 4, reason: "aggregation count \(aggregationCount) exceeds the data")
+            throw .invalidField(
+                offset: reader.offset - 4, reason: "aggregation count \(aggregationCount) exceeds the data")
         }
         var aggregations: [AggregationState] = []
         for _ in 0..<aggregationCount { aggregations.append(try Self.readAggregation(&reader)) }
@@ -96,7 +97,8 @@ extension EntityState {
             throw .shapeMismatch(reason: "\(latestFeatures.count) features, expected \(featureSet.features.count)")
         }
         guard aggregations.count == featureSet.aggregations.count else {
-            throw .shapeMismatch(reason: "\(aggregations.count) aggregations, expected \(featureSet.aggregations.count)")
+            throw .shapeMismatch(
+                reason: "\(aggregations.count) aggregations, expected \(featureSet.aggregations.count)")
         }
         for (position, (state, definition)) in zip(aggregations, featureSet.aggregations).enumerated() {
             let plan = AggregationPlan(definition)
@@ -104,7 +106,8 @@ extension EntityState {
             where plan.bucket(of: bucket.statistics.firstTime) != bucket.index
                 || plan.bucket(of: bucket.statistics.lastTime) != bucket.index
             {
-                throw .shapeMismatch(reason: "aggregation \(position): bucket \(bucket.index) holds times of another bucket")
+                throw .shapeMismatch(
+                    reason: "aggregation \(position): bucket \(bucket.index) holds times of another bucket")
             }
         }
     }
@@ -126,7 +129,9 @@ extension EntityState {
         case 3: value = .int(try reader.readInt64())
         case 4:
             let number = try reader.readDouble()
-            guard number.isFinite else { throw .invalidField(offset: tagOffset + 1, reason: "non-finite feature value") }
+            guard number.isFinite else {
+                throw .invalidField(offset: tagOffset + 1, reason: "non-finite feature value")
+            }
             value = .double(number)
         case 5: value = .string(try reader.readString())
         case let other: throw .invalidField(offset: tagOffset, reason: "unknown feature value tag \(other)")
@@ -180,5 +185,42 @@ extension EntityState {
             return "first or last value outside [min, max]"
         }
         return nil
+    }
+}
+
+/// Why bytes are not a valid serialised ``EntityState`` (or not one for this feature set).
+public enum EntityStateError: Error, Equatable, CustomStringConvertible {
+    /// The bytes end before a field that needs `needed` more bytes at `offset`.
+    case truncated(offset: Int, needed: Int)
+    /// The bytes do not start with the state magic.
+    case badMagic
+    /// A format version this build cannot read.
+    case unsupportedVersion(UInt8)
+    /// A field holds an impossible value.
+    case invalidField(offset: Int, reason: String)
+    /// Bytes are left after the state.
+    case trailingBytes(count: Int)
+    /// The state was made for another feature-set definition.
+    case definitionMismatch(expected: UInt64, found: UInt64)
+    /// The state's shape does not fit the feature set (counts of features or aggregations, bucket times).
+    case shapeMismatch(reason: String)
+
+    /// A message naming the problem and where it is.
+    public var description: String {
+        switch self {
+        case .truncated(let offset, let needed): "entity state truncated: \(needed) more bytes needed at byte \(offset)"
+        case .badMagic: "not an entity state (bad magic bytes)"
+        case .unsupportedVersion(let version): "entity state format version \(version) is not supported"
+        case .invalidField(let offset, let reason): "entity state invalid at byte \(offset): \(reason)"
+        case .trailingBytes(let count): "entity state followed by \(count) unexpected bytes"
+        case .definitionMismatch(let expected, let found):
+            "entity state made for feature-set definition \(Self.hex(found)), expected \(Self.hex(expected))"
+        case .shapeMismatch(let reason): "entity state does not fit the feature set: \(reason)"
+        }
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -45,10 +45,13 @@ extension FeatureSetDefinition {
                 continue
             }
             if old.type != feature.type {
-                changes.append("feature '\(feature.name)': type changed from \(old.type.rawValue) to \(feature.type.rawValue)")
+                changes.append(
+                    "feature '\(feature.name)': type changed from \(old.type.rawValue) to \(feature.type.rawValue)")
             }
         }
-        if features.map(\.name) != other.features.map(\.name), Set(features.map(\.name)) == Set(other.features.map(\.name)) {
+        if features.map(\.name) != other.features.map(\.name),
+            Set(features.map(\.name)) == Set(other.features.map(\.name))
+        {
             changes.append("features reordered")
         }
         changes += aggregationDifferences(from: other)

@@ -108,7 +108,9 @@ extension FeatureSetDefinition {
 
     private static func array(_ value: Value?, path: String) throws(FeatureSetError) -> [Value] {
         guard let value else { throw .missingField(path: path) }
-        guard let array = value.arrayValue else { throw .wrongType(path: path, expected: "a list", got: value.typeName) }
+        guard let array = value.arrayValue else {
+            throw .wrongType(path: path, expected: "a list", got: value.typeName)
+        }
         return array
     }
 

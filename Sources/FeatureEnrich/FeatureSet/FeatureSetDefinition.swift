@@ -24,7 +24,7 @@ public struct FeatureSetDefinition: Sendable, Hashable {
     /// How long stored values stay valid; `nil` = forever.
     public let ttl: FeatureDuration?
 
-    /// Validates and builds a definition. `path` prefixes nothing: field names are the JSON names.
+    /// Validates and builds a definition; errors name the JSON field (`entities[1].name: duplicate name …`).
     public init(
         name: String,
         entities: [EntityColumn],
@@ -61,5 +61,53 @@ public struct FeatureSetDefinition: Sendable, Hashable {
     /// Every aggregation output column, sorted by name (the order of replay output rows).
     public var sortedAggregationColumns: [String] {
         aggregations.flatMap(\.outputNames).sorted()
+    }
+}
+
+/// One entity (key) column of a feature set; several make a compound key.
+public struct EntityColumn: Sendable, Hashable {
+    /// How an entity value is typed.
+    public enum ValueType: String, Sendable, Hashable, CaseIterable {
+        /// Any string.
+        case string
+        /// A signed 64-bit integer, written in decimal.
+        case int64
+    }
+
+    /// Column name in events and in output rows.
+    public let name: String
+    /// Type of the key value.
+    public let type: ValueType
+
+    /// An entity column named `name` of type `type`.
+    public init(name: String, type: ValueType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// One plain (non-aggregated) feature of a feature set: its latest value per entity is kept.
+public struct FeatureColumn: Sendable, Hashable {
+    /// How a feature value is typed.
+    public enum ValueType: String, Sendable, Hashable, CaseIterable {
+        /// A finite double.
+        case double
+        /// A signed 64-bit integer.
+        case int64
+        /// Any string.
+        case string
+        /// `true` or `false`.
+        case bool
+    }
+
+    /// Column name in events and feature vectors.
+    public let name: String
+    /// Type of the value.
+    public let type: ValueType
+
+    /// A feature named `name` of type `type`.
+    public init(name: String, type: ValueType) {
+        self.name = name
+        self.type = type
     }
 }

@@ -30,7 +30,11 @@ struct AggregationRowWriter {
             first = false
             Self.appendString(entity.name, to: &buffer)
             buffer += Array(": ".utf8)
-            if entity.isNumber { buffer += Array(entity.value.utf8) } else { Self.appendString(entity.value, to: &buffer) }
+            if entity.isNumber {
+                buffer += Array(entity.value.utf8)
+            } else {
+                Self.appendString(entity.value, to: &buffer)
+            }
         }
         buffer += Array(", ".utf8)
         Self.appendString(timestampColumn, to: &buffer)

@@ -124,7 +124,8 @@ struct ReplayLayout {
             aggregationValues: aggregationColumn.map { parsed[$0] }, featureValues: features)
     }
 
-    private static func featureValue(_ text: String, _ type: FeatureColumn.ValueType) throws(ValueParseError) -> Value? {
+    private static func featureValue(_ text: String, _ type: FeatureColumn.ValueType) throws(ValueParseError) -> Value?
+    {
         switch type {
         case .double: return try NumberParser.double(text).map(Value.double)
         case .int64: return try NumberParser.int64(text).map(Value.int)

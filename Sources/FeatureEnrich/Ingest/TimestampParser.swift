@@ -33,7 +33,9 @@ public enum TimestampParser {
             integerDigits += 1
             index += 1
             // 10^12 s is about 31,700 years: beyond every plausible event time, and far from overflow.
-            guard integerDigits <= 12 else { throw .unparsableTimestamp(text: text, reason: "epoch seconds out of range") }
+            guard integerDigits <= 12 else {
+                throw .unparsableTimestamp(text: text, reason: "epoch seconds out of range")
+            }
         }
         var millis: Int64 = 0
         var fractionDigits = 0
