@@ -92,6 +92,18 @@ public struct FeatureSetAggregator: Sendable {
         return Dictionary(zip(outputColumns, output), uniquingKeysWith: { first, _ in first })
     }
 
+    /// The plain features of `state` at read time `time`, by name: each feature's latest value by event time,
+    /// left out when it is older than the feature set's `ttl` at `time` (or was never observed).
+    public func features(_ state: EntityState, at time: Int64) -> [String: Value] {
+        var result: [String: Value] = [:]
+        for (feature, latest) in zip(definition.features, state.latestFeatures) {
+            guard let latest else { continue }
+            if let ttl = definition.ttl, time - latest.timestampMilliseconds > ttl.milliseconds { continue }
+            result[feature.name] = latest.value
+        }
+        return result
+    }
+
     @inline(__always)
     private func prepare(_ output: inout [Double?]) {
         if output.count != outputColumns.count {

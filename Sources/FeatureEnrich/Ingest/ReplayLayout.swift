@@ -4,7 +4,7 @@ import ServingGraph
 struct ReplayLayout {
     /// One parsed data row.
     struct Row {
-        /// Entity values joined into one dictionary key (unit separator between components).
+        /// Entity values joined into one dictionary key (each length-prefixed).
         let key: String
         /// Entity columns for the output line.
         let entities: [(name: String, value: String, isNumber: Bool)]
@@ -83,8 +83,7 @@ struct ReplayLayout {
                 value = String(number)
                 isNumber = true
             }
-            if !key.isEmpty || entities.count > 0 { key.append("\u{1F}") }
-            key += value
+            key += "\(value.utf8.count):\(value)"  // length-prefixed: no two compound keys encode alike
             entities.append((entity.name, value, isNumber))
         }
         let timestamp = fields[timestampPosition]
