@@ -9,6 +9,25 @@
 import FeatureEnrich
 import Glibc
 
+// `AggregationBench --replay FS.json EVENTS.csv`: times AggregationReplay (CSV → JSON lines) instead.
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--replay" {
+    let definition = try FeatureSetDefinition(contentsOfFile: CommandLine.arguments[2])
+    var bytes = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    let summary = try AggregationReplay.run(
+        featureSet: definition, csvPath: CommandLine.arguments[3], skipBadRows: false
+    ) { bytes += $0.utf8.count + 1 }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("| rows | keys | seconds | rows/s | output MB |")
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| \(summary.rowsRead) | \(summary.keys) | \((seconds * 1000).rounded() / 1000) "
+            + "| \(Int(Double(summary.rowsRead) / seconds)) | \(bytes / 1_000_000) |")
+    exit(0)
+}
+
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let eventCount = arguments.count > 0 ? arguments[0] : 1_000_000
 let keyCount = arguments.count > 1 ? arguments[1] : 10_000
@@ -145,11 +164,18 @@ for sliding in [true, false] {
     memoryLines.append(
         "| \(sliding ? "sliding 10m" : "fixed") | \(format(memory.bytes, 0)) | \(format(memory.buckets, 1)) |")
 }
-print("## Aggregation engine: \(eventCount) events, \(keyCount) keys, 10 ops × (1h, 24h), row computed per event\n")
+print(
+    "## Aggregation engine: \(eventCount) events, \(keyCount) keys, 10 ops × (1h, 24h), row computed per event "
+        + "(best of 3)\n")
 print("| windows | events/s | µs/event | buckets/key at end | serialized bytes/key |")
 print("|---|---:|---:|---:|---:|")
 for (sliding, late) in [(true, 0.0), (true, 0.05), (false, 0.0), (false, 0.05)] {
-    let result = try measure(sliding: sliding, lateFraction: late)
+    // Best of three: the machine is shared, and the fastest run is the least disturbed one.
+    var result = try measure(sliding: sliding, lateFraction: late)
+    for _ in 0..<2 {
+        let again = try measure(sliding: sliding, lateFraction: late)
+        if again.eventsPerSecond > result.eventsPerSecond { result = again }
+    }
     print(
         "| \(result.label) | \(format(result.eventsPerSecond, 0)) | \(format(result.microsecondsPerEvent, 3)) "
             + "| \(format(result.bucketsPerKey, 1)) | \(format(result.serializedBytesPerKey, 0)) |")

@@ -1,7 +1,8 @@
 /// Mergeable summary of a set of events: everything the ten operations need, numerically stable.
 ///
-/// Variance uses Welford's update per event; a window's variance is combined afresh from its buckets by
-/// ``WindowAccumulator``, never kept as add/subtract running totals that drift.
+/// Variance uses Welford's update per event and Chan et al.'s formula to merge summaries; windows are combined
+/// afresh from buckets (``WindowAccumulator``) or from cached merges of whole buckets (``AggregationState``),
+/// never kept as add/subtract running totals that drift.
 /// `first`/`last` keep their timestamps; equal timestamps keep the earlier arrival.
 package struct AggregationStatistics: Sendable, Equatable {
     /// Number of events.
@@ -52,6 +53,28 @@ package struct AggregationStatistics: Sendable, Equatable {
             lastValue = value
             lastTime = time
         }
+    }
+
+    /// Merges the summary of events in *later buckets* than these (disjoint in time, so no timestamp ties),
+    /// with Chan et al.'s parallel formula for Σ(x − mean)².
+    @inline(__always)
+    package mutating func mergeNewer(_ other: AggregationStatistics) {
+        guard other.count > 0 else { return }
+        guard count > 0 else {
+            self = other
+            return
+        }
+        let leftCount = Double(count)
+        let rightCount = Double(other.count)
+        let delta = other.sum / rightCount - sum / leftCount
+        squaredDeviations += other.squaredDeviations + delta * delta * (leftCount * rightCount / (leftCount + rightCount))
+        count += other.count
+        sum += other.sum
+        sumOfSquares += other.sumOfSquares
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        lastValue = other.lastValue
+        lastTime = other.lastTime
     }
 
     /// The value of `operation` over the summarised events (the README's table, NaN where undefined).

@@ -66,6 +66,7 @@ public struct FeatureSetAggregator: Sendable {
                         if index < aggregationValues.count, let value = aggregationValues[index] {
                             states[index].add(value, at: time, compiled[index].plan)
                         }
+                        states[index].prepareRow(at: time, compiled[index].plan)
                         compiled[index].write(states[index], at: time, into: output)
                     }
                 }
