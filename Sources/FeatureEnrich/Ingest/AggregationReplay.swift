@@ -27,6 +27,8 @@ public enum AggregationReplay {
         let aggregator = FeatureSetAggregator(featureSet)
         var writer = AggregationRowWriter(columns: aggregator.outputColumns)
         var states: [String: EntityState] = [:]
+        // Captured by the `default:` autoclosure instead of the (larger) aggregator.
+        let emptyState = aggregator.makeState()
         var summary = ReplaySummary()
         var output: [Double?] = []
         while true {
@@ -52,7 +54,7 @@ public enum AggregationReplay {
             }
             aggregator.ingest(
                 at: row.time, aggregationValues: row.aggregationValues, featureValues: row.featureValues,
-                into: &states[row.key, default: aggregator.makeState()], output: &output)
+                into: &states[row.key, default: emptyState], output: &output)
             if output.contains(where: { $0 == nil }) { summary.tooLateRows += 1 }
             emit(
                 writer.line(

@@ -1,17 +1,20 @@
+import ServingGraph
+
 /// Writes one replay output row as a JSON line in the oracle's format: entity columns, the timestamp string as
-/// given, then every aggregate column sorted by name; NaN as `"NaN"`, too late as `null`. Numbers use Swift's
-/// shortest round-tripping form (`14.4`, `2.0`, `1e-05`), which parses back to the same `Double`.
+/// given, then every aggregate column sorted by name; NaN as `"NaN"`, too late as `null`. Strings and numbers go
+/// through ``JSONWriter`` (shortest round-tripping doubles such as `14.4`, `2.0`, `1e-05`), so every number
+/// parses back to the same `Double`.
 struct AggregationRowWriter {
-    /// Column names pre-encoded as `"name": ` (with the separator before them).
+    /// `, "column": ` per aggregate column, pre-encoded.
     private let encodedColumns: [[UInt8]]
     private var buffer: [UInt8] = []
 
     /// A writer for rows with these aggregate columns (in output order).
     init(columns: [String]) {
         encodedColumns = columns.map { column in
-            var bytes = Array(", ".utf8)
-            Self.appendString(column, to: &bytes)
-            bytes += Array(": ".utf8)
+            var bytes: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: " ")]
+            JSONWriter.write(.string(column), into: &bytes)
+            bytes += [UInt8(ascii: ":"), UInt8(ascii: " ")]
             return bytes
         }
         buffer.reserveCapacity(1024)
@@ -24,24 +27,22 @@ struct AggregationRowWriter {
     ) -> String {
         buffer.removeAll(keepingCapacity: true)
         buffer.append(UInt8(ascii: "{"))
-        var first = true
-        for entity in entities {
-            if !first { buffer += Array(", ".utf8) }
-            first = false
-            Self.appendString(entity.name, to: &buffer)
-            buffer += Array(": ".utf8)
+        for (index, entity) in entities.enumerated() {
+            if index > 0 { Self.append(", ", to: &buffer) }
+            JSONWriter.write(.string(entity.name), into: &buffer)
+            Self.append(": ", to: &buffer)
             if entity.isNumber {
-                buffer += Array(entity.value.utf8)
+                buffer.append(contentsOf: entity.value.utf8)
             } else {
-                Self.appendString(entity.value, to: &buffer)
+                JSONWriter.write(.string(entity.value), into: &buffer)
             }
         }
-        buffer += Array(", ".utf8)
-        Self.appendString(timestampColumn, to: &buffer)
-        buffer += Array(": ".utf8)
-        Self.appendString(timestamp, to: &buffer)
+        Self.append(", ", to: &buffer)
+        JSONWriter.write(.string(timestampColumn), into: &buffer)
+        Self.append(": ", to: &buffer)
+        JSONWriter.write(.string(timestamp), into: &buffer)
         for (encoded, value) in zip(encodedColumns, values) {
-            buffer += encoded
+            buffer.append(contentsOf: encoded)
             Self.appendNumber(value, to: &buffer)
         }
         buffer.append(UInt8(ascii: "}"))
@@ -50,35 +51,17 @@ struct AggregationRowWriter {
 
     /// `null`, `"NaN"`, `"Infinity"`, `"-Infinity"` or the shortest round-tripping decimal.
     static func appendNumber(_ value: Double?, to bytes: inout [UInt8]) {
-        guard let value else {
-            bytes += Array("null".utf8)
-            return
-        }
+        guard let value else { return append("null", to: &bytes) }
         if value.isNaN {
-            bytes += Array("\"NaN\"".utf8)
+            append("\"NaN\"", to: &bytes)
         } else if value.isInfinite {
-            bytes += Array((value > 0 ? "\"Infinity\"" : "\"-Infinity\"").utf8)
+            append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"", to: &bytes)
         } else {
-            bytes += Array(value.description.utf8)
+            JSONWriter.write(.double(value), into: &bytes)
         }
     }
 
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-    static func appendString(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+    private static func append(_ text: StaticString, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
