@@ -6,8 +6,9 @@
 /// binary search and an insert. Reads merge the covered buckets afresh (never add/subtract running totals).
 /// Buckets live in one array of (index, statistics) so a read touches one allocation.
 ///
-/// Sliding windows also keep a derived cache for the largest window W (B = W / period buckets), O(1) amortised
-/// per in-order row without subtraction. Buckets are grouped in epoch-aligned blocks of B; a window ending in
+/// A derived cache serves the largest window W (B = W / bucket length buckets) in O(1) amortised per in-order row,
+/// without subtraction. Fixed: the window is the block of the newest bucket, (merge of the block before the
+/// newest bucket) ⊕ (newest bucket). Sliding: buckets are grouped in epoch-aligned blocks of B; a window ending in
 /// block k starts in block k − 1, so it is (suffix merge of block k − 1 from the window start) ⊕ (merge of block
 /// k before the newest bucket) ⊕ (newest bucket). Suffixes are computed once per block, the block-k merge grows
 /// one bucket at a time. The cache is a pure function of the buckets (same folds in the same order whether built
@@ -143,7 +144,18 @@ package struct AggregationState: Sendable, Equatable {
                     body(window, accumulator.statistics)
                 }
             } else {
+                let newestPosition = buckets.count - 1
                 for window in plan.windowBuckets.indices {
+                    if cacheValid, plan.windowBuckets[window] == plan.retentionBuckets,
+                        AggregationPlan.floorDivide(bucket, plan.retentionBuckets) == cacheBlock,
+                        (buckets.last?.index ?? .max) <= bucket
+                    {
+                        // Largest fixed window from the block cache: block merge ⊕ newest.
+                        var statistics = back
+                        statistics.mergeNewer(buckets[newestPosition].statistics)
+                        body(window, statistics)
+                        continue
+                    }
                     let range = plan.range(ofWindow: window, at: bucket)
                     var accumulator = WindowAccumulator()
                     var position = firstPosition(notBelow: Swift.max(range.lowerBound, horizon))
@@ -169,7 +181,7 @@ package struct AggregationState: Sendable, Equatable {
     /// happened to be valid (a state decoded from bytes continues bit-identically).
     @inline(__always)
     package mutating func prepareRow(at time: Int64, _ plan: AggregationPlan) {
-        guard !cacheValid, plan.isSliding, let newest = buckets.last?.index, plan.bucket(of: time) >= newest else {
+        guard !cacheValid, let newest = buckets.last?.index, plan.bucket(of: time) >= newest else {
             return
         }
         rebuildCache(block: AggregationPlan.floorDivide(newest, plan.retentionBuckets), plan)
@@ -178,8 +190,9 @@ package struct AggregationState: Sendable, Equatable {
     /// Builds the cache for a newest bucket in `block`: suffix merges of block − 1, left merge of block.
     private mutating func rebuildCache(block: Int64, _ plan: AggregationPlan) {
         let length = plan.retentionBuckets
-        previousStart = firstPosition(notBelow: (block - 1) * length)
         currentStart = firstPosition(notBelow: block * length)
+        // Fixed windows never reach into the previous block: no suffixes.
+        previousStart = plan.isSliding ? firstPosition(notBelow: (block - 1) * length) : currentStart
         let newestPosition = buckets.count - 1
         let suffixCount = currentStart - previousStart
         if suffixes.count > suffixCount { suffixes.removeLast(suffixes.count - suffixCount) }
