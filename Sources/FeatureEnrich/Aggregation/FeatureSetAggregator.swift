@@ -52,8 +52,13 @@ public struct FeatureSetAggregator: Sendable {
         at time: Int64, aggregationValues: [Double?], featureValues: [Value?] = [],
         into state: inout EntityState, output: inout [Double?]
     ) {
-        precondition(state.definitionHash == definitionHash, "state made for another feature set definition")
         prepare(&output)
+        if !isCompatible(state) {
+            // Never trap on a state from elsewhere (bytes decoded without the feature set): start it afresh.
+            FeatureEnrich.logger.error(
+                "entity state does not match the feature set; starting it afresh", [("feature_set", definition.name)])
+            state = makeState()
+        }
         for (index, value) in featureValues.prefix(state.latestFeatures.count).enumerated() {
             guard let value, !value.isNull else { continue }
             if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
@@ -77,8 +82,11 @@ public struct FeatureSetAggregator: Sendable {
     /// Writes the windows of `state` as of `time` to `output` (windows aged to `time`: a key silent for 2 h has
     /// `count_1h` 0). Changes nothing. Columns of an aggregation whose horizon has passed `time` are `nil`.
     public func read(_ state: EntityState, at time: Int64, output: inout [Double?]) {
-        precondition(state.definitionHash == definitionHash, "state made for another feature set definition")
         prepare(&output)
+        guard isCompatible(state) else {
+            for index in output.indices { output[index] = nil }
+            return
+        }
         output.withUnsafeMutableBufferPointer { output in
             for index in compiled.indices {
                 compiled[index].write(state.aggregations[index], at: time, into: output)
@@ -93,13 +101,23 @@ public struct FeatureSetAggregator: Sendable {
         return Dictionary(zip(outputColumns, output), uniquingKeysWith: { first, _ in first })
     }
 
+    /// True when `state` was made for this feature set (same definition hash and shape). Incompatible states are
+    /// replaced by a fresh one on ingest and read as all `nil`.
+    public func isCompatible(_ state: EntityState) -> Bool {
+        state.definitionHash == definitionHash && state.aggregations.count == compiled.count
+            && state.latestFeatures.count == definition.features.count
+    }
+
     /// The plain features of `state` at read time `time`, by name: each feature's latest value by event time,
     /// left out when it is older than the feature set's `ttl` at `time` (or was never observed).
     public func features(_ state: EntityState, at time: Int64) -> [String: Value] {
         var result: [String: Value] = [:]
         for (feature, latest) in zip(definition.features, state.latestFeatures) {
             guard let latest else { continue }
-            if let ttl = definition.ttl, time - latest.timestampMilliseconds > ttl.milliseconds { continue }
+            if let ttl = definition.ttl {
+                let (age, overflow) = time.subtractingReportingOverflow(latest.timestampMilliseconds)
+                if overflow ? time > latest.timestampMilliseconds : age > ttl.milliseconds { continue }
+            }
             result[feature.name] = latest.value
         }
         return result
