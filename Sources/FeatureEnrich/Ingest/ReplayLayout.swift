@@ -31,7 +31,8 @@ struct ReplayLayout {
 
     /// Resolves every needed column in `header`; a missing one throws `events.csv:1: missing column 'x'`.
     init(featureSet: FeatureSetDefinition, header: [String], file: String) throws(IngestError) {
-        let positions = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        // A repeated header name resolves to its last column, as in Python's `csv.DictReader`.
+        let positions = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
         func position(_ column: String) throws(IngestError) -> Int {
             guard let position = positions[column] else { throw .missingColumn(file: file, column: column) }
             return position
