@@ -1,11 +1,12 @@
-/// The Open Inference Protocol request body, as a `Codable` peer would declare it.
-struct InferenceRequest: Codable {
+/// The Open Inference Protocol request body, as a `Codable` peer would declare it; `Element` is
+/// `Double` for FP32 tensors and `String` for BYTES tensors.
+struct InferenceRequest<Element: Codable>: Codable {
     /// One named input tensor with its shape, datatype and flattened data.
     struct Tensor: Codable {
         let name: String
         let shape: [Int]
         let datatype: String
-        let data: [Double]
+        let data: [Element]
     }
 
     let id: String
@@ -30,5 +31,24 @@ enum BenchmarkInput {
         }
         let data = numbers.joined(separator: ",")
         return #"{"id":"1","inputs":[{"name":"x","shape":[\#(rows),\#(columns)],"datatype":"FP32","data":[\#(data)]}]}"#
+    }
+
+    /// A BYTES tensor of `count` short texts (words, digits, accented and CJK letters, some `\n` and
+    /// `\"` escapes), written the way ``JSONWriter`` writes strings so the body round-trips exactly.
+    static func texts(count: Int = 500) -> String {
+        let words = ["serving", "feature", "vector", "latency", "café", "naïve", "模型", "推理", "fraud", "score"]
+        var state: UInt64 = 0x7E57
+        var texts: [String] = []
+        for item in 0..<count {
+            var parts: [String] = []
+            for _ in 0..<6 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                parts.append(words[Int(state >> 33) % words.count])
+            }
+            let separator = item % 7 == 0 ? #"\n"# : (item % 11 == 0 ? #" \"quoted\" "# : " ")
+            texts.append("\"" + parts.joined(separator: " ") + separator + "item \(item)\"")
+        }
+        return #"{"id":"3","inputs":[{"name":"text","shape":[\#(count)],"datatype":"BYTES","data":["#
+            + texts.joined(separator: ",") + "]}]}"
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Times a closure on the monotonic clock: warm-up, then the median of several timed batches.
@@ -18,8 +18,17 @@ struct Stopwatch {
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
+    /// When set (environment `JSONBENCH_FIXED_ITERATIONS`), one untimed-warm-up-free batch of exactly
+    /// this many calls: for counting instructions with `perf stat` on a busy machine.
+    var fixedIterations = ProcessInfoLite.integer(named: "JSONBENCH_FIXED_ITERATIONS")
+
     /// Median microseconds per call of `body`.
     func microsecondsPerOperation(_ body: () -> Int) -> Double {
+        if let fixedIterations {
+            let start = Self.now()
+            for _ in 0..<fixedIterations { sink(body()) }
+            return Double(Self.now() - start) / Double(max(fixedIterations, 1)) / 1000
+        }
         // Warm up and size a batch so it lasts about `batchNanoseconds`.
         var iterations = 1
         while true {
@@ -40,6 +49,20 @@ struct Stopwatch {
         }
         samples.sort()
         return samples[samples.count / 2]
+    }
+}
+
+/// Environment lookups without Foundation.
+enum ProcessInfoLite {
+    /// The integer value of environment variable `name`, if set and numeric.
+    static func integer(named name: String) -> Int? {
+        string(named: name).flatMap { Int($0) }
+    }
+
+    /// The value of environment variable `name`, if set.
+    static func string(named name: String) -> String? {
+        guard let raw = getenv(name) else { return nil }
+        return String(cString: raw)
     }
 }
 

@@ -1,5 +1,5 @@
-import Testing
 import ServingGraph
+import Testing
 
 /// Bytes that are not JSON (JSONTestSuite's n_ cases), with a name for the test report.
 struct RejectedJSON: Sendable, CustomTestStringConvertible {

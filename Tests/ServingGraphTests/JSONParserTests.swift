@@ -1,5 +1,5 @@
-import Testing
 import ServingGraph
+import Testing
 
 /// A JSON text that must parse to `expected` (JSONTestSuite's y_ cases).
 struct AcceptedJSON: Sendable, CustomTestStringConvertible {
@@ -84,6 +84,63 @@ struct JSONParserTests {
         #expect(parsed["k7"] == 1)
     }
 
+    @Test func keepsFirstPositionAndLastValueForDuplicatesInLargeObjects() throws {
+        let members = (0..<20).map { "\"k\($0)\":\($0)" } + ["\"k3\":\"last\"", "\"k19\":null"]
+        let parsed = try JSONParser.parse("{" + members.joined(separator: ",") + "}")
+        #expect(parsed.objectValue?.keys == (0..<20).map { "k\($0)" })
+        #expect(parsed["k3"] == "last")
+        #expect(parsed["k19"] == .null)
+        #expect(parsed["k4"] == 4)
+    }
+
+    @Test func readsLongDenseArraysInsideNestedContainers() throws {
+        let numbers = (0..<10_000).map { Int64($0 % 10) }
+        let dense = "[" + numbers.map(String.init).joined(separator: ",") + "]"
+        let text = #"{"a":[[1],{"b":"# + dense + #","c":[true,[]]}],"z":-0.5}"#
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed["a"]?.arrayValue?[1]["b"] == .array(numbers.map(Value.int)))
+        #expect(parsed["a"]?.arrayValue?[1]["c"] == [true, []])
+        #expect(parsed["a"]?.arrayValue?[0] == [1])
+        #expect(parsed["z"] == -0.5)
+    }
+
+    /// The string scanner skips plain ASCII eight bytes at a time; a special byte at any offset
+    /// inside or across those chunks must still be seen, both before any escape and after one
+    /// (a leading `\t` sends the rest of the string through the escaped-string path).
+    @Test(arguments: 0..<20, [false, true])
+    func findsSpecialBytesAtEveryOffsetOfALongString(_ offset: Int, afterAnEscape: Bool) throws {
+        let (prefixJSON, prefixText) = afterAnEscape ? (#"\t"#, "\t") : ("", "")
+        let before = prefixJSON + String(repeating: "a", count: offset)
+        let beforeText = prefixText + String(repeating: "a", count: offset)
+        let position = 1 + before.utf8.count
+        let after = String(repeating: "b", count: 19 - offset)
+        let accepted: [(json: String, text: String)] = [
+            (#"\\"#, #"\"#), (#"\""#, "\""), (#"\n"#, "\n"), (" ", " "), ("~", "~"), ("\u{7F}", "\u{7F}"),
+            ("é", "é"), ("中", "中"), ("😀", "😀"),
+        ]
+        for (json, text) in accepted {
+            let parsed = try JSONParser.parse("\"" + before + json + after + "\"")
+            #expect(parsed.stringValue.map { Array($0.utf8) } == Array((beforeText + text + after).utf8), "\(json)")
+        }
+        for control in [0x00, 0x01, 0x0A, 0x1F] as [UInt8] {
+            let bytes = Array(("\"" + before).utf8) + [control] + Array((after + "\"").utf8)
+            let reason = "unescaped control character U+\(hex(control)) in string"
+            #expect(throws: JSONParseError(offset: position, reason: reason)) { try JSONParser.parse(bytes) }
+        }
+        let invalid = Array(("\"" + before).utf8) + [0xFF] + Array((after + "\"").utf8)
+        let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(invalid) }
+        #expect(error?.offset == position)
+        let unterminated = "\"" + before + after
+        #expect(throws: JSONParseError(offset: unterminated.utf8.count, reason: "unterminated string")) {
+            try JSONParser.parse(unterminated)
+        }
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return digits.count == 1 ? "0" + digits : digits
+    }
+
     // MARK: - Depth
 
     @Test func accepts512NestedArraysByDefault() throws {
@@ -123,7 +180,9 @@ struct JSONParserTests {
     @Test func readsDecimalsExactlyAsTheStandardLibraryDoes() throws {
         var random = JSONTestRandom(seed: 42)
         for _ in 0..<5000 {
-            let digits = (0..<Int.random(in: 1...22, using: &random)).map { _ in String(Int.random(in: 0...9, using: &random)) }
+            let digits = (0..<Int.random(in: 1...22, using: &random)).map { _ in
+                String(Int.random(in: 0...9, using: &random))
+            }
             var text = (Bool.random(using: &random) ? "-" : "") + String(Int.random(in: 1...9, using: &random))
             let split = Int.random(in: 0...digits.count, using: &random)
             text += digits[..<split].joined()

@@ -1,5 +1,5 @@
-import Testing
 import ServingGraph
+import Testing
 
 struct JSONRoundTripTests {
     @Test(arguments: [1, 2, 3, 4] as [UInt64])

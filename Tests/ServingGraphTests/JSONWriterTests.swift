@@ -1,10 +1,11 @@
-import Testing
 import ServingGraph
+import Testing
 
 struct JSONWriterTests {
     @Test func writesCompactObjectsAndArraysInMemberOrder() {
         let value: Value = ["id": "1", "outputs": [1, 2.5, nil, true, false], "empty": [], "o": ["z": 1, "a": 2]]
-        #expect(JSONWriter.string(value) == #"{"id":"1","outputs":[1,2.5,null,true,false],"empty":[],"o":{"z":1,"a":2}}"#)
+        #expect(
+            JSONWriter.string(value) == #"{"id":"1","outputs":[1,2.5,null,true,false],"empty":[],"o":{"z":1,"a":2}}"#)
         #expect(JSONWriter.string(.object(ValueObject())) == "{}")
     }
 
@@ -33,6 +34,33 @@ struct JSONWriterTests {
         #expect(written == text)
         let reread = try JSONParser.parse(written)
         #expect(reread.doubleValue?.bitPattern == number.bitPattern)
+    }
+
+    /// The writer's fast paths must print exactly the digits of `Double.description`, the reference
+    /// shortest round-trip form, for every kind of double (short decimals, FP32 values, full-precision
+    /// bits at every scale).
+    @Test func writesFiniteDoublesExactlyAsDescriptionDoes() {
+        var generator = JSONValueGenerator(seed: 2024)
+        var random = JSONTestRandom(seed: 5)
+        for round in 0..<60_000 {
+            let number: Double
+            switch round % 4 {
+            case 0: number = generator.double()
+            case 1: number = Double(Float(bitPattern: UInt32(truncatingIfNeeded: random.next())))
+            case 2:
+                let digits = Double(Int64.random(in: -999_999_999_999_999...999_999_999_999_999, using: &random))
+                number = digits / pow10(Int.random(in: 0...22, using: &random))
+            default:
+                number = Double.random(in: 1...10, using: &random) * pow10(Int.random(in: -6...17, using: &random))
+            }
+            guard number.isFinite else { continue }
+            let written = JSONWriter.string(.double(number))
+            #expect(written == number.description, "bits \(number.bitPattern)")
+        }
+    }
+
+    private func pow10(_ exponent: Int) -> Double {
+        (0..<abs(exponent)).reduce(1.0) { value, _ in exponent < 0 ? value / 10 : value * 10 }
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity, -.nan])

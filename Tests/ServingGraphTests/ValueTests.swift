@@ -1,5 +1,7 @@
 import Testing
+
 @testable import ServingGraph
+
 struct ValueTests {
     @Test func objectKeepsFirstPositionAndLastValueForDuplicateKeys() {
         let o = ValueObject([("a", 1), ("b", 2), ("a", 3)])

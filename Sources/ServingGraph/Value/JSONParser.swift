@@ -17,6 +17,7 @@
 ///
 /// Nesting deeper than `maxDepth` arrays/objects is rejected. The parser does not recurse, so the
 /// limit bounds memory, not stack use. Errors carry the byte offset (see ``JSONParseError``).
+/// Stateless: safe to call from any thread; the result does not reference the input bytes.
 ///
 /// ```swift
 /// let body = try JSONParser.parse(#"{"id":"1","inputs":[]}"#)
@@ -50,7 +51,8 @@ public enum JSONParser {
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> Value {
         var text = text
         let result: Result<Value, JSONParseError> = text.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> Value in try parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth) }
+            Result { () throws(JSONParseError) -> Value in try parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
+            }
         }
         return try result.get()
     }

@@ -3,16 +3,31 @@ extension JSONReader {
     /// Reads a string body; the cursor is just past the opening quote and ends just past the closing one.
     ///
     /// Strings without escapes are decoded straight from the input slice; the first backslash switches
-    /// to ``readEscapedString(from:)``, which copies into a scratch buffer.
+    /// to ``readEscapedString(from:)``, which copies into a scratch buffer. Plain ASCII is skipped
+    /// eight bytes at a time (see ``specialBytes(in:)``), with the cursor in a register.
     mutating func readString() throws(JSONParseError) -> String {
+        let base = self.base
+        let count = self.count
         let start = index
-        while index < count {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(start: base + start, count: index - start), as: UTF8.self)
-                index += 1
-                return text
+        var cursor = index
+        while true {
+            while cursor &+ 8 <= count {
+                let chunk = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(in: chunk)
+                if special != 0 {
+                    // The lowest flag marks the first special byte exactly: jump straight to it.
+                    cursor &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                cursor &+= 8
             }
+            guard cursor < count else { break }
+            let byte = base[cursor]
+            if byte == UInt8(ascii: "\"") {
+                index = cursor &+ 1
+                return String(decoding: UnsafeBufferPointer(start: base + start, count: cursor &- start), as: UTF8.self)
+            }
+            index = cursor
             if byte == UInt8(ascii: "\\") {
                 return try readEscapedString(from: start)
             }
@@ -20,43 +35,77 @@ extension JSONReader {
                 throw controlCharacterError(byte)
             }
             if byte < 0x80 {
-                index += 1
+                cursor &+= 1
             } else {
                 try skipMultiByteScalar()
+                cursor = index
             }
         }
-        throw error(at: index, "unterminated string")
+        index = cursor
+        throw error(at: cursor, "unterminated string")
+    }
+
+    /// The high bit of each byte of `chunk` that is `"`, `\\`, a control character or non-ASCII
+    /// (zero when the eight bytes are plain ASCII text).
+    ///
+    /// SWAR zero-byte tests ("Bit Twiddling Hacks", determine if a word has a byte less than n):
+    /// `(x - 0x01…) & ~x & 0x80…` flags a zero byte, applied to `chunk` XOR '"' and XOR '\\'; the
+    /// same with 0x20 flags bytes below 0x20; the high bit flags non-ASCII. A borrow can only flag a
+    /// byte above a flagged one, so the lowest flag is exact and later false alarms are harmless.
+    @inline(__always)
+    static func specialBytes(in chunk: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = chunk ^ (ones &* 0x22)
+        let backslash = chunk ^ (ones &* 0x5C)
+        let quoteFound = (quote &- ones) & ~quote
+        let backslashFound = (backslash &- ones) & ~backslash
+        let controlFound = (chunk &- ones &* 0x20) & ~chunk
+        return (quoteFound | backslashFound | controlFound | chunk) & (ones &* 0x80)
     }
 
     /// Continues a string that contains escapes, starting over at `start` with a scratch buffer.
+    ///
+    /// Runs between escapes are found eight bytes at a time, as in ``readString()``, and copied
+    /// in one piece into a pointer-backed ``JSONOutput``.
     private mutating func readEscapedString(from start: Int) throws(JSONParseError) -> String {
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(index - start + 16)
-        utf8.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
-        while index < count {
-            let byte = base[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(decoding: utf8, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                try readEscape(into: &utf8)
-            case 0..<0x20:
-                throw controlCharacterError(byte)
-            case 0x20..<0x80:
-                utf8.append(byte)
-                index += 1
-            default:
-                let scalarStart = index
-                try skipMultiByteScalar()
-                utf8.append(contentsOf: UnsafeBufferPointer(start: base + scalarStart, count: index - scalarStart))
+        var utf8 = JSONOutput(capacity: index - start + 32)
+        var runStart = start
+        while true {
+            while index &+ 8 <= count {
+                let chunk = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(in: chunk)
+                if special != 0 {
+                    index &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                index &+= 8
             }
+            guard index < count else { break }
+            let byte = base[index]
+            if byte >= 0x80 {
+                try skipMultiByteScalar()
+                continue
+            }
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index &+= 1  // a false alarm of the chunk test, or a byte of the last partial chunk
+                continue
+            }
+            utf8.append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
+            if byte == UInt8(ascii: "\"") {
+                index &+= 1
+                return String(decoding: utf8.written, as: UTF8.self)
+            }
+            if byte < 0x20 {
+                throw controlCharacterError(byte)
+            }
+            try readEscape(into: &utf8)
+            runStart = index
         }
         throw error(at: index, "unterminated string")
     }
 
     /// Reads one escape sequence at the cursor (a backslash) and appends its UTF-8.
-    private mutating func readEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
+    private mutating func readEscape(into utf8: inout JSONOutput) throws(JSONParseError) {
         let escapeStart = index
         index += 1
         guard index < count else { throw error(at: index, "unterminated escape sequence") }
@@ -82,7 +131,8 @@ extension JSONReader {
                 index += 2
                 let low = try readHex4()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error(at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
+                    throw error(
+                        at: index - 6, "high surrogate \\u\(hex(unit)) followed by \\u\(hex(low)), not a low surrogate")
                 }
                 scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(unit) {
@@ -123,12 +173,20 @@ extension JSONReader {
         var secondHigh: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondLow = 0xA0
+        case 0xE0:
+            length = 3
+            secondLow = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondHigh = 0x9F
-        case 0xF0: length = 4; secondLow = 0x90
+        case 0xED:
+            length = 3
+            secondHigh = 0x9F
+        case 0xF0:
+            length = 4
+            secondLow = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondHigh = 0x8F
+        case 0xF4:
+            length = 4
+            secondHigh = 0x8F
         default: throw error(at: index, "invalid UTF-8 lead byte 0x\(hex(UInt16(lead)))")
         }
         guard index + length <= count else { throw error(at: index, "truncated UTF-8 sequence") }
@@ -151,7 +209,7 @@ extension JSONReader {
         error(at: index, "unescaped control character U+\(hex(UInt16(byte))) in string")
     }
 
-    private func appendUTF8(_ scalar: UInt32, to utf8: inout [UInt8]) {
+    private func appendUTF8(_ scalar: UInt32, to utf8: inout JSONOutput) {
         switch scalar {
         case 0..<0x80:
             utf8.append(UInt8(scalar))

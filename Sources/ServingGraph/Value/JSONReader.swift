@@ -17,15 +17,6 @@ struct JSONReader {
         self.maxDepth = maxDepth
     }
 
-    /// An array or object whose closing bracket has not been read yet.
-    private struct OpenContainer {
-        let isObject: Bool
-        var elements: [Value] = []
-        var members = ValueObject()
-        /// The key whose value is being read (objects only).
-        var key = ""
-    }
-
     // MARK: - Document
 
     /// Reads exactly one value with optional surrounding whitespace; anything after it is an error.
@@ -42,39 +33,53 @@ struct JSONReader {
     }
 
     /// Reads one value, nested containers included, without recursion.
+    ///
+    /// The innermost open container lives in locals (`start`, `inObject`); opening another pushes a
+    /// link to the enclosing one onto the pending stack, and closing pops it back (see
+    /// ``JSONPendingValues/pushLink(start:isObject:)``), so deep nesting needs no second stack.
     private mutating func readValue() throws(JSONParseError) -> Value {
-        var stack: [OpenContainer] = []
+        // A guess that spares big arrays most regrowth: every value plus its separator takes at
+        // least two bytes, numbers in a tensor about eight to twelve. Capped at 32K slots (1 MiB).
+        var pending = JSONPendingValues(capacity: min(max(count / 8, 16), 1 << 15))
+        var depth = 0
+        var start = 0
+        var inObject = false
         var value: Value
         readNext: while true {
             skipWhitespace()
             guard index < count else { throw error(at: index, "unexpected end of input, expected a value") }
             switch base[index] {
             case UInt8(ascii: "{"):
-                guard stack.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
-                index += 1
+                guard depth < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "}") {
-                    index += 1
+                    index &+= 1
                     value = .object(ValueObject())
                 } else {
-                    var container = OpenContainer(isObject: true)
-                    container.key = try readMemberKey(first: true)
-                    stack.append(container)
+                    pending.pushLink(start: start, isObject: inObject)
+                    depth &+= 1
+                    start = pending.count
+                    inObject = true
+                    pending.append(.string(try readMemberKey(first: true)))
                     continue readNext
                 }
             case UInt8(ascii: "["):
-                guard stack.count < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
-                index += 1
+                guard depth < maxDepth else { throw error(at: index, "nesting deeper than \(maxDepth) levels") }
+                index &+= 1
                 skipWhitespace()
                 if index < count, base[index] == UInt8(ascii: "]") {
-                    index += 1
+                    index &+= 1
                     value = .array([])
                 } else {
-                    stack.append(OpenContainer(isObject: false))
+                    pending.pushLink(start: start, isObject: inObject)
+                    depth &+= 1
+                    start = pending.count
+                    inObject = false
                     continue readNext
                 }
             case UInt8(ascii: "\""):
-                index += 1
+                index &+= 1
                 value = .string(try readString())
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 value = try readNumber()
@@ -92,35 +97,29 @@ struct JSONReader {
             }
 
             // A value is complete: hand it to the innermost open container, closing containers as we go.
-            while !stack.isEmpty {
-                let top = stack.count - 1
+            while depth > 0 {
+                pending.append(takingFrom: &value)
                 skipWhitespace()
                 let next: UInt8 = index < count ? base[index] : 0
-                if stack[top].isObject {
-                    let key = stack[top].key
-                    stack[top].members[key] = value
-                    if next == UInt8(ascii: ",") {
-                        index += 1
-                        stack[top].key = try readMemberKey(first: false)
-                        continue readNext
-                    }
+                if next == UInt8(ascii: ",") {
+                    index &+= 1
+                    if inObject { pending.append(.string(try readMemberKey(first: false))) }
+                    continue readNext
+                }
+                if inObject {
                     guard next == UInt8(ascii: "}") else {
                         throw error(at: index, "expected ',' or '}' after object member")
                     }
-                    index += 1
-                    value = .object(stack.removeLast().members)
+                    value = .object(pending.popObject(from: start))
                 } else {
-                    stack[top].elements.append(value)
-                    if next == UInt8(ascii: ",") {
-                        index += 1
-                        continue readNext
-                    }
                     guard next == UInt8(ascii: "]") else {
                         throw error(at: index, "expected ',' or ']' after array element")
                     }
-                    index += 1
-                    value = .array(stack.removeLast().elements)
+                    value = .array(pending.popArray(from: start))
                 }
+                index &+= 1
+                depth &-= 1
+                (start, inObject) = pending.popLink()
             }
             return value
         }
@@ -130,7 +129,9 @@ struct JSONReader {
     private mutating func readMemberKey(first: Bool) throws(JSONParseError) -> String {
         skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: "\"") else {
-            throw error(at: index, first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
+            throw error(
+                at: index,
+                first ? "expected '\"' to start an object key or '}'" : "expected '\"' to start an object key")
         }
         index += 1
         let key = try readString()

@@ -5,6 +5,7 @@
 /// shortest round-trip form (a whole double keeps its `.0`, large or small ones use an exponent,
 /// e.g. `1e+16`), so ``JSONParser`` reads back the identical double; NaN and ±infinity are written
 /// as `null` because JSON has no spelling for them. Object members keep their order.
+/// Stateless: safe to call from any thread.
 ///
 /// ```swift
 /// JSONWriter.string(["id": "1", "outputs": [0.5, 1.0]])  // {"id":"1","outputs":[0.5,1.0]}
@@ -12,95 +13,79 @@
 public enum JSONWriter {
     /// Appends the compact JSON of `value` to `buffer`.
     public static func write(_ value: Value, into buffer: inout [UInt8]) {
-        switch value {
-        case .null: appendASCII("null", to: &buffer)
-        case .bool(let flag): appendASCII(flag ? "true" : "false", to: &buffer)
-        case .int(let integer): writeInteger(integer, into: &buffer)
-        case .double(let number): writeDouble(number, into: &buffer)
-        case .string(let text): writeString(text, into: &buffer)
-        case .array(let elements):
-            buffer.append(UInt8(ascii: "["))
-            var first = true
-            for element in elements {
-                if !first { buffer.append(UInt8(ascii: ",")) }
-                first = false
-                write(element, into: &buffer)
-            }
-            buffer.append(UInt8(ascii: "]"))
-        case .object(let object):
-            buffer.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, member) in object.members {
-                if !first { buffer.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key, into: &buffer)
-                buffer.append(UInt8(ascii: ":"))
-                write(member, into: &buffer)
-            }
-            buffer.append(UInt8(ascii: "}"))
-        }
+        var output = JSONOutput()
+        write(value, into: &output)
+        buffer.append(contentsOf: output.written)
     }
 
     /// The compact JSON of `value` as bytes.
     public static func bytes(_ value: Value) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(256)
-        write(value, into: &buffer)
-        return buffer
+        var output = JSONOutput()
+        write(value, into: &output)
+        return Array(output.written)
     }
 
     /// The compact JSON of `value` as a string.
     public static func string(_ value: Value) -> String {
-        String(decoding: bytes(value), as: UTF8.self)
+        var output = JSONOutput()
+        write(value, into: &output)
+        return String(decoding: output.written, as: UTF8.self)
+    }
+
+    /// Writes `value` and everything in it.
+    static func write(_ value: Value, into output: inout JSONOutput) {
+        switch value {
+        case .null: output.append("null")
+        case .bool(let flag): output.append(flag ? "true" : "false")
+        case .int(let integer): writeInteger(integer, into: &output)
+        case .double(let number): writeDouble(number, into: &output)
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, member) in object.members {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                write(member, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
     }
 
     // MARK: - Scalars
 
     /// Appends the decimal digits of `integer`, exactly (`Int64.min` included).
-    static func writeInteger(_ integer: Int64, into buffer: inout [UInt8]) {
-        if integer < 0 { buffer.append(UInt8(ascii: "-")) }
-        writeDigits(integer.magnitude, into: &buffer)
+    static func writeInteger(_ integer: Int64, into output: inout JSONOutput) {
+        if integer < 0 { output.append(UInt8(ascii: "-")) }
+        writeDigits(integer.magnitude, into: &output)
     }
 
-    /// Appends the decimal digits of `magnitude` without going through `String`.
-    static func writeDigits(_ magnitude: UInt64, into buffer: inout [UInt8]) {
-        if magnitude < 10 {
-            buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude))
-            return
+    /// Appends the decimal digits of `magnitude` straight into the output, without a `String`.
+    static func writeDigits(_ magnitude: UInt64, into output: inout JSONOutput) {
+        var length = 1
+        var bound: UInt64 = 10
+        while length < 20, magnitude >= bound {
+            length += 1
+            bound = bound &* 10
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var remaining = magnitude
-            var position = 20
-            while remaining > 0 {
-                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-                position -= 1
-                digits[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                remaining = quotient
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position...]))
+        let destination = output.reserve(length)
+        var remaining = magnitude
+        for position in stride(from: length - 1, through: 0, by: -1) {
+            let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+            destination[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+            remaining = quotient
         }
-    }
-
-    /// Appends the shortest round-trip form of `number`, or `null` when it is not finite.
-    static func writeDouble(_ number: Double, into buffer: inout [UInt8]) {
-        guard number.isFinite else {
-            appendASCII("null", to: &buffer)
-            return
-        }
-        // Whole numbers below 1e16 print as digits plus ".0", exactly as `description` does.
-        if number.rounded(.towardZero) == number, number.magnitude < 1e16 {
-            if number.sign == .minus { buffer.append(UInt8(ascii: "-")) }
-            writeDigits(UInt64(number.magnitude), into: &buffer)
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0"))
-            return
-        }
-        // `description` is the shortest round-trip form and always valid JSON for finite values
-        // ("0.1", "1e-05", "1.7976931348623157e+308").
-        buffer.append(contentsOf: number.description.utf8)
-    }
-
-    private static func appendASCII(_ text: StaticString, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        output.commit(length)
     }
 }

@@ -1,0 +1,151 @@
+/// Double formatting for ``JSONWriter``: shortest round-trip text, valid JSON.
+extension JSONWriter {
+    /// Appends the shortest round-trip form of `number`, or `null` when it is not finite.
+    ///
+    /// The output is what `Double.description` prints (always valid JSON for finite values:
+    /// `0.1`, `1.0`, `1e-05`, `1e+16`), produced without a `String` for the common cases.
+    static func writeDouble(_ number: Double, into output: inout JSONOutput) {
+        guard number.isFinite else {
+            output.append("null")
+            return
+        }
+        let magnitude = number.magnitude
+        // Whole numbers up to 2^53 print as digits plus ".0", exactly as `description` does.
+        if magnitude <= 0x1p53, magnitude.rounded(.towardZero) == magnitude {
+            if number.sign == .minus { output.append(UInt8(ascii: "-")) }
+            writeDigits(UInt64(magnitude), into: &output)
+            output.append(UInt8(ascii: "."))
+            output.append(UInt8(ascii: "0"))
+            return
+        }
+        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
+            return
+        }
+        var text = number.description
+        text.withUTF8 { output.append($0) }
+    }
+
+    /// Writes `number` (not whole, 1e-4 ≤ |number| < 1e15) in plain decimal notation when some
+    /// decimal of at most 15 significant digits reads back as exactly `number`; returns false otherwise.
+    ///
+    /// Why this is the shortest form: a double carries more than 15 decimal digits of precision, so
+    /// two different 15-digit decimals never read as the same double. The candidate below is checked
+    /// by reading it back (one correctly rounded division of exact operands), so it is the unique
+    /// 15-digit decimal for `number`, and dropping its trailing zeros gives the shortest one — the
+    /// digits `description` prints.
+    private static func writeShortDecimal(_ number: Double, into output: inout JSONOutput) -> Bool {
+        let magnitude = number.magnitude
+        // Integer digits: the smallest n with magnitude < 10^n (an inexact 1e-3 only shifts the
+        // candidate by one digit, which the read-back check below catches).
+        var integerDigits = -3
+        while integerDigits < 15, magnitude >= powerOfTen(integerDigits) { integerDigits += 1 }
+        var fractionDigits = 15 - integerDigits
+        // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
+        // is caught by the read-back check like any other wrong candidate.
+        let scale = powerOfTen(fractionDigits)
+        let scaled = magnitude * scale + 0.5
+        guard scaled < 1e15 else { return false }
+        var significand = UInt64(scaled)
+        guard Double(significand) / scale == magnitude else { return false }
+        // Drop the fraction's trailing zeros (at most 14): remove 8, 4, 2, then 1 where they divide.
+        if fractionDigits >= 8, significand % 100_000_000 == 0 {
+            significand /= 100_000_000
+            fractionDigits -= 8
+        }
+        if fractionDigits >= 4, significand % 10_000 == 0 {
+            significand /= 10_000
+            fractionDigits -= 4
+        }
+        if fractionDigits >= 2, significand % 100 == 0 {
+            significand /= 100
+            fractionDigits -= 2
+        }
+        if fractionDigits >= 1, significand % 10 == 0 {
+            significand /= 10
+            fractionDigits -= 1
+        }
+
+        // Digits go right-aligned into text[24..<40] of the reserved output, then the text is
+        // assembled at its start: sign, integer digits (or "0"), ".", fraction zeros and digits —
+        // at most 21 bytes, so it never overwrites digits not yet moved.
+        let text = output.reserve(40)
+        var first = 40
+        var remaining = significand
+        while remaining >= 100 {
+            let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+            remaining = quotient
+        }
+        if remaining >= 10 {
+            first &-= 2
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
+            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+        } else {
+            first &-= 1
+            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        var length = 0
+        if number.sign == .minus {
+            text[0] = UInt8(ascii: "-")
+            length = 1
+        }
+        let point = 40 &- fractionDigits  // fractionDigits ≤ 18, so point ≥ 22
+        var position = first
+        if first < point {
+            while position < point {
+                text[length] = text[position]
+                length &+= 1
+                position &+= 1
+            }
+        } else {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+        }
+        text[length] = UInt8(ascii: ".")
+        length &+= 1
+        var zeros = first &- point  // zeros right after "0." ("0.000123")
+        while zeros > 0 {
+            text[length] = UInt8(ascii: "0")
+            length &+= 1
+            zeros &-= 1
+        }
+        while position < 40 {
+            text[length] = text[position]
+            length &+= 1
+            position &+= 1
+        }
+        output.commit(length)
+        return true
+    }
+
+    /// 10^exponent for -3 ... 18 (exact for 0 ... 18).
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case ...(-3): 1e-3
+        case -2: 1e-2
+        case -1: 1e-1
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        default: 1e18
+        }
+    }
+}
