@@ -26,7 +26,7 @@ package struct AggregationState: Sendable, Equatable {
     /// The buckets, strictly increasing by index.
     package private(set) var buckets: [Bucket] = []
 
-    // MARK: Block cache of the largest sliding window (derived)
+    // MARK: Block cache of the largest window (derived)
 
     /// `suffixes[i]` = merge of `buckets[previousStart + i ..< currentStart]` (block `cacheBlock − 1`).
     private var suffixes: [AggregationStatistics] = []

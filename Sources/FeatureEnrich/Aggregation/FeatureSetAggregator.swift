@@ -6,6 +6,9 @@ public import ServingGraph
 /// sliding windows over epoch-aligned period buckets, fixed calendar windows, retention and too-late rules per
 /// key and aggregation. Stateless and `Sendable`: the per-key state is passed in, so callers shard states
 /// freely. Outputs go to a caller-owned buffer in ``outputColumns`` order (`nil` = too late = JSON null).
+/// Cost per in-order event: O(1) amortised for each aggregation's largest window (a block cache, see
+/// ``AggregationState``) plus a walk over the non-empty buckets of its smaller windows; a late event adds a
+/// binary search, an insert and one rebuild of the cache.
 ///
 /// ```swift
 /// let aggregator = FeatureSetAggregator(definition)
