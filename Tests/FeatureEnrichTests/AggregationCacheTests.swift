@@ -27,7 +27,10 @@ struct AggregationCacheTests {
                     case (let a?, let b?): (a.isNaN && b.isNaN) || abs(a - b) <= 1e-9 * max(1, abs(b))
                     default: false
                     }
-                #expect(same, "event \(index), \(column): cached \(String(describing: cached)) walked \(String(describing: walked))")
+                #expect(
+                    same,
+                    "event \(index), \(column): cached \(String(describing: cached)) walked \(String(describing: walked))"
+                )
             }
         }
     }

@@ -13,7 +13,8 @@ struct AggregationFeatureReadTests {
         let aggregator = FeatureSetAggregator(definition)
         var state = aggregator.makeState()
         var output: [Double?] = []
-        aggregator.ingest(at: 0, aggregationValues: [], featureValues: [.double(1), nil], into: &state, output: &output)
+        aggregator.ingest(
+            at: 0, aggregationValues: [], featureValues: [.double(1), nil], into: &state, output: &output)
         aggregator.ingest(
             at: 1_800_000, aggregationValues: [], featureValues: [nil, .string("x")], into: &state, output: &output)
         #expect(aggregator.features(state, at: 3_600_000) == ["score": .double(1), "label": .string("x")])

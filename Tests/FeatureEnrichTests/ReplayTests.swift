@@ -135,4 +135,18 @@ struct ReplayTests {
             ) { _ in }
         }
     }
+
+    @Test func nonIntegerInt64KeyIsAnErrorNamingTheColumn() {
+        let featureSet = ReplayTests.featureSet.replacingOccurrences(
+            of: "[{\"name\": \"key\"}]", with: "[{\"name\": \"key\", \"type\": \"int64\"}]")
+        #expect(featureSet != ReplayTests.featureSet)
+        #expect(
+            replayError(
+                "key,timestamp,amount\n12,2026-01-01T00:00:00Z,1\nx7,2026-01-01T00:00:00Z,1\n",
+                featureSet: featureSet) == "events.csv:3: column 'key': unparsable integer 'x7'")
+    }
+
+    @Test func unreadableFeatureSetFileIsAnError() {
+        #expect(throws: FeatureSetError.self) { try FeatureSetDefinition(contentsOfFile: "/nonexistent/fs.json") }
+    }
 }

@@ -67,7 +67,8 @@ package struct AggregationStatistics: Sendable, Equatable {
         let leftCount = Double(count)
         let rightCount = Double(other.count)
         let delta = other.sum / rightCount - sum / leftCount
-        squaredDeviations += other.squaredDeviations + delta * delta * (leftCount * rightCount / (leftCount + rightCount))
+        squaredDeviations +=
+            other.squaredDeviations + delta * delta * (leftCount * rightCount / (leftCount + rightCount))
         count += other.count
         sum += other.sum
         sumOfSquares += other.sumOfSquares
