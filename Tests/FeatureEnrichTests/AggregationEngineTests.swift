@@ -122,3 +122,17 @@ struct AggregationEngineTests {
 
     private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
+
+extension AggregationEngineTests {
+    @Test func nonFiniteValuesAreTreatedAsEmptyCells() throws {
+        var harness = try AggregationHarness.standard()
+        let rows = try harness.ingest([
+            ("a", "2026-01-01T00:05:00Z", 1), ("a", "2026-01-01T00:06:00Z", .nan),
+            ("a", "2026-01-01T00:07:00Z", .infinity),
+        ])
+        #expect(cell(rows[2], "amount_count_1h") == 1)
+        #expect(cell(rows[2], "amount_sum_1h") == 1)
+        let state = try #require(harness.states["a"])
+        #expect(try EntityState(serialized: state.serialized()) == state)
+    }
+}

@@ -50,7 +50,8 @@ public struct FeatureSetAggregator: Sendable {
     /// `aggregationValues[i]` is the value of `definition.aggregations[i].column` (`nil` = empty cell: not
     /// aggregated, row still written); `featureValues[i]` that of `definition.features[i]` (`nil` = absent). A
     /// too-late event is not aggregated and its aggregation's columns are `nil`. Plain features keep the value
-    /// with the latest event time; equal times: the later arrival wins.
+    /// with the latest event time; equal times: the later arrival wins. Non-finite numbers, nulls, lists and
+    /// objects count as absent (they could not be stored).
     public func ingest(
         at time: Int64, aggregationValues: [Double?], featureValues: [Value?] = [],
         into state: inout EntityState, output: inout [Double?]
@@ -63,7 +64,7 @@ public struct FeatureSetAggregator: Sendable {
             state = makeState()
         }
         for (index, value) in featureValues.prefix(state.latestFeatures.count).enumerated() {
-            guard let value, !value.isNull else { continue }
+            guard let value, Self.isStorableFeature(value) else { continue }
             if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
             state.latestFeatures[index] = LatestFeatureValue(value: value, timestampMilliseconds: time)
         }
@@ -71,7 +72,7 @@ public struct FeatureSetAggregator: Sendable {
             compiled.withUnsafeBufferPointer { compiled in
                 state.aggregations.withUnsafeMutableBufferPointer { states in
                     for index in compiled.indices {
-                        if index < aggregationValues.count, let value = aggregationValues[index] {
+                        if index < aggregationValues.count, let value = aggregationValues[index], value.isFinite {
                             states[index].add(value, at: time, compiled[index].plan)
                         }
                         states[index].prepareRow(at: time, compiled[index].plan)
@@ -124,6 +125,15 @@ public struct FeatureSetAggregator: Sendable {
             result[feature.name] = latest.value
         }
         return result
+    }
+
+    /// Scalars only, and finite numbers: what ``EntityState`` can serialise.
+    private static func isStorableFeature(_ value: Value) -> Bool {
+        switch value {
+        case .bool, .int, .string: true
+        case .double(let number): number.isFinite
+        case .null, .array, .object: false
+        }
     }
 
     @inline(__always)
