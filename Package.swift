@@ -38,6 +38,18 @@ let package = Package(
             path: "Benchmarks/JSONBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "OpenLoop",
+            dependencies: ["CLinuxShim"],
+            path: "Benchmarks/OpenLoop/Sources",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OpenLoopTests",
+            dependencies: ["OpenLoop"],
+            path: "Benchmarks/OpenLoop/Tests",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
