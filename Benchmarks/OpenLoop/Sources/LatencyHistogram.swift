@@ -49,7 +49,9 @@ struct LatencyHistogram {
     /// `ceil(percentile% × count)`-th smallest value, capped at the exact maximum; 0 while empty.
     func value(atPercentile percentile: Double) -> UInt64 {
         guard totalCount > 0 else { return 0 }
-        let rank = Swift.max(1, UInt64((percentile / 100 * Double(totalCount)).rounded(.up)))
+        // Round away binary noise first (99.9 % of 1000 must be rank 999, not 1000), then take the ceiling.
+        let exactRank = (percentile * Double(totalCount) / 100 * 1e6).rounded() / 1e6
+        let rank = Swift.max(1, UInt64(exactRank.rounded(.up)))
         var seen: UInt64 = 0
         for (index, count) in counts.enumerated() where count > 0 {
             seen += count
