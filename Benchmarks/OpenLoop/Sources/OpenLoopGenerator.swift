@@ -7,12 +7,13 @@ import Glibc
 /// pipelined behind earlier requests if that connection is still busy, so a slow response never
 /// delays the schedule. Latency runs from the scheduled time (not the actual send) to the read that
 /// completes the response, which makes the numbers free of coordinated omission, as in wrk2.
-/// To hit microsecond send times without a timerfd, the loop sleeps in `epoll_wait` only when the
-/// next send is more than ``spinThresholdNanoseconds`` away and polls with a zero timeout otherwise:
-/// at high rates the generator keeps its own CPU busy, which is why the scripts pin it apart.
+/// To hit microsecond send times, the loop sleeps in `epoll_pwait2` (nanosecond timeout) until
+/// ``spinWindowNanoseconds`` before the next send and polls with a zero timeout inside that window:
+/// above ~10 000 req/s the generator keeps its own CPU busy, which is why the scripts pin it apart.
 final class OpenLoopGenerator {
-    /// Below this distance to the next scheduled send the loop polls instead of sleeping.
-    static let spinThresholdNanoseconds: UInt64 = 2_000_000
+    /// Below this distance to the next scheduled send the loop polls instead of sleeping; larger than
+    /// the kernel's default 50 µs timer slack, so a sleep never overshoots a scheduled send.
+    static let spinWindowNanoseconds: UInt64 = 100_000
     /// Bytes read per `read` call.
     static let readChunkBytes = 64 * 1024
 
@@ -69,12 +70,13 @@ final class OpenLoopGenerator {
                 break
             }
             let wake = next < total ? start + UInt64(Double(next) * interval) : drainDeadline
+            var timeout = Self.sleepTimeout(until: wake, now: now)
             let count = events.withUnsafeMutableBufferPointer {
-                epoll_wait(epollFD, $0.baseAddress, Int32($0.count), Self.timeoutMilliseconds(until: wake, now: now))
+                epoll_pwait2(epollFD, $0.baseAddress, Int32($0.count), &timeout, nil)
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .systemCallFailed(name: "epoll_wait", errno: errno)
+                throw .systemCallFailed(name: "epoll_pwait2", errno: errno)
             }
             for event in events[0..<Int(count)] {
                 let index = Int(event.data.u32)
@@ -88,10 +90,12 @@ final class OpenLoopGenerator {
         return report
     }
 
-    /// Milliseconds `epoll_wait` may sleep: 0 (poll) when `wake` is near, else until just before it.
-    static func timeoutMilliseconds(until wake: UInt64, now: UInt64) -> Int32 {
-        guard wake > now, wake - now > spinThresholdNanoseconds else { return 0 }
-        return Int32(min((wake - now - spinThresholdNanoseconds / 2) / 1_000_000, 1000))
+    /// How long `epoll_pwait2` may sleep: zero (poll) within the spin window before `wake`, else
+    /// until the window starts, at most one second.
+    static func sleepTimeout(until wake: UInt64, now: UInt64) -> timespec {
+        guard wake > now, wake - now > spinWindowNanoseconds else { return timespec(tv_sec: 0, tv_nsec: 0) }
+        let nanoseconds = min(wake - now - spinWindowNanoseconds, 999_999_999)
+        return timespec(tv_sec: 0, tv_nsec: Int(nanoseconds))
     }
 
     // MARK: - Connection events
