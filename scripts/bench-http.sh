@@ -4,6 +4,7 @@
 # half of nginx's req/s). Prints one markdown table, the target checks and the commands it ran.
 #
 # usage: scripts/bench-http.sh [--duration S] [--path /v2/health/live] [--warmup S] [--skip-build]
+# env: BENCH_SERVE=path runs that binary as "ours"; BENCH_KEEP_TMP=1 keeps logs and configs.
 # exit: 0 all checks pass; 1 setup error; 2 our server unavailable (nginx still measured); 3 a check failed.
 set -uo pipefail
 
@@ -21,7 +22,7 @@ while [[ $# -gt 0 ]]; do
         --path) URL_PATH=${2:?--path needs a path}; shift 2 ;;
         --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -41,7 +42,7 @@ if [[ $SKIP_BUILD == 0 ]]; then
 fi
 BIN=$(swift build -c release --show-bin-path)
 OPENLOOP="$BIN/OpenLoop"
-SERVE="$BIN/serve"
+SERVE=${BENCH_SERVE:-$BIN/serve}   # BENCH_SERVE: run another build (or a stand-in) as "ours"
 [[ -x $OPENLOOP ]] || bench_die "$OPENLOOP not built (run without --skip-build)"
 
 # --- nginx: closed loop, then open loop at half its rate -------------------------------------------

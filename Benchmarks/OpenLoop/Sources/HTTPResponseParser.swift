@@ -99,13 +99,15 @@ struct HTTPResponseParser {
         while lineStart < end {
             let lineEnd = findLineEnd(from: lineStart, blankLine: false) ?? end
             let line = buffer[lineStart..<lineEnd]
+            // Compare names as bytes: no String per header on the generator's hot path.
             if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-                let name = String(decoding: line[lineStart..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
-                if name == "content-length" {
+                let name = line[lineStart..<colon]
+                if Self.equalsIgnoringCase(name, Self.contentLengthName) {
+                    let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
                     guard let length = Int(value), length >= 0 else { throw .invalidContentLength(value) }
                     contentLength = length
-                } else if name == "transfer-encoding" {
+                } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
+                    let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
                     chunked = value.lowercased().hasSuffix("chunked")
                 }
             }
@@ -138,6 +140,19 @@ struct HTTPResponseParser {
             status = status * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return status
+    }
+
+    private static let contentLengthName = Array("content-length".utf8)
+    private static let transferEncodingName = Array("transfer-encoding".utf8)
+
+    /// True if `bytes` spell `lowercaseName` in any letter case (ASCII).
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseName: [UInt8]) -> Bool {
+        guard bytes.count == lowercaseName.count else { return false }
+        for (byte, expected) in zip(bytes, lowercaseName) {
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            guard lowered == expected else { return false }
+        }
+        return true
     }
 
     /// Index of the next `\r\n` (or `\r\n\r\n` when `blankLine`) at or after `start`.
