@@ -42,9 +42,8 @@ struct OpenLoopGeneratorTests {
     }
 
     @Test func failsWithConnectFailedWhenNothingListens() throws {
-        let server = try TestHTTPServer(response: "")
-        let port = server.port
-        server.stop()
+        let (fd, port) = try TestHTTPServer.bindLoopback(listening: false)
+        defer { close(fd) }
         #expect(throws: OpenLoopError.connectFailed(host: "127.0.0.1", port: port, errno: ECONNREFUSED)) {
             try OpenLoopGenerator(configuration: configuration(port: port)).run()
         }

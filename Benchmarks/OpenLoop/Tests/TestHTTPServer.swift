@@ -10,24 +10,18 @@ final class TestHTTPServer: Sendable {
 
     /// Binds, listens and starts accepting. `closeImmediately` makes it hang up on every connection.
     init(response: String, closeImmediately: Bool = false) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 128) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard fd >= 0, bound else { throw TestServerError.cannotListen(errno: errno) }
-        listenFD = fd
-        port = UInt16(bigEndian: address.sin_port)
+        (listenFD, port) = try Self.bindLoopback(listening: true)
+        let fd = listenFD
         let bytes = Array(response.utf8)
+        // The accept thread owns the listening fd and closes it when accept fails after stop():
+        // closing it in stop() would let another test reuse the fd number under this thread.
         Thread.detachNewThread {
             while true {
                 let connection = accept(fd, nil, nil)
-                guard connection >= 0 else { return }
+                guard connection >= 0 else {
+                    close(fd)
+                    return
+                }
                 if closeImmediately {
                     close(connection)
                     continue
@@ -37,10 +31,30 @@ final class TestHTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting; connections end when the client closes them.
+    /// Stops accepting (the accept thread then closes the socket); connections end when the client closes them.
     func stop() {
         shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+    }
+
+    /// A TCP socket bound to `127.0.0.1:0`, listening or not, and the port the kernel picked.
+    /// A bound socket that does not listen reserves a port on which every connect is refused.
+    static func bindLoopback(listening: Bool) throws -> (fd: Int32, port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && (!listening || listen(fd, 128) == 0) && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            throw TestServerError.cannotListen(errno: code)
+        }
+        return (fd, UInt16(bigEndian: address.sin_port))
     }
 
     /// Answers each request (one per blank line: tests send bodyless GETs) until the peer closes.
