@@ -29,7 +29,9 @@ struct TargetURLTests {
         }
     }
 
-    @Test(arguments: ["https://127.0.0.1/", "127.0.0.1:80/", "http://127.0.0.1:0/", "http://127.0.0.1:99999/", "http://:80/"])
+    @Test(arguments: [
+        "https://127.0.0.1/", "127.0.0.1:80/", "http://127.0.0.1:0/", "http://127.0.0.1:99999/", "http://:80/",
+    ])
     func rejectsURLsItCannotLoad(text: String) {
         #expect(throws: OpenLoopError.self) { try TargetURL(parsing: text) }
     }
