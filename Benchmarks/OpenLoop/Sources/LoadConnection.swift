@@ -36,6 +36,10 @@ final class LoadConnection {
         if pendingIndex == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
+        } else if pendingIndex > 64 * 1024 {
+            // Under sustained backpressure the buffer never empties: drop the sent prefix.
+            pending.removeFirst(pendingIndex)
+            pendingIndex = 0
         }
         pending += request
         scheduledTimes.append(scheduledTime)
