@@ -34,10 +34,10 @@ bench_cleanup() {
 
 # bench_stop_pid PID: TERM the process, wait up to 5 s, then KILL it.
 bench_stop_pid() {
-    local pid=$1 i
+    local pid=$1
     kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
 }
@@ -71,8 +71,8 @@ bench_require_tools() {
 
 # bench_free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 bench_free_port() {
-    local port i
-    for i in $(seq 100); do
+    local port
+    for _ in $(seq 100); do
         port=$((20000 + RANDOM % 40000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
     done
@@ -93,8 +93,8 @@ bench_start_pinned() {
 # bench_wait_for_port PORT PID [SECONDS]: wait until 127.0.0.1:PORT accepts connections.
 # Fails (status 1) if PID exits first or the time runs out (default 15 s).
 bench_wait_for_port() {
-    local port=$1 pid=$2 seconds=${3:-15} i
-    for i in $(seq $((seconds * 10))); do
+    local port=$1 pid=$2 seconds=${3:-15}
+    for _ in $(seq $((seconds * 10))); do
         kill -0 "$pid" 2>/dev/null || return 1
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
         sleep 0.1
