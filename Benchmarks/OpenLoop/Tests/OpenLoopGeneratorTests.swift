@@ -22,6 +22,18 @@ struct OpenLoopGeneratorTests {
         #expect(report.latency.minimum > 0)
     }
 
+    @Test func pipelinesRequestsOnABusyConnectionAndMatchesResponsesInOrder() throws {
+        let server = try TestHTTPServer(
+            response: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            stallMicroseconds: 150_000)
+        defer { server.stop() }
+        let report = try OpenLoopGenerator(configuration: configuration(port: server.port, connections: 1)).run()
+        #expect(report.sent == 100)
+        #expect(report.completed == 100)
+        #expect(report.errors == 0)
+        #expect(report.reconnects == 0)
+    }
+
     @Test func countsNon2xxResponsesAsErrors() throws {
         let server = try TestHTTPServer(response: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
         defer { server.stop() }

@@ -8,8 +8,9 @@ final class TestHTTPServer: Sendable {
     let port: UInt16
     private let listenFD: Int32
 
-    /// Binds, listens and starts accepting. `closeImmediately` makes it hang up on every connection.
-    init(response: String, closeImmediately: Bool = false) throws {
+    /// Binds, listens and starts accepting. `closeImmediately` makes it hang up on every connection;
+    /// `stallMicroseconds` makes each connection wait that long before reading its first request.
+    init(response: String, closeImmediately: Bool = false, stallMicroseconds: UInt32 = 0) throws {
         (listenFD, port) = try Self.bindLoopback(listening: true)
         let fd = listenFD
         let bytes = Array(response.utf8)
@@ -26,7 +27,10 @@ final class TestHTTPServer: Sendable {
                     close(connection)
                     continue
                 }
-                Thread.detachNewThread { Self.serve(connection, response: bytes) }
+                Thread.detachNewThread {
+                    if stallMicroseconds > 0 { usleep(stallMicroseconds) }
+                    Self.serve(connection, response: bytes)
+                }
             }
         }
     }
