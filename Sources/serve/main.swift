@@ -1,3 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ModelServer
 
-print("serve \(ServerInfo.version)")
+/// `serve` — a model server with online feature enrichment. One file per subcommand.
+let usage = """
+    serve — Swift model serving with online feature enrichment (\(ServerInfo.version))
+
+    USAGE: serve <command> [options]
+
+    COMMANDS:
+      run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
+      help [command]       show help for a command
+
+    Run 'serve <command> --help' for the options of a command.
+    """
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+let command = arguments.isEmpty ? "help" : arguments.removeFirst()
+
+let status: Int32
+switch command {
+case "run":
+    status = RunCommand.main(arguments)
+case "help", "--help", "-h":
+    if arguments.first == "run" {
+        print(RunCommand.help)
+    } else {
+        print(usage)
+    }
+    status = 0
+case "--version", "version":
+    print(ServerInfo.version)
+    status = 0
+default:
+    printError("serve: \(CommandLineError.unknownCommand(command))\n\n\(usage)")
+    status = 2
+}
+exit(status)

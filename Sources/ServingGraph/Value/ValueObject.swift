@@ -31,6 +31,40 @@ public struct ValueObject: Sendable, Hashable {
         for (key, value) in members { self[key] = value }
     }
 
+    /// Members from parallel arrays (as ``JSONParser`` reads them); a repeated key keeps its first
+    /// position and last value. Avoids per-member lookups when the keys are distinct, the usual case.
+    init(parsedKeys: [String], values: [Value]) {
+        self.init()
+        if parsedKeys.count <= Self.indexThreshold {
+            if !Self.hasDuplicates(parsedKeys) {
+                keys = parsedKeys
+                self.values = values
+                return
+            }
+        } else {
+            var built = [String: Int](minimumCapacity: parsedKeys.count)
+            for (i, key) in parsedKeys.enumerated() { built[key] = i }
+            if built.count == parsedKeys.count {
+                keys = parsedKeys
+                self.values = values
+                index = built
+                return
+            }
+        }
+        keys.reserveCapacity(parsedKeys.count)
+        self.values.reserveCapacity(parsedKeys.count)
+        for (key, value) in zip(parsedKeys, values) { self[key] = value }
+    }
+
+    /// True when two of the (few) `keys` are equal, by the same `String` equality lookups use.
+    private static func hasDuplicates(_ keys: [String]) -> Bool {
+        guard keys.count > 1 else { return false }
+        for i in 1..<keys.count {
+            for j in 0..<i where keys[j] == keys[i] { return true }
+        }
+        return false
+    }
+
     /// Number of members.
     public var count: Int { keys.count }
 

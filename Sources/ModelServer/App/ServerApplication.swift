@@ -1,0 +1,58 @@
+import ServingGraph
+
+/// Why the application could not start.
+package enum ApplicationError: Error, CustomStringConvertible {
+    case graphNotSupportedYet(path: String)
+
+    package var description: String {
+        switch self {
+        case .graphNotSupportedYet(let path): "cannot load graph '\(path)': graphs are not supported by this build"
+        }
+    }
+}
+
+/// Wires a configuration to an HTTP server: builds one responder per loop, starts, logs readiness,
+/// handles SIGTERM/SIGINT and blocks until the server has stopped.
+package final class ServerApplication: Sendable {
+    private let configuration: ServeConfiguration
+    private let server: HTTPServer
+    private let readiness = ServerReadiness()
+    private let logger = Logger(label: "serve")
+
+    package init(configuration: ServeConfiguration) throws {
+        if let path = configuration.graphPath { throw ApplicationError.graphNotSupportedYet(path: path) }
+        self.configuration = configuration
+        let readiness = self.readiness
+        server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
+            ServerResponder(readiness: readiness)
+        }
+    }
+
+    /// Binds and starts the loops; returns the bound port.
+    package func start() throws -> Int {
+        let port = try server.start()
+        readiness.set(true)
+        logger.info(
+            "ready", [("address", "http://\(configuration.http.host):\(port)"), ("loops", "\(configuration.http.loops)")])
+        return port
+    }
+
+    /// Starts, installs signal handlers and blocks until a graceful shutdown has finished.
+    package func run() throws {
+        server.installSignalHandlers()
+        _ = try start()
+        server.waitUntilStopped()
+        logger.info("stopped")
+    }
+
+    /// Begins a graceful shutdown (as SIGTERM does).
+    package func shutdown() {
+        readiness.set(false)
+        server.shutdown()
+    }
+
+    /// Blocks until every loop has exited.
+    package func waitUntilStopped() {
+        server.waitUntilStopped()
+    }
+}

@@ -1,0 +1,52 @@
+import ServingGraph
+
+/// Answers the server's endpoints for one event loop. Loop-confined: built by the server's factory on the
+/// loop's thread, so it holds per-loop state without locks.
+final class ServerResponder: HTTPResponder {
+    private let router: Router<ServerEndpoint>
+    private let readiness: ServerReadiness
+    private let metadataBody: [UInt8]
+
+    init(readiness: ServerReadiness) {
+        self.router = ServerEndpoint.makeRouter()
+        self.readiness = readiness
+        self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
+    }
+
+    func respond(to request: HTTPRequest) -> HTTPResponderResult {
+        switch router.lookup(request.method, request.path[...]) {
+        case .found(let endpoint, _):
+            return .response(answer(endpoint))
+        case .methodNotAllowed(let allowed):
+            let error = RoutingError.methodNotAllowed(
+                method: request.method.name, path: String(request.path), allowed: allowed.map(\.name))
+            return .response(ErrorResponse.response(for: error))
+        case .notFound:
+            let error = RoutingError.noRoute(method: request.method.name, path: String(request.path))
+            return .response(ErrorResponse.response(for: error))
+        }
+    }
+
+    private func answer(_ endpoint: ServerEndpoint) -> HTTPResponse {
+        switch endpoint {
+        case .healthLive:
+            return HTTPResponse(status: .ok, headers: HTTPHeaders(), body: [])
+        case .healthReady:
+            return HTTPResponse(status: readiness.isReady ? .ok : .serviceUnavailable, headers: HTTPHeaders(), body: [])
+        case .serverMetadata:
+            return HTTPResponse.json(.ok, metadataBody)
+        }
+    }
+
+    /// `GET /v2`: name, version and the protocol extensions this server implements.
+    static func serverMetadata() -> Value {
+        [
+            "name": .string(ServerInfo.name),
+            "version": .string(ServerInfo.version),
+            "extensions": [],
+        ]
+    }
+}
+
+@available(*, unavailable)
+extension ServerResponder: Sendable {}

@@ -1,0 +1,84 @@
+/// Header fields as an ordered list of `(name, value)`; names compare case-insensitively.
+///
+/// Repeated fields are all kept in arrival order (RFC 9110 §5.3); `subscript` returns the first.
+package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    private var fields: [(name: String, value: String)]
+
+    /// No fields.
+    package init() {
+        fields = []
+    }
+
+    /// Fields in the literal's order.
+    package init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The value of the first field named `name` (any case), or nil.
+    package subscript(name: String) -> String? {
+        for field in fields where Self.equalsIgnoringCase(field.name, name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// Every value of the fields named `name` (any case), in order.
+    package func values(for name: String) -> [String] {
+        fields.filter { Self.equalsIgnoringCase($0.name, name) }.map(\.value)
+    }
+
+    /// Whether a field named `name` (any case) is present.
+    package func contains(name: String) -> Bool {
+        fields.contains { Self.equalsIgnoringCase($0.name, name) }
+    }
+
+    /// Appends a field, keeping any existing ones of that name.
+    package mutating func add(name: String, value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces the first field named `name` and removes the others, or appends it when absent.
+    package mutating func replaceOrAdd(name: String, value: String) {
+        guard let first = fields.firstIndex(where: { Self.equalsIgnoringCase($0.name, name) }) else {
+            fields.append((name: name, value: value))
+            return
+        }
+        fields[first] = (name: name, value: value)
+        var index = fields.index(after: first)
+        while index < fields.endIndex {
+            if Self.equalsIgnoringCase(fields[index].name, name) {
+                fields.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// Removes every field named `name` (any case).
+    package mutating func remove(name: String) {
+        fields.removeAll { Self.equalsIgnoringCase($0.name, name) }
+    }
+
+    /// Number of fields.
+    package var count: Int { fields.count }
+
+    /// Iterates the fields in order.
+    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    /// ASCII case-insensitive comparison without allocating (header names and tokens are ASCII).
+    static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let a?, let b?):
+                if a != b && a | 0x20 != b | 0x20 { return false }
+                if a != b && !(a | 0x20 >= UInt8(ascii: "a") && a | 0x20 <= UInt8(ascii: "z")) { return false }
+            default: return false
+            }
+        }
+    }
+}

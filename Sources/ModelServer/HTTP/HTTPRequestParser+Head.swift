@@ -1,0 +1,138 @@
+/// Byte values of the HTTP/1.1 grammar.
+enum ASCII {
+    static let cr = UInt8(ascii: "\r")
+    static let lf = UInt8(ascii: "\n")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
+    static let semicolon = UInt8(ascii: ";")
+
+    /// `tchar` of RFC 9110 §5.6.2: the characters of a token (method, field name, transfer coding).
+    static let isTokenCharacter: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// ASCII lowercase of `byte`.
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+}
+
+/// What the head says about the body: the framing rules of RFC 9112 §6.
+struct HTTPHeadFraming {
+    var contentLength: Int?
+    var transferCodings: [String] = []
+    var hostCount = 0
+    var expectsContinue = false
+}
+
+extension HTTPRequestParser {
+    // MARK: - Head (RFC 9112 §2.1: start-line *( field-line CRLF ) CRLF)
+
+    mutating func parseHead() -> Result {
+        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the request-line.
+        while readIndex < buffer.count && (buffer[readIndex] == ASCII.cr || buffer[readIndex] == ASCII.lf) {
+            readIndex += 1
+        }
+        requestStart = droppedBytes + readIndex
+        guard readIndex < buffer.count else { return .needMoreData }
+        guard let terminator = findHeadTerminator() else {
+            if buffer.count - readIndex > limits.maxHeaderBytes {
+                return .error(.headerTooLarge(limit: limits.maxHeaderBytes))
+            }
+            // Bytes that cannot start a request (a TLS hello, binary noise) fail now, not at the timeout.
+            if let bad = firstNonTokenByteOfMethod() { return .error(.invalidRequestLine(offset: offset(bad))) }
+            return .needMoreData
+        }
+        let headEnd = terminator + 4
+        guard headEnd - readIndex <= limits.maxHeaderBytes else {
+            return .error(.headerTooLarge(limit: limits.maxHeaderBytes))
+        }
+        let start = readIndex
+        let limits = self.limits
+        let base = droppedBytes - requestStart
+        let parsed = buffer.withUnsafeBufferPointer { bytes -> Swift.Result<(HTTPRequest, HTTPHeadFraming), HTTPParseError> in
+            do throws(HTTPParseError) {
+                return .success(try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base))
+            } catch {
+                return .failure(error)
+            }
+        }
+        readIndex = headEnd
+        scanIndex = headEnd
+        switch parsed {
+        case .failure(let error):
+            return .error(error)
+        case .success(let (request, framing)):
+            return frame(request, framing)
+        }
+    }
+
+    /// Chooses the body framing (RFC 9112 §6.1–§6.3) and the state that reads it.
+    private mutating func frame(_ request: HTTPRequest, _ framing: HTTPHeadFraming) -> Result {
+        if request.version == .http1_1 && framing.hostCount == 0 { return .error(.missingHost) }
+        if framing.hostCount > 1 { return .error(.duplicateHost) }
+        let length: Int?
+        if !framing.transferCodings.isEmpty {
+            if request.version == .http1_0 { return .error(.transferEncodingInHTTP10) }
+            if framing.contentLength != nil { return .error(.contentLengthWithTransferEncoding) }
+            for (index, coding) in framing.transferCodings.enumerated() {
+                guard coding == "chunked" else { return .error(.unsupportedTransferCoding(coding)) }
+                if index != framing.transferCodings.count - 1 { return .error(.chunkedNotFinal) }
+            }
+            length = nil
+        } else {
+            // RFC 9112 §6.3 rule 7: a request without Content-Length or Transfer-Encoding has no body.
+            length = framing.contentLength ?? 0
+        }
+        if let length, length > limits.maxBodyBytes { return .error(.bodyTooLarge(limit: limits.maxBodyBytes)) }
+        if length == 0 {
+            var request = request
+            request.body = []
+            return .request(request)
+        }
+        pending = request
+        chunkedBody = []
+        state = length.map { .fixedBody(length: $0) } ?? .chunkSize
+        // RFC 9110 §10.1.1: answer 100 only when the client is waiting for it (no body byte yet).
+        if framing.expectsContinue && readIndex == buffer.count { return .continueExpected }
+        return .needMoreData
+    }
+
+    /// Index of the CR of the first CRLFCRLF at or after `scanIndex - 3`, or nil (and `scanIndex` advances).
+    private mutating func findHeadTerminator() -> Int? {
+        let from = max(readIndex, scanIndex - 3)
+        let count = buffer.count
+        let found: Int? = buffer.withUnsafeBufferPointer { bytes in
+            var index = from
+            while index + 3 < count {
+                if bytes[index + 3] == ASCII.lf && bytes[index + 2] == ASCII.cr && bytes[index + 1] == ASCII.lf
+                    && bytes[index] == ASCII.cr
+                {
+                    return index
+                }
+                index += 1
+            }
+            return nil
+        }
+        if found == nil { scanIndex = count }
+        return found
+    }
+
+    /// Index of the first byte before the first space that is not a token character, or nil.
+    private func firstNonTokenByteOfMethod() -> Int? {
+        var index = readIndex
+        while index < buffer.count && buffer[index] != ASCII.space {
+            if !ASCII.isTokenCharacter[Int(buffer[index])] { return index }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,161 @@
+import Dispatch
+import Foundation
+import Glibc
+package import ServingGraph
+import Synchronization
+
+/// The hand-built HTTP/1.1 server: `loops` event-loop threads, each with its own `SO_REUSEPORT` listening
+/// socket on the same port and its own connections, calling its own responder.
+///
+/// ```swift
+/// let server = try HTTPServer(configuration: .init(host: "0.0.0.0", port: 8080), logger: Logger(label: "http")) { _ in
+///     MyResponder()
+/// }
+/// server.installSignalHandlers()
+/// let port = try server.start()
+/// server.waitUntilStopped()
+/// ```
+/// Thread-safe: `start`, `shutdown` and `waitUntilStopped` may be called from any thread (not from a responder).
+package final class HTTPServer: Sendable {
+    private enum State {
+        case idle
+        case running(wakers: [HTTPLoopWaker], port: Int)
+        case stopped
+    }
+
+    private let configuration: HTTPServerConfiguration
+    private let logger: Logger
+    private let responderFactory: @Sendable (_ loopIndex: Int) -> any HTTPResponder
+    private let counters = HTTPServerCounters()
+    private let state = Mutex<State>(.idle)
+    /// Entered per loop at start, left when the loop thread ends.
+    private let running = DispatchGroup()
+    /// Entered per loop at start, left when the loop closes its listening socket.
+    private let accepting = DispatchGroup()
+    private let signalSources = Mutex<[SignalSources]>([])
+
+    /// A server that will call `responderFactory` once per loop, on that loop's thread, when it starts.
+    package init(
+        configuration: HTTPServerConfiguration, logger: Logger,
+        responderFactory: @escaping @Sendable (_ loopIndex: Int) -> any HTTPResponder
+    ) throws {
+        guard configuration.loops >= 1 else { throw HTTPServerError.invalidLoopCount(configuration.loops) }
+        guard (0...65535).contains(configuration.port) else { throw HTTPServerError.invalidPort(configuration.port) }
+        self.configuration = configuration
+        self.logger = logger
+        self.responderFactory = responderFactory
+    }
+
+    /// Binds, starts the loop threads and returns the bound port (the ephemeral one when `port` is 0).
+    /// Raises the open-descriptor limit to its hard limit first.
+    package func start() throws -> Int {
+        try state.withLock { state throws -> Int in
+            guard case .idle = state else { throw HTTPServerError.alreadyStarted }
+            do {
+                let limit = try Syscall.raiseDescriptorLimit()
+                logger.debug("open descriptor limit", [("limit", String(limit))])
+            } catch {
+                logger.warning("cannot raise the open descriptor limit: \(error)")
+            }
+            var listeners: [Int32] = []
+            let port: Int
+            let wakers: [HTTPLoopWaker]
+            do throws(HTTPServerError) {
+                let first = try HTTPListener.open(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+                listeners.append(first)
+                port = try HTTPListener.boundPort(first)
+                for _ in 1..<configuration.loops {
+                    listeners.append(try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
+                }
+                do throws(SyscallError) {
+                    wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
+                } catch {
+                    throw HTTPServerError.system(error)
+                }
+            } catch {
+                for fd in listeners { Syscall.close(fd) }
+                throw error
+            }
+            for (index, listener) in listeners.enumerated() {
+                startLoop(index: index, listener: listener, waker: wakers[index])
+            }
+            state = .running(wakers: wakers, port: port)
+            logger.info("listening", [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
+            return port
+        }
+    }
+
+    private func startLoop(index: Int, listener: Int32, waker: HTTPLoopWaker) {
+        running.enter()
+        accepting.enter()
+        let (configuration, logger, counters, factory) = (configuration, logger, counters, responderFactory)
+        let (running, accepting) = (running, accepting)
+        let thread = Thread {
+            let responder = factory(index)
+            do {
+                let loop = try HTTPEventLoop(
+                    index: index, listener: listener, waker: waker, configuration: configuration, logger: logger,
+                    counters: counters, responder: responder, onListenerClosed: { accepting.leave() })
+                loop.run()
+            } catch {
+                logger.error("event loop failed to start: \(error)", [("loop", String(index))])
+                Syscall.close(listener)
+                accepting.leave()
+            }
+            running.leave()
+        }
+        thread.name = "http-loop-\(index)"
+        thread.start()
+    }
+
+    /// Graceful shutdown: every loop stops accepting (new connects are refused once this returns), closes idle
+    /// connections, finishes requests in flight (pending ones included) and exits when its connections are
+    /// done or `shutdownGracePeriod` has passed. Does not wait for that; see `waitUntilStopped`.
+    package func shutdown() {
+        let wakers: [HTTPLoopWaker] = state.withLock { state in
+            guard case .running(let wakers, _) = state else { return [] }
+            state = .stopped
+            return wakers
+        }
+        guard !wakers.isEmpty else { return }
+        logger.info("shutting down", [("grace", "\(configuration.shutdownGracePeriod)")])
+        for waker in wakers { waker.requestShutdown() }
+        let grace = HTTPServerConfiguration.milliseconds(configuration.shutdownGracePeriod)
+        _ = accepting.wait(timeout: .now() + .milliseconds(Int(clamping: grace)))
+    }
+
+    /// Blocks the caller until every loop thread has exited (returns at once if never started).
+    package func waitUntilStopped() {
+        running.wait()
+    }
+
+    /// SIGTERM and SIGINT start a graceful `shutdown`; SIGPIPE is ignored. Call once, from `main`.
+    package func installSignalHandlers() {
+        signal(SIGPIPE, SIG_IGN)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            // The default action must be off for the dispatch source to receive the signal instead.
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let logger = logger
+            source.setEventHandler { [weak self] in
+                logger.info("signal received: graceful shutdown", [("signal", String(signalNumber))])
+                self?.shutdown()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        let retained = SignalSources(sources)
+        signalSources.withLock { $0.append(retained) }
+    }
+}
+
+/// Keeps signal sources alive for the server's lifetime. Dispatch sources are thread-safe objects; the box
+/// is immutable, hence the unchecked conformance.
+private final class SignalSources: @unchecked Sendable {
+    let sources: [any DispatchSourceSignal]
+
+    init(_ sources: [any DispatchSourceSignal]) {
+        self.sources = sources
+    }
+}

@@ -1,0 +1,39 @@
+/// Maps a method and a path to a route identifier and its captured path segments.
+///
+/// `Route` is the caller's enum of endpoints, so dispatch is a switch, not string comparison.
+/// A path that matches a template under another method gives ``RouteLookup/methodNotAllowed(allowed:)``
+/// (the caller answers 405 with `Allow`).
+struct Router<Route: Sendable>: Sendable {
+    private struct Entry: Sendable {
+        let method: HTTPMethod
+        let pattern: RoutePattern
+        let route: Route
+    }
+
+    /// The outcome of a lookup.
+    enum RouteLookup {
+        case found(Route, captures: [Substring])
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private var entries: [Entry] = []
+
+    /// Adds `route` for `method` on `template`. `GET` routes also answer `HEAD`.
+    mutating func add(_ method: HTTPMethod, _ template: String, _ route: Route) {
+        entries.append(Entry(method: method, pattern: RoutePattern(template), route: route))
+    }
+
+    /// Finds the route for `method` on `path`.
+    func lookup(_ method: HTTPMethod, _ path: Substring) -> RouteLookup {
+        var allowed: [HTTPMethod] = []
+        for entry in entries {
+            guard let captures = entry.pattern.match(path) else { continue }
+            if entry.method == method || (method == .head && entry.method == .get) {
+                return .found(entry.route, captures: captures)
+            }
+            if !allowed.contains(entry.method) { allowed.append(entry.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+}

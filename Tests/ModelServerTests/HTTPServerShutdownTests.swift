@@ -1,0 +1,48 @@
+import Testing
+@testable import ModelServer
+
+/// Graceful shutdown in-process: in-flight requests are answered, idle connections closed, new ones refused.
+struct HTTPServerShutdownTests {
+    @Test func answersTheInFlightPendingRequestAndRefusesNewConnections() async throws {
+        let pending = PendingRequests()
+        let server = try HTTPTestServer(loops: 2, responder: { PendingResponder(requests: pending) })
+        let client = try server.client()
+        try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await pending.waitFor(count: 1)
+        server.server.shutdown()
+        #expect(HTTPTestClient.isRefused(port: server.port))
+        pending.completeNext(body: "finished")
+        let response = try client.readResponse()
+        #expect(response.bodyText == "finished")
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readUntilClosed().isEmpty)
+        server.server.waitUntilStopped()
+    }
+
+    @Test func closesIdleConnectionsAndStops() throws {
+        let server = try HTTPTestServer()
+        let client = try server.client()
+        try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        server.stop()
+        #expect(try client.readUntilClosed().isEmpty)
+    }
+
+    @Test func stopsWithinTheGracePeriodWhenAPendingRequestNeverCompletes() async throws {
+        let pending = PendingRequests()
+        let server = try HTTPTestServer(
+            configure: { $0.shutdownGracePeriod = .milliseconds(200) },
+            responder: { PendingResponder(requests: pending) })
+        let client = try server.client()
+        try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await pending.waitFor(count: 1)
+        server.stop()
+        #expect(try client.readUntilClosed().isEmpty)
+    }
+
+    @Test func refusesToStartTwice() throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        #expect(throws: HTTPServerError.alreadyStarted) { try server.server.start() }
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+
+/// The `serve` executable's command line: help, errors, exit codes.
+struct ServeCommandLineTests {
+    @Test func helpListsCommands() throws {
+        let output = try ServeBinary.run(["--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("run [graph.json]"))
+    }
+
+    @Test(arguments: ["--host", "--port", "--loops", "--log-level", "--max-connections", "--max-header-bytes",
+                      "--max-header-count", "--max-body-bytes", "--header-timeout", "--idle-timeout",
+                      "--shutdown-grace"])
+    func runHelpDescribesEveryFlag(flag: String) throws {
+        let output = try ServeBinary.run(["run", "--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains(flag))
+    }
+
+    @Test func unknownOptionExitsWith2AndNamesIt() throws {
+        let output = try ServeBinary.run(["run", "--prot", "80"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("unknown option '--prot'"))
+    }
+
+    @Test func badPortExitsWith2AndNamesTheValue() throws {
+        let output = try ServeBinary.run(["run", "--port", "99999"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("'99999'"))
+    }
+
+    @Test func unknownCommandExitsWith2() throws {
+        let output = try ServeBinary.run(["fly"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("unknown command 'fly'"))
+    }
+}

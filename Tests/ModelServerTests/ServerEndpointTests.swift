@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+@testable import ModelServer
+@testable import ServingGraph
+
+/// End to end: `serve run` without a graph, over a real socket, with curl as the client.
+@Suite(.serialized)
+struct ServerEndpointTests {
+    private func withServer(_ body: (Int) throws -> Void) throws {
+        var configuration = ServeConfiguration()
+        configuration.http.port = 0
+        configuration.http.loops = 2
+        let application = try ServerApplication(configuration: configuration)
+        let port = try application.start()
+        defer {
+            application.shutdown()
+            application.waitUntilStopped()
+        }
+        try body(port)
+    }
+
+    @Test func liveAnswers200WithEmptyBody() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2/health/live")
+            #expect(result.status == 200)
+            #expect(result.headers["content-length"] == "0")
+            #expect(result.body.isEmpty)
+        }
+    }
+
+    @Test func readyAnswers200OnceStarted() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2/health/ready")
+            #expect(result.status == 200)
+        }
+    }
+
+    @Test func serverMetadataNamesServerVersionAndExtensions() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2")
+            #expect(result.status == 200)
+            #expect(result.headers["content-type"] == "application/json")
+            let value = try JSONParser.parse(result.body)
+            #expect(value["name"] == .string(ServerInfo.name))
+            #expect(value["version"] == .string(ServerInfo.version))
+            #expect(value["extensions"]?.arrayValue != nil)
+        }
+    }
+
+    @Test func unknownPathAnswers404WithJSONError() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2/nowhere")
+            #expect(result.status == 404)
+            let value = try JSONParser.parse(result.body)
+            #expect(value["error"] == .string("no endpoint for GET /v2/nowhere"))
+        }
+    }
+
+    @Test func wrongMethodOnKnownPathAnswers405WithAllow() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2/health/live", ["-X", "POST", "-d", "{}"])
+            #expect(result.status == 405)
+            #expect(result.headers["allow"] == "GET")
+            let value = try JSONParser.parse(result.body)
+            #expect(value["error"]?.stringValue?.contains("POST") == true)
+        }
+    }
+
+    @Test func headRequestGetsHeadersWithoutBody() throws {
+        try withServer { port in
+            let result = try Curl.run("http://127.0.0.1:\(port)/v2", ["-I"])
+            #expect(result.status == 200)
+            #expect(result.body.isEmpty)
+            #expect(Int(result.headers["content-length"] ?? "") ?? 0 > 0)
+        }
+    }
+}
+
+/// The route table: templates, captures and 405 detection, without sockets.
+struct RouterTests {
+    @Test func capturesSegmentsOfTemplates() {
+        var router = Router<Int>()
+        router.add(.post, "/v2/models/{model}/versions/{version}/infer", 1)
+        router.add(.post, "/v2/models/{model}/infer", 2)
+        guard case .found(let route, let captures) = router.lookup(.post, "/v2/models/fraud/versions/3/infer") else {
+            Issue.record("no match")
+            return
+        }
+        #expect(route == 1)
+        #expect(captures == ["fraud", "3"])
+    }
+
+    @Test func emptySegmentsDoNotMatchCaptures() {
+        var router = Router<Int>()
+        router.add(.post, "/v2/models/{model}/infer", 2)
+        guard case .notFound = router.lookup(.post, "/v2/models//infer") else {
+            Issue.record("empty model name matched")
+            return
+        }
+    }
+
+    @Test func otherMethodOnKnownPathIsMethodNotAllowed() {
+        var router = Router<Int>()
+        router.add(.get, "/v2/health/live", 1)
+        guard case .methodNotAllowed(let allowed) = router.lookup(.delete, "/v2/health/live") else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(allowed == [.get])
+    }
+
+    @Test func headIsAnsweredByGetRoutes() {
+        var router = Router<Int>()
+        router.add(.get, "/v2", 7)
+        guard case .found(let route, _) = router.lookup(.head, "/v2/") else {
+            Issue.record("HEAD not routed")
+            return
+        }
+        #expect(route == 7)
+    }
+}
