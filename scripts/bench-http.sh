@@ -45,6 +45,9 @@ OPENLOOP="$BIN/OpenLoop"
 SERVE=${BENCH_SERVE:-$BIN/serve}   # BENCH_SERVE: run another build (or a stand-in) as "ours"
 [[ -x $OPENLOOP ]] || bench_die "$OPENLOOP not built (run without --skip-build)"
 
+IDLE_BEFORE=$(bench_idle_percent 1)
+[[ $IDLE_BEFORE -ge 80 ]] || bench_log "warning: CPUs only ${IDLE_BEFORE}% idle before the runs; other load will skew the numbers"
+
 # --- nginx: closed loop, then open loop at half its rate -------------------------------------------
 NGINX_PORT=$(bench_free_port)
 NGINX_URL="http://127.0.0.1:$NGINX_PORT$URL_PATH"
@@ -102,6 +105,8 @@ row ours "ours (serve)"
 row nginx "nginx (1 worker)"
 printf '| ours/nginx | %s | %s | %s | %s | %s | %s | |\n' "$(ratio rps)" "$(ratio cpu_us)" "$(ratio p50_us)" \
     "$(ratio p99_us)" "$(ratio p999_us)" "$(ratio rss_kib)"
+echo
+echo "CPU idle before the runs: ${IDLE_BEFORE}% (below ~80% other processes share the pinned CPUs)."
 echo
 limit() { awk -v v="$(bench_result nginx "$1")" -v f="$2" 'BEGIN { if (v == "n/a") print "n/a"; else printf "%.2f", v * f }'; }
 STATUS=0

@@ -102,6 +102,17 @@ bench_wait_for_port() {
     return 1
 }
 
+# bench_idle_percent [SECONDS]: idle share of all CPUs over SECONDS (default 1), from /proc/stat.
+# Benchmarks on a shared machine print it so a noisy run is visible as such.
+bench_idle_percent() {
+    local a b c d e f g h t1 i1
+    read -r _ a b c d e f g h _ </proc/stat
+    t1=$((a + b + c + d + e + f + g + h)) i1=$((d + e))
+    sleep "${1:-1}"
+    read -r _ a b c d e f g h _ </proc/stat
+    echo $((100 * (d + e - i1) / (a + b + c + d + e + f + g + h - t1)))
+}
+
 # bench_pid_tree PID: PID and all its descendants (nginx: master and workers).
 bench_pid_tree() {
     local pid=$1 child
