@@ -47,29 +47,23 @@ final class OpenLoopGenerator {
             connections.append(connection)
             try watch(connection, index: index, operation: EPOLL_CTL_ADD)
         }
-        let total = configuration.totalRequests
-        let interval = 1e9 / configuration.rate
-        let start = SocketCalls.monotonicNanoseconds()
-        let scheduleEnd = start + UInt64(configuration.duration * 1e9)
-        let drainDeadline = scheduleEnd + UInt64(configuration.drainTimeout * 1e9)
+        let schedule = Schedule(configuration: configuration, start: SocketCalls.monotonicNanoseconds())
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         var next = 0
-        var lastCompletion = start
+        var lastCompletion = schedule.start
         while true {
             let now = SocketCalls.monotonicNanoseconds()
-            while next < total {
-                let due = start + UInt64(Double(next) * interval)
-                guard due <= now else { break }
-                try send(requestNumber: next, scheduledAt: due, now: now)
+            while next < schedule.total, schedule.due(next) <= now {
+                try send(requestNumber: next, scheduledAt: schedule.due(next), now: now)
                 next += 1
             }
             let inFlight = connections.reduce(0) { $0 + $1.inFlightCount }
-            if next == total && inFlight == 0 { break }
-            if now >= drainDeadline {
+            if next == schedule.total && inFlight == 0 { break }
+            if now >= schedule.drainDeadline {
                 report.unfinished = inFlight
                 break
             }
-            let wake = next < total ? start + UInt64(Double(next) * interval) : drainDeadline
+            let wake = next < schedule.total ? schedule.due(next) : schedule.drainDeadline
             var timeout = Self.sleepTimeout(until: wake, now: now)
             let count = events.withUnsafeMutableBufferPointer {
                 epoll_pwait2(epollFD, $0.baseAddress, Int32($0.count), &timeout, nil)
@@ -78,16 +72,35 @@ final class OpenLoopGenerator {
                 if errno == EINTR { continue }
                 throw .systemCallFailed(name: "epoll_pwait2", errno: errno)
             }
-            for event in events[0..<Int(count)] {
-                let index = Int(event.data.u32)
-                if event.events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
-                    if try readResponses(index) { lastCompletion = SocketCalls.monotonicNanoseconds() }
-                }
-                if event.events & EPOLLOUT.rawValue != 0 { try flush(index) }
-            }
+            if try handle(events[0..<Int(count)]) { lastCompletion = SocketCalls.monotonicNanoseconds() }
         }
-        report.elapsedNanoseconds = max(lastCompletion, scheduleEnd) - start
+        report.elapsedNanoseconds = max(lastCompletion, schedule.end) - schedule.start
         return report
+    }
+
+    /// When each request is due and when the run ends, in `CLOCK_MONOTONIC` nanoseconds.
+    struct Schedule {
+        /// Time request 0 is due.
+        let start: UInt64
+        /// Number of requests, `rate × duration`.
+        let total: Int
+        /// Nanoseconds between consecutive requests.
+        let interval: Double
+        /// End of the sending window.
+        let end: UInt64
+        /// Time after which unanswered requests are given up as unfinished.
+        let drainDeadline: UInt64
+
+        init(configuration: OpenLoopConfiguration, start: UInt64) {
+            self.start = start
+            total = configuration.totalRequests
+            interval = 1e9 / configuration.rate
+            end = start + UInt64(configuration.duration * 1e9)
+            drainDeadline = end + UInt64(configuration.drainTimeout * 1e9)
+        }
+
+        /// Scheduled send time of request `number`: `start + number / rate`.
+        func due(_ number: Int) -> UInt64 { start + UInt64(Double(number) * interval) }
     }
 
     /// How long `epoll_pwait2` may sleep: zero (poll) within the spin window before `wake`, else
@@ -99,6 +112,20 @@ final class OpenLoopGenerator {
     }
 
     // MARK: - Connection events
+
+    /// Reads and flushes the connections epoll reported; true if any response completed.
+    private func handle(_ events: ArraySlice<epoll_event>) throws(OpenLoopError) -> Bool {
+        var completed = false
+        for event in events {
+            let index = Int(event.data.u32)
+            // EPOLLERR/EPOLLHUP go through read, which finds the error or EOF (one error path).
+            if event.events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+                if try readResponses(index) { completed = true }
+            }
+            if event.events & EPOLLOUT.rawValue != 0 { try flush(index) }
+        }
+        return completed
+    }
 
     private func send(requestNumber: Int, scheduledAt due: UInt64, now: UInt64) throws(OpenLoopError) {
         let index = requestNumber % connections.count
