@@ -45,7 +45,8 @@ struct OpenLoopReport {
             "latency (µs, from scheduled send time)  "
                 + microseconds.map { "\($0.0) \($0.1)" }.joined(separator: "  ") + "  max \(max)"
                 + "  mean \(Self.fixed(latency.mean / 1000, 1))",
-            "send lag (µs)    p99 \(Self.microseconds(sendLag.value(atPercentile: 99)))"
+            "send lag (µs)    p50 \(Self.microseconds(sendLag.value(atPercentile: 50)))"
+                + "  p99 \(Self.microseconds(sendLag.value(atPercentile: 99)))"
                 + "  max \(Self.microseconds(sendLag.maximum))",
         ]
         let fields = microseconds.map { "\($0.0)_us=\($0.1)" }.joined(separator: " ")
