@@ -90,6 +90,23 @@ bench_start_pinned() {
     BENCH_PIDS+=("$BENCH_LAST_PID")
 }
 
+# bench_run_pinned CPU LOG CMD...: run CMD pinned to CPU until it ends, output to LOG; returns its status.
+# It runs in the background and is waited for, so a TERM/INT to the script interrupts the wait and
+# the cleanup trap kills CMD too (a foreground child would delay the trap until it finished).
+bench_run_pinned() {
+    local cpu=$1 log=$2 pid status
+    shift 2
+    taskset -c "$cpu" "$@" >"$log" 2>&1 &
+    pid=$!
+    BENCH_PIDS+=("$pid")
+    wait "$pid"
+    status=$?
+    local kept=() other
+    for other in "${BENCH_PIDS[@]}"; do [[ $other == "$pid" ]] || kept+=("$other"); done
+    BENCH_PIDS=("${kept[@]}")
+    return "$status"
+}
+
 # bench_wait_for_port PORT PID [SECONDS]: wait until 127.0.0.1:PORT accepts connections.
 # Fails (status 1) if PID exits first or the time runs out (default 15 s).
 bench_wait_for_port() {
@@ -153,7 +170,7 @@ bench_run_wrk() {
     local log=$1 url=$2 duration=$3
     shift 3
     bench_record "taskset -c $BENCH_CLIENT_CPU wrk -t1 -c32 -d${duration}s --latency $* $url"
-    taskset -c "$BENCH_CLIENT_CPU" wrk -t1 -c32 -d"${duration}s" --latency "$@" "$url" >"$log" 2>&1 \
+    bench_run_pinned "$BENCH_CLIENT_CPU" "$log" wrk -t1 -c32 -d"${duration}s" --latency "$@" "$url" \
         || { cat "$log" >&2; return 1; }
 }
 
@@ -183,8 +200,8 @@ bench_run_openloop() {
     local log=$1 bin=$2 url=$3 rate=$4 duration=$5
     shift 5
     bench_record "taskset -c $BENCH_CLIENT_CPU $bin --url $url --rate $rate --duration $duration --connections 32 $*"
-    taskset -c "$BENCH_CLIENT_CPU" "$bin" --url "$url" --rate "$rate" --duration "$duration" --connections 32 "$@" \
-        >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+    bench_run_pinned "$BENCH_CLIENT_CPU" "$log" "$bin" --url "$url" --rate "$rate" --duration "$duration" \
+        --connections 32 "$@" || { cat "$log" >&2; return 1; }
 }
 
 # bench_result_field LOG NAME: a field of OpenLoop's "RESULT k=v ..." line (rate, p50_us, p99_us, errors...).
