@@ -39,6 +39,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "StoreBench",
+            dependencies: ["FeatureEnrich"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "OpenLoop",
             dependencies: ["CLinuxShim"],
             path: "Benchmarks/OpenLoop/Sources",

@@ -1,0 +1,79 @@
+/// The schema of the embedded feature store: the ordered migrations the writer applies at open.
+///
+/// Migration 1 creates these tables (times are Unix epoch milliseconds, UTC):
+///
+/// - `feature_sets`: the registered feature-set definitions.
+///   - `name` TEXT PRIMARY KEY: the feature set's name.
+///   - `definition` TEXT: the definition as JSON (entities, features, aggregations).
+///   - `definition_hash` TEXT: hash of the canonical definition; state made by another hash is
+///     refused or rebuilt from `event_log`, never mixed (DESIGN.md, "Online store").
+///   - `registered_at_ms` INTEGER: when this definition was registered.
+/// - `entity_state` (WITHOUT ROWID): the persisted online state of one entity of one feature set.
+///   - `feature_set` TEXT, `entity_key` TEXT: the primary key (entity key as its canonical string).
+///   - `state` BLOB: the serialized feature values and aggregation buckets of that entity.
+///   - `updated_at_ms` INTEGER: when the state was last written.
+/// - `event_log`: the offline store, every ingested event in arrival order.
+///   - `seq` INTEGER PRIMARY KEY: the rowid, so arrival order is insertion order.
+///   - `feature_set` TEXT, `entity_key` TEXT: which state the event updated.
+///   - `event_ts_ms` INTEGER: the event's own timestamp (the aggregation time axis).
+///   - `ingested_at_ms` INTEGER: when the server received it.
+///   - `event` TEXT: the event as JSON.
+///   - index `event_log_by_entity_time (feature_set, entity_key, event_ts_ms)` for point-in-time
+///     reads and rebuilding one entity's state.
+/// - `feature_stats` (WITHOUT ROWID): running statistics per feature (Welford's algorithm).
+///   - `feature_set` TEXT, `feature` TEXT: the primary key.
+///   - `count` INTEGER, `mean` REAL, `m2` REAL (sum of squared deviations; variance is
+///     `m2 / (count - 1)`), `min` REAL, `max` REAL.
+/// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
+///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
+///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
+///   - `response` TEXT: the JSON response given then, answered again to a retry (nullable).
+package enum StoreSchema {
+    /// Every migration of the store, oldest first.
+    package static let migrations: [SchemaMigration] = [
+        SchemaMigration(
+            version: 1, name: "create online and offline store tables",
+            sql: """
+                CREATE TABLE feature_sets (
+                    name TEXT PRIMARY KEY,
+                    definition TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    registered_at_ms INTEGER NOT NULL
+                );
+                CREATE TABLE entity_state (
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    state BLOB NOT NULL,
+                    updated_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (feature_set, entity_key)
+                ) WITHOUT ROWID;
+                CREATE TABLE event_log (
+                    seq INTEGER PRIMARY KEY,
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    event_ts_ms INTEGER NOT NULL,
+                    ingested_at_ms INTEGER NOT NULL,
+                    event TEXT NOT NULL
+                );
+                CREATE INDEX event_log_by_entity_time ON event_log (feature_set, entity_key, event_ts_ms);
+                CREATE TABLE feature_stats (
+                    feature_set TEXT NOT NULL,
+                    feature TEXT NOT NULL,
+                    count INTEGER NOT NULL DEFAULT 0,
+                    mean REAL,
+                    m2 REAL,
+                    min REAL,
+                    max REAL,
+                    PRIMARY KEY (feature_set, feature)
+                ) WITHOUT ROWID;
+                CREATE TABLE processed_events (
+                    event_id TEXT PRIMARY KEY,
+                    seen_at_ms INTEGER NOT NULL,
+                    response TEXT
+                );
+                """)
+    ]
+
+    /// A migrator over ``migrations``.
+    package static let migrator = SchemaMigrator(migrations: migrations)
+}

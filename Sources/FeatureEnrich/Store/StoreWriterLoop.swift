@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ServingGraph
+import Synchronization
+
+/// The body of the store-writer thread: owns the only writing ``SQLiteConnection`` and turns
+/// queued work items into group-committed transactions.
+///
+/// Confined to the writer thread (built there, never shared). For each batch: BEGIN IMMEDIATE;
+/// each item inside its own SAVEPOINT (an item that throws rolls back only its savepoint and gets
+/// its error); COMMIT; then every completion, in submission order, after COMMIT returned, which is
+/// the durability point (<https://sqlite.org/wal.html>: with `synchronous=NORMAL` a commit in WAL
+/// mode survives a process crash). A failed BEGIN or COMMIT fails every item of the batch.
+final class StoreWriterLoop {
+    private let connection: SQLiteConnection
+    private let queue: StoreWriterQueue
+    private let configuration: StoreWriterConfiguration
+    private var commitsSinceCheckpoint = 0
+    private static let logger = Logger(label: "store-writer")
+
+    /// Opens the connection at `path` and applies the schema migrations.
+    init(path: String, configuration: StoreWriterConfiguration, queue: StoreWriterQueue) throws {
+        var connectionConfiguration = configuration.connection
+        connectionConfiguration.accessMode = .readWriteCreate
+        self.connection = try SQLiteConnection(path: path, configuration: connectionConfiguration)
+        self.queue = queue
+        self.configuration = configuration
+        let outcome = try SchemaMigrator(migrations: configuration.migrations)
+            .migrate(connection, nowMilliseconds: Self.nowMilliseconds())
+        if outcome.fromVersion != outcome.toVersion {
+            Self.logger.info(
+                "migrated store schema",
+                [("path", path), ("from", String(outcome.fromVersion)), ("to", String(outcome.toVersion))])
+        }
+    }
+
+    /// Runs batches until the queue is closed and drained, then checkpoints with TRUNCATE.
+    func run() {
+        var batch: [StoreWriterQueue.Item] = []
+        batch.reserveCapacity(configuration.maxBatchItems)
+        while queue.waitForBatch(limit: configuration.maxBatchItems, into: &batch) {
+            if configuration.maxBatchDelayMicroseconds > 0 && batch.count < configuration.maxBatchItems {
+                Self.sleep(microseconds: configuration.maxBatchDelayMicroseconds)
+                queue.takeMore(limit: configuration.maxBatchItems - batch.count, into: &batch)
+            }
+            commit(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        checkpoint(.truncate)
+    }
+
+    /// Commits `batch` as one transaction and calls each completion with its outcome.
+    private func commit(_ batch: [StoreWriterQueue.Item]) {
+        var results: [Result<Void, any Error>] = []
+        results.reserveCapacity(batch.count)
+        var transactionError: (any Error)?
+        do {
+            try connection.beginImmediateTransaction()
+            for item in batch {
+                do {
+                    try connection.inSavepoint {
+                        try item.work(connection)
+                        return .commit
+                    }
+                    results.append(.success(()))
+                } catch {
+                    results.append(.failure(error))
+                    // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back the whole
+                    // transaction: the items before this one are gone too.
+                    if !connection.isInTransaction { throw error }
+                }
+            }
+            try connection.commitTransaction()
+        } catch {
+            transactionError = StoreWriterError.transactionFailed(cause: error, batchSize: batch.count)
+            try? connection.rollbackTransaction()
+        }
+        if let transactionError {
+            for index in results.indices {
+                if case .success = results[index] { results[index] = .failure(transactionError) }
+            }
+            while results.count < batch.count { results.append(.failure(transactionError)) }
+            Self.logger.error(
+                "store transaction failed", [("items", String(batch.count)), ("error", "\(transactionError)")])
+        }
+        record(results, committed: transactionError == nil)
+        for (item, result) in zip(batch, results) {
+            item.completion(result)
+        }
+        if transactionError == nil && configuration.checkpointEveryCommits > 0 {
+            commitsSinceCheckpoint += 1
+            if commitsSinceCheckpoint >= configuration.checkpointEveryCommits {
+                commitsSinceCheckpoint = 0
+                checkpoint(.passive)
+            }
+        }
+    }
+
+    private func record(_ results: [Result<Void, any Error>], committed: Bool) {
+        let failed = results.reduce(0) { count, result in
+            if case .failure = result { return count + 1 }
+            return count
+        }
+        queue.statistics.withLock { statistics in
+            if committed { statistics.commits += 1 } else { statistics.failedTransactions += 1 }
+            statistics.committedItems += results.count - failed
+            statistics.failedItems += failed
+            statistics.largestBatch = max(statistics.largestBatch, results.count)
+        }
+    }
+
+    private func checkpoint(_ mode: SQLiteConnection.CheckpointMode) {
+        do {
+            let result = try connection.checkpoint(mode: mode)
+            queue.statistics.withLock { $0.checkpoints += 1 }
+            if !result.isComplete {
+                Self.logger.debug("WAL checkpoint incomplete", [("wal_frames", String(result.walFrames))])
+            }
+        } catch {
+            Self.logger.warning("WAL checkpoint failed", [("error", "\(error)")])
+        }
+    }
+
+    /// Unix epoch milliseconds (UTC), for `schema_version.applied_at_ms`.
+    static func nowMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    private static func sleep(microseconds: Int) {
+        var request = timespec(tv_sec: microseconds / 1_000_000, tv_nsec: (microseconds % 1_000_000) * 1000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR {
+            request = remaining
+        }
+    }
+}
+
+@available(*, unavailable)
+extension StoreWriterLoop: Sendable {}

@@ -1,0 +1,111 @@
+import Dispatch
+import Synchronization
+
+/// The hand-off between submitting threads and the store-writer thread: a Mutex-protected FIFO of
+/// work items plus a semaphore the idle writer sleeps on.
+///
+/// The writer marks itself idle under the lock before sleeping; a submitter that finds it idle
+/// clears the flag and signals once. So every sleep is matched by exactly one signal, no wake-up is
+/// lost, and a busy writer costs submitters no system call.
+final class StoreWriterQueue: Sendable {
+    /// One unit of work and the callback that receives its outcome after the commit.
+    struct Item: Sendable {
+        let work: @Sendable (SQLiteConnection) throws -> Void
+        let completion: @Sendable (Result<Void, any Error>) -> Void
+    }
+
+    private struct State {
+        var items: [Item] = []
+        /// Index of the oldest item not yet taken; the prefix before it is garbage.
+        var head = 0
+        var isClosing = false
+        var writerIsIdle = false
+
+        var count: Int { items.count - head }
+    }
+
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    /// Most items waiting; see ``StoreWriterConfiguration/maxQueuedItems``.
+    let maxQueuedItems: Int
+    /// Counters the writer updates once per batch.
+    let statistics = Mutex(StoreWriterStatistics())
+
+    init(maxQueuedItems: Int) {
+        self.maxQueuedItems = maxQueuedItems
+    }
+
+    /// Appends `item`, or returns why it was refused (closed, full).
+    func enqueue(_ item: Item) -> StoreWriterError? {
+        var refusal: StoreWriterError?
+        let wake = state.withLock { state -> Bool in
+            if state.isClosing {
+                refusal = .closed
+                return false
+            }
+            if state.count >= maxQueuedItems {
+                refusal = .queueFull(limit: maxQueuedItems)
+                return false
+            }
+            state.items.append(item)
+            guard state.writerIsIdle else { return false }
+            state.writerIsIdle = false
+            return true
+        }
+        if wake { wakeUp.signal() }
+        return refusal
+    }
+
+    /// Refuses new items and wakes the writer so it drains what is queued and stops.
+    func close() {
+        let wake = state.withLock { state -> Bool in
+            state.isClosing = true
+            guard state.writerIsIdle else { return false }
+            state.writerIsIdle = false
+            return true
+        }
+        if wake { wakeUp.signal() }
+    }
+
+    /// Writer thread only: moves up to `limit` items into `batch`, sleeping while the queue is empty.
+    /// Returns false once the queue is closed and empty.
+    func waitForBatch(limit: Int, into batch: inout [Item]) -> Bool {
+        while true {
+            enum Step { case took, finished, sleep }
+            let step = state.withLock { state -> Step in
+                if state.count > 0 {
+                    Self.move(from: &state, limit: limit, into: &batch)
+                    return .took
+                }
+                if state.isClosing { return .finished }
+                state.writerIsIdle = true
+                return .sleep
+            }
+            switch step {
+            case .took: return true
+            case .finished: return false
+            case .sleep: wakeUp.wait()
+            }
+        }
+    }
+
+    /// Writer thread only: moves up to `limit` more items into `batch` without waiting.
+    func takeMore(limit: Int, into batch: inout [Item]) {
+        guard limit > 0 else { return }
+        state.withLock { state in Self.move(from: &state, limit: limit, into: &batch) }
+    }
+
+    private static func move(from state: inout State, limit: Int, into batch: inout [Item]) {
+        let end = state.head + min(limit, state.count)
+        batch.append(contentsOf: state.items[state.head..<end])
+        state.head = end
+        if state.head == state.items.count {
+            state.items.removeAll(keepingCapacity: true)
+            state.head = 0
+        } else if state.head >= 4096 && state.head * 2 >= state.items.count {
+            // Compact rarely (amortized O(1) per item) so the garbage prefix stays bounded.
+            state.items.removeFirst(state.head)
+            state.head = 0
+        }
+    }
+}
