@@ -103,9 +103,7 @@ struct HTTPResponseParser {
             if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
                 let name = line[lineStart..<colon]
                 if Self.equalsIgnoringCase(name, Self.contentLengthName) {
-                    let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
-                    guard let length = Int(value), length >= 0 else { throw .invalidContentLength(value) }
-                    contentLength = length
+                    contentLength = try Self.parseContentLength(line[(colon + 1)...])
                 } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
                     let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
                     chunked = value.lowercased().hasSuffix("chunked")
@@ -140,6 +138,23 @@ struct HTTPResponseParser {
             status = status * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return status
+    }
+
+    /// Decimal Content-Length between optional spaces or tabs (RFC 9110 §8.6), without a String.
+    private static func parseContentLength(_ value: ArraySlice<UInt8>) throws(HTTPResponseParseError) -> Int {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let digits = value.drop(while: isBlank).reversed().drop(while: isBlank)
+        guard (1...18).contains(digits.count) else {
+            throw .invalidContentLength(String(decoding: value, as: UTF8.self).trimmingSpaces())
+        }
+        var length = 0
+        for byte in digits.reversed() {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw .invalidContentLength(String(decoding: value, as: UTF8.self).trimmingSpaces())
+            }
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return length
     }
 
     private static let contentLengthName = Array("content-length".utf8)

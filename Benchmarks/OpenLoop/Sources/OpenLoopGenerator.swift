@@ -22,6 +22,8 @@ final class OpenLoopGenerator {
     private var connections: [LoadConnection] = []
     private var epollFD: Int32 = -1
     private var report = OpenLoopReport()
+    /// Requests sent and not yet answered or lost, over all connections.
+    private var inFlight = 0
     private var readBuffer: UnsafeMutableRawBufferPointer
 
     /// Prepares a run; nothing is connected until ``run()``.
@@ -57,7 +59,6 @@ final class OpenLoopGenerator {
                 try send(requestNumber: next, scheduledAt: schedule.due(next), now: now)
                 next += 1
             }
-            let inFlight = connections.reduce(0) { $0 + $1.inFlightCount }
             if next == schedule.total && inFlight == 0 { break }
             if now >= schedule.drainDeadline {
                 report.unfinished = inFlight
@@ -133,6 +134,7 @@ final class OpenLoopGenerator {
         let wasBlocked = connection.hasPendingBytes
         connection.enqueue(request, scheduledAt: due)
         report.sent += 1
+        inFlight += 1
         report.sendLag.record(now - due)
         if !wasBlocked { try flush(index) }
     }
@@ -173,6 +175,7 @@ final class OpenLoopGenerator {
                     return any
                 }
                 report.completed += 1
+                inFlight -= 1
                 if !(200..<300).contains(status) { report.non2xx += 1 }
                 report.latency.record(now - scheduled)
                 any = true
@@ -187,8 +190,11 @@ final class OpenLoopGenerator {
     private func reopen(_ index: Int, reason: (any Error)?) throws(OpenLoopError) {
         let connection = connections[index]
         epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
-        report.connectionErrors += connection.reopen(with: try openSocket())
+        let lost = connection.reopen(with: try openSocket())
+        report.connectionErrors += lost
+        inFlight -= lost
         report.reconnects += 1
+        report.lastConnectionError = reason.map { "\($0)" } ?? "server closed the connection"
         try watch(connection, index: index, operation: EPOLL_CTL_ADD)
     }
 

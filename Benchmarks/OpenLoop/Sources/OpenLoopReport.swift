@@ -12,6 +12,8 @@ struct OpenLoopReport {
     var unfinished = 0
     /// Times a connection was re-opened after the server closed it or sent garbage.
     var reconnects = 0
+    /// Why the last connection was re-opened, for the summary; `nil` if none was.
+    var lastConnectionError: String?
     /// Nanoseconds from the first scheduled send to the last response (or to the end of the schedule).
     var elapsedNanoseconds: UInt64 = 0
     /// Latency of every completed request, measured from its scheduled send time.
@@ -49,6 +51,7 @@ struct OpenLoopReport {
                 + "  p99 \(Self.microseconds(sendLag.value(atPercentile: 99)))"
                 + "  max \(Self.microseconds(sendLag.maximum))",
         ]
+        if let lastConnectionError { lines.append("last reconnect   \(lastConnectionError)") }
         let fields = microseconds.map { "\($0.0)_us=\($0.1)" }.joined(separator: " ")
         lines.append(
             "RESULT rate=\(Self.fixed(achievedRate, 1)) \(fields) max_us=\(max) sent=\(sent) completed=\(completed)"

@@ -71,6 +71,18 @@ struct HTTPResponseParserTests {
         }
     }
 
+    @Test func acceptsContentLengthSurroundedBySpacesAndTabs() throws {
+        let text = "HTTP/1.1 200 OK\r\nContent-Length: \t3 \r\n\r\nabcHTTP/1.1 204 No Content\r\n\r\n"
+        #expect(try statuses(of: text, pieceSize: 5) == [200, 204])
+    }
+
+    @Test(arguments: ["1a", "", "1 2", "9999999999999999999"])
+    func rejectsContentLengthThatIsNotADecimalNumber(value: String) {
+        #expect(throws: HTTPResponseParseError.invalidContentLength(value)) {
+            try statuses(of: "HTTP/1.1 200 OK\r\nContent-Length: \(value)\r\n\r\n", pieceSize: 100)
+        }
+    }
+
     @Test func rejectsABadChunkSize() {
         #expect(throws: HTTPResponseParseError.self) {
             try statuses(of: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", pieceSize: 100)

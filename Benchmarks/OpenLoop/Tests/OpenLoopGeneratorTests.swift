@@ -51,6 +51,7 @@ struct OpenLoopGeneratorTests {
         #expect(report.completed == 0)
         #expect(report.errors == report.sent)
         #expect(report.reconnects > 0)
+        #expect(report.lastConnectionError != nil)
     }
 
     @Test func failsWithConnectFailedWhenNothingListens() throws {
