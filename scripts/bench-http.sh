@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 ]] || bench_die "--duration must be a positive whole number of seconds"
 [[ $WARMUP =~ ^[0-9]+$ ]] || bench_die "--warmup must be a whole number of seconds"
-[[ $URL_PATH == /* ]] || bench_die "--path must start with /"
+[[ $URL_PATH =~ ^/[A-Za-z0-9/_.~%-]*$ ]] || bench_die "--path must start with / and hold only URL path characters"
 
 bench_init
 bench_require_tools
@@ -49,7 +49,7 @@ IDLE_BEFORE=$(bench_idle_percent 1)
 [[ $IDLE_BEFORE -ge 80 ]] || bench_log "warning: CPUs only ${IDLE_BEFORE}% idle before the runs; other load will skew the numbers"
 
 # --- nginx: closed loop, then open loop at half its rate -------------------------------------------
-NGINX_PORT=$(bench_free_port)
+NGINX_PORT=$(bench_free_port) || exit 1
 NGINX_URL="http://127.0.0.1:$NGINX_PORT$URL_PATH"
 NGINX_CONF=$(bench_nginx_config "$BENCH_TMP/nginx" "$NGINX_PORT" "$URL_PATH")
 bench_start_pinned "$BENCH_SERVER_CPU" "$BENCH_TMP/nginx.out" \
@@ -69,7 +69,7 @@ OURS_ERROR=""
 if [[ ! -x $SERVE ]]; then
     OURS_ERROR="our server is missing: $SERVE was not built"
 else
-    OURS_PORT=$(bench_free_port)
+    OURS_PORT=$(bench_free_port) || exit 1
     OURS_URL="http://127.0.0.1:$OURS_PORT$URL_PATH"
     bench_start_pinned "$BENCH_SERVER_CPU" "$BENCH_TMP/serve.out" \
         "$SERVE" run --loops 1 --port "$OURS_PORT" --log-level warning
