@@ -306,3 +306,32 @@ bench_measure_open_loop() {
 
 # bench_result NAME KEY: a recorded result, or "n/a".
 bench_result() { local value=${BENCH_RESULTS[$1.$2]:-}; echo "${value:-n/a}"; }
+
+# bench_median_rounds NAME ROUNDS KEY...: BENCH_RESULTS[NAME.KEY] = median of NAME.r1.KEY ... NAME.rROUNDS.KEY
+# (numeric values only; left unset when no round has one).
+bench_median_rounds() {
+    local name=$1 rounds=$2 key round median
+    shift 2
+    for key in "$@"; do
+        median=$(for round in $(seq "$rounds"); do echo "${BENCH_RESULTS[$name.r$round.$key]:-}"; done \
+            | grep -E '^[0-9]+([.][0-9]+)?$' | sort -g \
+            | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else if (NR) printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+        [[ -n $median ]] && BENCH_RESULTS[$name.$key]=$median
+    done
+    return 0
+}
+
+# bench_sum_rounds NAME ROUNDS KEY...: BENCH_RESULTS[NAME.KEY] = sum over the rounds that have a value.
+bench_sum_rounds() {
+    local name=$1 rounds=$2 key round sum found
+    shift 2
+    for key in "$@"; do
+        sum=0 found=0
+        for round in $(seq "$rounds"); do
+            local value=${BENCH_RESULTS[$name.r$round.$key]:-}
+            [[ $value =~ ^[0-9]+$ ]] && sum=$((sum + value)) found=1
+        done
+        [[ $found == 1 ]] && BENCH_RESULTS[$name.$key]=$sum
+    done
+    return 0
+}
