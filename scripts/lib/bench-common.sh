@@ -169,7 +169,7 @@ bench_cpu_us_per_request() {
 bench_run_wrk() {
     local log=$1 url=$2 duration=$3
     shift 3
-    bench_record "taskset -c $BENCH_CLIENT_CPU wrk -t1 -c32 -d${duration}s --latency $* $url"
+    bench_record "taskset -c $BENCH_CLIENT_CPU wrk -t1 -c32 -d${duration}s --latency${*:+ $*} $url"
     bench_run_pinned "$BENCH_CLIENT_CPU" "$log" wrk -t1 -c32 -d"${duration}s" --latency "$@" "$url" \
         || { cat "$log" >&2; return 1; }
 }
@@ -199,7 +199,7 @@ bench_wrk_percentile_us() {
 bench_run_openloop() {
     local log=$1 bin=$2 url=$3 rate=$4 duration=$5
     shift 5
-    bench_record "taskset -c $BENCH_CLIENT_CPU $bin --url $url --rate $rate --duration $duration --connections 32 $*"
+    bench_record "taskset -c $BENCH_CLIENT_CPU $bin --url $url --rate $rate --duration $duration --connections 32${*:+ $*}"
     bench_run_pinned "$BENCH_CLIENT_CPU" "$log" "$bin" --url "$url" --rate "$rate" --duration "$duration" \
         --connections 32 "$@" || { cat "$log" >&2; return 1; }
 }
