@@ -54,6 +54,18 @@ let package = Package(
         benchmark("AggregationBench", ["FeatureEnrich"]),
         benchmark("StoreBench", ["FeatureEnrich"]),
         benchmark("HTTPBench", ["ModelServer", "ServingGraph"]),
+        .executableTarget(
+            name: "OpenLoop",
+            dependencies: ["CLinuxShim"],
+            path: "Benchmarks/OpenLoop/Sources",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OpenLoopTests",
+            dependencies: ["OpenLoop"],
+            path: "Benchmarks/OpenLoop/Tests",
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
