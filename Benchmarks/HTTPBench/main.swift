@@ -1,5 +1,6 @@
 // Serves a small fixed JSON body on every path, for load generators (wrk) against the bare HTTP layer:
 // `HTTPBench [port] [loops] [log-level]`. Prints the bound port; SIGINT/SIGTERM shut it down gracefully.
+import Glibc
 import ModelServer
 import ServingGraph
 
@@ -23,4 +24,5 @@ let server = try HTTPServer(
 server.installSignalHandlers()
 let bound = try server.start()
 print("listening on 127.0.0.1:\(bound) with \(loops) loop(s)")
+fflush(nil)  // all streams: the test harness reads the port from a pipe
 server.waitUntilStopped()
