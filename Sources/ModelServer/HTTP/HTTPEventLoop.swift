@@ -27,6 +27,8 @@ final class HTTPEventLoop {
     var nextConnectionID: UInt64 = 0
     /// `/dev/null`, closed to make room for one accept under EMFILE, then reopened.
     var spareFD: Int32
+    /// While descriptors are exhausted and no spare is left, the listener is unwatched until then.
+    var acceptPausedUntil: Int64?
     /// One read buffer for every connection of the loop.
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Monotonic milliseconds, refreshed after every wake-up.
@@ -83,6 +85,7 @@ final class HTTPEventLoop {
             now = Self.monotonicMilliseconds()
             drainReadyList()
             fireTimers()
+            resumeAcceptingIfDue()
             if shutdownDeadline == nil && waker.isShutdownRequested { beginShutdown() }
             if let deadline = shutdownDeadline, openConnections == 0 || now >= deadline {
                 if openConnections > 0 {
@@ -125,6 +128,7 @@ final class HTTPEventLoop {
         var wait: Int64 = 1000
         if let next = timers.nextDeadline { wait = min(wait, next - now) }
         if let deadline = shutdownDeadline { wait = min(wait, deadline - now) }
+        if let until = acceptPausedUntil { wait = min(wait, until - now) }
         return Int32(max(0, wait))
     }
 
@@ -204,7 +208,8 @@ final class HTTPEventLoop {
 
     private func closeListener() {
         guard let listener else { return }
-        poller.deregister(listener)
+        if acceptPausedUntil == nil { poller.deregister(listener) }
+        acceptPausedUntil = nil
         Syscall.close(listener)
         self.listener = nil
         onListenerClosed()
