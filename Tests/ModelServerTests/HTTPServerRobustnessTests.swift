@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import ModelServer
+import ServingGraph
 
 /// Clients that vanish mid-request or mid-response, and clients that read slowly.
 struct HTTPServerRobustnessTests {
@@ -87,15 +88,40 @@ struct HTTPServerRobustnessTests {
         #expect(try client.readResponse().header("X-Path") == "/after")
     }
 
-    @Test func servesConnectionsSpreadOverSeveralLoops() throws {
-        let server = try HTTPTestServer(loops: 3)
-        defer { server.stop() }
-        let clients = try (0..<12).map { _ in try server.client() }
+    @Test func spreadsConnectionsOverTheLoopsListeningOnOnePort() throws {
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, loops: 3)
+        configuration.idleTimeout = .seconds(30)
+        let server = try HTTPServer(configuration: configuration, logger: Logger(label: "http-test")) { loop in
+            LoopNamingResponder(loop: loop)
+        }
+        let port = try server.start()
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
+        let clients = try (0..<24).map { _ in try HTTPTestClient(port: port) }
+        var loops = Set<String>()
         for (index, client) in clients.enumerated() {
             try client.send("GET /c\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.bodyText == "/c\(index)")
+            loops.insert(response.header("X-Loop") ?? "?")
         }
-        for (index, client) in clients.enumerated() {
-            #expect(try client.readResponse().header("X-Path") == "/c\(index)")
-        }
+        // SO_REUSEPORT hashes connections over the three listeners; all 24 on one would be a 1-in-10^11 event.
+        #expect(loops.count > 1)
+        #expect(loops.isSubset(of: ["0", "1", "2"]))
+    }
+}
+
+/// Answers with the request path and the index of the loop that served it.
+final class LoopNamingResponder: HTTPResponder {
+    let loop: Int
+
+    init(loop: Int) {
+        self.loop = loop
+    }
+
+    func respond(to request: HTTPRequest) -> HTTPResponderResult {
+        .response(HTTPResponse(status: .ok, headers: ["X-Loop": String(loop)], body: Array(request.path.utf8)))
     }
 }
