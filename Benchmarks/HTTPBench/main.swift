@@ -6,7 +6,8 @@ import ServingGraph
 
 /// Answers every request with the same 200 JSON body, the size of a small inference response.
 final class FixedResponder: HTTPResponder {
-    let body = Array(#"{"model_name":"m","id":"1","outputs":[{"name":"out","shape":[1],"datatype":"FP32","data":[0.5]}]}"#.utf8)
+    let body = Array(
+        #"{"model_name":"m","id":"1","outputs":[{"name":"out","shape":[1],"datatype":"FP32","data":[0.5]}]}"#.utf8)
 
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
         .response(.json(.ok, body))

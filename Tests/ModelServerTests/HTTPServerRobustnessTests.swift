@@ -1,9 +1,9 @@
 import Foundation
+import ServingGraph
 import Synchronization
 import Testing
 
 @testable import ModelServer
-import ServingGraph
 
 /// Clients that vanish mid-request or mid-response, and clients that read slowly.
 struct HTTPServerRobustnessTests {
