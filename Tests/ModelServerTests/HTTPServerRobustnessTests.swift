@@ -74,6 +74,26 @@ struct HTTPServerRobustnessTests {
         #expect(try client.readResponse().header("X-Path") == "/alive")
     }
 
+    @Test func sleepsWhileARequestIsOnlyPartlyThere() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n")
+        let uploader = try server.client()
+        try uploader.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        try await Task.sleep(for: .milliseconds(50))
+        let before = server.server.counters.loopIterations.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(300))
+        let after = server.server.counters.loopIterations.load(ordering: .relaxed)
+        // Without new bytes, a loop wakes only for timers (at most once a second here); a spinning one
+        // would count thousands of wake-ups.
+        #expect(after - before < 20)
+        try client.send("\r\n")
+        #expect(try client.readResponse().header("X-Path") == "/slow")
+        try uploader.send("defghij")
+        #expect(try uploader.readResponse().bodyText == "abcdefghij")
+    }
+
     @Test func writesALargeResponseToASlowReaderAcrossPartialWrites() async throws {
         let server = try HTTPTestServer()
         defer { server.stop() }

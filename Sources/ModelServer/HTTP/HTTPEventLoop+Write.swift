@@ -31,9 +31,10 @@ extension HTTPEventLoop {
         }
         send(connection)
         guard self.connection(for: connection.token) != nil else { return }
-        if !connection.parser.isBetweenRequests
-            && connection.mayParse(maxResponsesInFlight: configuration.maxResponsesInFlight)
-        {
+        // Requests left unparsed because too many responses were owed can be parsed now. (Only then: a
+        // partial request waits for epoll, else the loop would spin on it.)
+        if connection.parseDeferred && connection.mayParse(maxResponsesInFlight: configuration.maxResponsesInFlight) {
+            connection.parseDeferred = false
             markReady(connection)
         }
         updateInterest(connection)

@@ -1,5 +1,6 @@
 import Glibc
 import ServingGraph
+import Synchronization
 
 /// One event loop: a thread blocked in `epoll_wait`, its own listening socket, and the connections it
 /// accepted, indexed by descriptor. Requests are parsed and handed to the loop's responder on this thread.
@@ -83,6 +84,7 @@ final class HTTPEventLoop {
                 break
             }
             now = Self.monotonicMilliseconds()
+            counters.loopIterations.wrappingAdd(1, ordering: .relaxed)
             drainReadyList()
             fireTimers()
             resumeAcceptingIfDue()
