@@ -69,6 +69,7 @@ extension HTTPEventLoop {
             }
         }
         connection.resetOutput()
+        connection.machine.writeCompleted()
         if connection.closeAfterFlush { close(connection) }
     }
 }
