@@ -60,6 +60,7 @@ package final class HTTPServer: Sendable {
             let port: Int
             let wakers: [HTTPLoopWaker]
             do throws(HTTPServerError) {
+                try HTTPListener.checkPortIsFree(host: configuration.host, port: configuration.port)
                 let first = try HTTPListener.open(
                     host: configuration.host, port: configuration.port, backlog: configuration.backlog)
                 listeners.append(first)
