@@ -18,7 +18,8 @@ extension HTTPEventLoop {
             connection.queue.removeFirst()
             let last = connection.machine.isLastResponse || response.closesConnection
             let field: HTTPResponseWriter.ConnectionField = last ? .close : (slot.echoKeepAlive ? .keepAlive : .none)
-            HTTPResponseWriter.write(response, headOnly: slot.headOnly, connection: field, into: &connection.output)
+            HTTPResponseWriter.write(
+                response, headOnly: slot.headOnly, connection: field, date: dateCache.field, into: &connection.output)
             if last {
                 connection.queue.removeAll()
                 connection.closeAfterFlush = true

@@ -34,6 +34,8 @@ final class HTTPEventLoop {
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Monotonic milliseconds, refreshed after every wake-up.
     var now: Int64
+    /// The `Date` field, refreshed once per wake-up.
+    var dateCache = HTTPDateCache()
     /// When the grace period ends, once shutdown began.
     var shutdownDeadline: Int64?
 
@@ -75,8 +77,13 @@ final class HTTPEventLoop {
         logger.debug("event loop started", [("loop", String(index))])
         while true {
             do {
+                var refreshed = false
                 try poller.poll(timeoutMilliseconds: pollTimeout()) { event in
                     now = Self.monotonicMilliseconds()
+                    if !refreshed {
+                        dateCache.refresh()
+                        refreshed = true
+                    }
                     handle(event)
                 }
             } catch {
