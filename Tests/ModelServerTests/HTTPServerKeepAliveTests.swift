@@ -14,6 +14,7 @@ struct HTTPServerKeepAliveTests {
             let response = try client.readResponse()
             #expect(response.status == 200)
             #expect(response.header("X-Query") == "n=\(index)")
+            #expect(response.header("Date")?.hasSuffix(" GMT") == true)
             #expect(response.header("Connection") == nil)
         }
     }
