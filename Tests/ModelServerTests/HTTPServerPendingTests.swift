@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 
@@ -5,20 +6,20 @@ import Testing
 
 /// Responses completed later from another thread, and the order of pipelined responses behind them.
 struct HTTPServerPendingTests {
-    @Test func writesAResponseCompletedFromAnotherThread() async throws {
+    @Test func writesAResponseCompletedFromAnotherThread() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
         defer { server.stop() }
         let client = try server.client()
         try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await pending.waitFor(count: 1)
+        try pending.waitFor(count: 1)
         pending.completeNext(body: "later")
         let response = try client.readResponse()
         #expect(response.status == 200)
         #expect(response.bodyText == "later")
     }
 
-    @Test func keepsPipelinedResponsesInRequestOrderBehindAPendingOne() async throws {
+    @Test func keepsPipelinedResponsesInRequestOrderBehindAPendingOne() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
         defer { server.stop() }
@@ -26,7 +27,7 @@ struct HTTPServerPendingTests {
         try client.send(
             "GET /pending/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /now HTTP/1.1\r\nHost: x\r\n\r\n"
                 + "GET /pending/2 HTTP/1.1\r\nHost: x\r\n\r\nGET /also-now HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await pending.waitFor(count: 2)
+        try pending.waitFor(count: 2)
         // Complete the second pending first: nothing may overtake the first.
         let second = pending.waiting.withLock { $0.removeLast().1 }
         second.complete(HTTPResponse(status: .ok, body: Array("second".utf8)))
@@ -37,13 +38,13 @@ struct HTTPServerPendingTests {
         #expect(try client.readResponse().header("X-Path") == "/also-now")
     }
 
-    @Test func ignoresASecondCompletion() async throws {
+    @Test func ignoresASecondCompletion() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
         defer { server.stop() }
         let client = try server.client()
         try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await pending.waitFor(count: 1)
+        try pending.waitFor(count: 1)
         let response = pending.waiting.withLock { $0.removeFirst().1 }
         response.complete(HTTPResponse(status: .ok, body: Array("once".utf8)))
         response.complete(HTTPResponse(status: .internalServerError, body: Array("twice".utf8)))
@@ -52,14 +53,14 @@ struct HTTPServerPendingTests {
         #expect(try client.readResponse().header("X-Path") == "/next")
     }
 
-    @Test func dropsACompletionForAClientThatLeft() async throws {
+    @Test func dropsACompletionForAClientThatLeft() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
         defer { server.stop() }
         do {
             let gone = try server.client()
             try gone.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
-            try await pending.waitFor(count: 1)
+            try pending.waitFor(count: 1)
         }
         pending.completeNext(body: "nobody listens")
         let client = try server.client()
@@ -67,7 +68,7 @@ struct HTTPServerPendingTests {
         #expect(try client.readResponse().header("X-Path") == "/still-serving")
     }
 
-    @Test func stopsParsingWhileTooManyResponsesAreOwedAndResumesAfterwards() async throws {
+    @Test func stopsParsingWhileTooManyResponsesAreOwedAndResumesAfterwards() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(
             configure: { $0.maxResponsesInFlight = 2 }, responder: { PendingResponder(requests: pending) })
@@ -75,7 +76,7 @@ struct HTTPServerPendingTests {
         let client = try server.client()
         try client.send((0..<5).map { "GET /pending/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
         for index in 0..<5 {
-            try await pending.waitFor(count: 1)
+            try pending.waitFor(count: 1)
             #expect(pending.waiting.withLock { $0.count } <= 2)
             let request = pending.waiting.withLock { $0[0].0 }
             pending.completeNext(body: request.path)

@@ -1,3 +1,4 @@
+import Glibc
 import Foundation
 import ServingGraph
 import Synchronization
@@ -40,7 +41,7 @@ struct HTTPServerRobustnessTests {
             }.count
     }
 
-    @Test func abortedConnectionsLeakNoDescriptor() async throws {
+    @Test func abortedConnectionsLeakNoDescriptor() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(responder: { PendingResponder(requests: pending) })
         defer { server.stop() }
@@ -66,7 +67,7 @@ struct HTTPServerRobustnessTests {
             while pending.waiting.withLock({ !$0.isEmpty }) { pending.completeNext(body: "late") }
             open = try Self.openServerSockets(port: server.port)
             if open == 0 { break }
-            try await Task.sleep(for: .milliseconds(10))
+            usleep(10000)
         }
         #expect(open == 0)
         let client = try server.client()
@@ -74,16 +75,16 @@ struct HTTPServerRobustnessTests {
         #expect(try client.readResponse().header("X-Path") == "/alive")
     }
 
-    @Test func sleepsWhileARequestIsOnlyPartlyThere() async throws {
+    @Test func sleepsWhileARequestIsOnlyPartlyThere() throws {
         let server = try HTTPTestServer()
         defer { server.stop() }
         let client = try server.client()
         try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n")
         let uploader = try server.client()
         try uploader.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-        try await Task.sleep(for: .milliseconds(50))
+        usleep(50000)
         let before = server.server.counters.loopIterations.load(ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(300))
+        usleep(300000)
         let after = server.server.counters.loopIterations.load(ordering: .relaxed)
         // Without new bytes, a loop wakes only for timers (at most once a second here); a spinning one
         // would count thousands of wake-ups.
@@ -94,14 +95,14 @@ struct HTTPServerRobustnessTests {
         #expect(try uploader.readResponse().bodyText == "abcdefghij")
     }
 
-    @Test func writesALargeResponseToASlowReaderAcrossPartialWrites() async throws {
+    @Test func writesALargeResponseToASlowReaderAcrossPartialWrites() throws {
         let server = try HTTPTestServer()
         defer { server.stop() }
         let client = try server.client()
         let size = 8_000_000
         try client.send("GET /big/\(size) HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
         // Not reading yet: the socket buffers fill and the server must wait for EPOLLOUT.
-        try await Task.sleep(for: .milliseconds(100))
+        usleep(100000)
         let response = try client.readResponse()
         #expect(response.body.count == size)
         #expect(response.body[...] == EchoResponder.pattern[0..<size])

@@ -6,12 +6,12 @@ import Testing
 
 /// Graceful shutdown in-process: in-flight requests are answered, idle connections closed, new ones refused.
 struct HTTPServerShutdownTests {
-    @Test func answersTheInFlightPendingRequestAndRefusesNewConnections() async throws {
+    @Test func answersTheInFlightPendingRequestAndRefusesNewConnections() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(loops: 2, responder: { PendingResponder(requests: pending) })
         let client = try server.client()
         try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await pending.waitFor(count: 1)
+        try pending.waitFor(count: 1)
         server.server.shutdown()
         #expect(HTTPTestClient.isRefused(port: server.port))
         pending.completeNext(body: "finished")
@@ -31,14 +31,14 @@ struct HTTPServerShutdownTests {
         #expect(try client.readUntilClosed().isEmpty)
     }
 
-    @Test func stopsWithinTheGracePeriodWhenAPendingRequestNeverCompletes() async throws {
+    @Test func stopsWithinTheGracePeriodWhenAPendingRequestNeverCompletes() throws {
         let pending = PendingRequests()
         let server = try HTTPTestServer(
             configure: { $0.shutdownGracePeriod = .milliseconds(200) },
             responder: { PendingResponder(requests: pending) })
         let client = try server.client()
         try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await pending.waitFor(count: 1)
+        try pending.waitFor(count: 1)
         server.stop()
         #expect(try client.readUntilClosed().isEmpty)
     }

@@ -1,3 +1,4 @@
+import Glibc
 import ServingGraph
 import Synchronization
 
@@ -50,10 +51,10 @@ final class PendingRequests: Sendable {
     let waiting = Mutex<[(HTTPRequest, HTTPPendingResponse)]>([])
 
     /// Waits (polling, bounded) until `count` requests are pending.
-    func waitFor(count: Int) async throws {
+    func waitFor(count: Int) throws {
         for _ in 0..<500 {
             if waiting.withLock({ $0.count }) >= count { return }
-            try await Task.sleep(for: .milliseconds(10))
+            usleep(10000)
         }
         throw HTTPTestClientError(description: "no pending request arrived")
     }
