@@ -1,8 +1,14 @@
 /// Every endpoint the server answers; the router maps method + path to one of these.
+///
+/// `.graph` covers the model paths: the request becomes an `Event` and runs through the served
+/// graph, whose model router resolves model, version and operation. Feature-store endpoints get
+/// their own cases here.
 enum ServerEndpoint: Sendable {
     case healthLive
     case healthReady
     case serverMetadata
+    /// `/v2/models...` and `POST /`: run the request through the served graph.
+    case graph
 
     /// The route table of the server (DESIGN.md, "HTTP surface").
     static func makeRouter() -> Router<ServerEndpoint> {
@@ -10,6 +16,17 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/health/live", .healthLive)
         router.add(.get, "/v2/health/ready", .healthReady)
         router.add(.get, "/v2", .serverMetadata)
+        router.add(.get, "/v2/models", .graph)
+        router.add(.get, "/v2/models/{model}", .graph)
+        router.add(.get, "/v2/models/{model}/ready", .graph)
+        router.add(.get, "/v2/models/{model}/versions/{version}", .graph)
+        router.add(.get, "/v2/models/{model}/versions/{version}/ready", .graph)
+        for method in [HTTPMethod.post, .put] {
+            router.add(method, "/v2/models/{model}", .graph)
+            router.add(method, "/v2/models/{model}/{operation}", .graph)
+            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph)
+            router.add(method, "/", .graph)
+        }
         return router
     }
 }
