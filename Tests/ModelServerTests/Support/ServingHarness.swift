@@ -1,0 +1,55 @@
+import Foundation
+
+@testable import ModelServer
+@testable import ServingGraph
+
+/// Starts a real server for a graph on 127.0.0.1 with an ephemeral port, for end-to-end tests.
+enum ServingHarness {
+    /// The repository root (for `examples/` and `Tests/Fixtures/`).
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// A path under the repository root.
+    static func path(_ relative: String) -> String { root + "/" + relative }
+
+    /// Runs `body` with the port of a server serving `graphJSON` (or the file at `graphPath`).
+    static func withServer(
+        graphJSON: String? = nil, graphPath: String? = nil, registry: StepRegistry? = nil, loops: Int = 2,
+        loadInBackground: Bool = false, _ body: (Int, ServerApplication) throws -> Void
+    ) throws {
+        var configuration = ServeConfiguration()
+        configuration.http.port = 0
+        configuration.http.loops = loops
+        configuration.graphJSON = graphJSON
+        configuration.graphPath = graphPath
+        configuration.registry = registry
+        configuration.loadInBackground = loadInBackground
+        let application = try ServerApplication(configuration: configuration)
+        let port = try application.start()
+        defer {
+            application.shutdown()
+            application.waitUntilStopped()
+        }
+        try body(port, application)
+    }
+
+    /// A router graph over `routes` (JSON text of the routes object).
+    static func router(_ routes: String, classArgs: String = "{}", className: String = "ModelRouter") -> String {
+        #"{"kind": "router", "class_name": "\#(className)", "class_args": \#(classArgs), "routes": \#(routes)}"#
+    }
+
+    /// POSTs `body` with curl and parses the JSON answer.
+    static func post(_ port: Int, _ path: String, _ body: String, _ extra: [String] = []) throws -> (Int, Value) {
+        let result = try Curl.run("http://127.0.0.1:\(port)\(path)", ["-X", "POST", "--data-binary", body] + extra)
+        return (result.status, (try? JSONParser.parse(result.body)) ?? .null)
+    }
+
+    /// GETs `path` with curl and parses the JSON answer (`null` for an empty body).
+    static func get(_ port: Int, _ path: String) throws -> (Int, Value) {
+        let result = try Curl.run("http://127.0.0.1:\(port)\(path)")
+        return (result.status, (try? JSONParser.parse(result.body)) ?? .null)
+    }
+}
