@@ -13,7 +13,7 @@ enum InferenceRequestDecoder {
         guard let inputsValue = object["inputs"] else { throw .missingInputs }
         guard case .array(let inputs) = inputsValue else { throw .inputsNotAList(got: inputsValue.typeName) }
         let id = try readID(object["id"])
-        if let first = inputs.first, first.objectValue == nil {
+        if let first = inputs.first, !isTensor(first) {
             return InferenceRequest(id: id, inputs: rows(inputs), format: .mlrun, body: body)
         }
         var parameters = object["parameters"]?.objectValue ?? ValueObject()
@@ -31,6 +31,12 @@ enum InferenceRequestDecoder {
         return InferenceRequest(
             id: id, parameters: parameters, inputs: tensors, requestedOutputs: try readOutputs(object["outputs"]),
             binaryOutputByDefault: binaryOutput, format: .openInference, body: .null)
+    }
+
+    /// An OIP input object; anything else (numbers, lists, MLRun dict rows) makes the body MLRun rows.
+    private static func isTensor(_ value: Value) -> Bool {
+        guard case .object(let object) = value else { return false }
+        return object["datatype"] != nil || object["shape"] != nil
     }
 
     private static func readID(_ value: Value?) throws(InferenceProtocolError) -> String? {
