@@ -85,8 +85,11 @@ final class ServerResponder: HTTPResponder {
     /// The error response; failures that are the server's or a model's fault are logged with the request id.
     static func errorResponse(_ error: any Error, eventID: String?, logger: Logger) -> HTTPResponse {
         let response = ErrorResponse.response(for: error)
-        if response.status.code >= 500 {
-            logger.error("request failed", [("event", eventID ?? "-"), ("status", "\(response.status.code)"), ("error", "\(error)")])
+        let metadata = [("event", eventID ?? "-"), ("status", "\(response.status.code)"), ("error", "\(error)")]
+        if response.status == .internalServerError {
+            logger.error("request failed", metadata)
+        } else if response.status.code > 500 {
+            logger.warning("request failed", metadata)
         }
         return response
     }
