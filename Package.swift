@@ -8,6 +8,11 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// A benchmark executable under `Benchmarks/<name>`, run with `swift run -c release <name>`.
+func benchmark(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: "Benchmarks/\(name)", swiftSettings: strictSettings)
+}
+
 let package = Package(
     name: "swift-serving",
     platforms: [.macOS(.v15)],
@@ -32,24 +37,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "serve", dependencies: ["ModelServer"], swiftSettings: strictSettings),
-        .executableTarget(
-            name: "JSONBench",
-            dependencies: ["ServingGraph"],
-            path: "Benchmarks/JSONBench",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "StoreBench",
-            dependencies: ["FeatureEnrich"],
-            path: "Benchmarks/StoreBench",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "HTTPBench",
-            dependencies: ["ModelServer", "ServingGraph"],
-            path: "Benchmarks/HTTPBench",
-            swiftSettings: strictSettings
-        ),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
@@ -61,10 +48,22 @@ let package = Package(
             dependencies: ["ModelServer", "ServingGraph", "CLinuxShim"],
             swiftSettings: strictSettings
         ),
+        // Benchmarks: one executable each, printing a table and the command that reproduces it.
+        benchmark("JSONBench", ["ServingGraph"]),
+        benchmark("GraphBench", ["ServingGraph"]),
+        benchmark("AggregationBench", ["FeatureEnrich"]),
+        benchmark("StoreBench", ["FeatureEnrich"]),
+        benchmark("HTTPBench", ["ModelServer", "ServingGraph"]),
         .executableTarget(
-            name: "GraphBench",
-            dependencies: ["ServingGraph"],
-            path: "Benchmarks/GraphBench",
+            name: "OpenLoop",
+            dependencies: ["CLinuxShim"],
+            path: "Benchmarks/OpenLoop/Sources",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "OpenLoopTests",
+            dependencies: ["OpenLoop"],
+            path: "Benchmarks/OpenLoop/Tests",
             swiftSettings: strictSettings
         ),
     ],

@@ -104,4 +104,15 @@ struct HTTPConnectionStateMachineTests {
         var idle = Machine(timeouts: Self.timeouts, now: 0)
         #expect(idle.peerClosed() == .close)
     }
+
+    @Test func forgetsAStallOnceTheOutputIsOut() {
+        var machine = Machine(timeouts: Self.timeouts, now: 0)
+        _ = machine.requestReceived(keepAlive: true)
+        // The loop counts a response written when it is serialised; the socket may stall after that.
+        _ = machine.responseWritten(partialRequestBuffered: false, now: 10)
+        _ = machine.writeStalled(now: 20)
+        machine.writeCompleted()
+        #expect(machine.receivedPartialRequest(headComplete: false, now: 30) == .scheduleTimeout(at: 130))
+        #expect(machine.timeoutFired(now: 130) == .respondTimeoutAndClose)
+    }
 }

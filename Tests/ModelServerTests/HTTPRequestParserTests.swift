@@ -199,4 +199,19 @@ struct HTTPRequestParserTests {
                     + "GET / HTTP/1.0\r\n\r\n"))
         #expect(requests.map(\.keepAlive) == [true, false, true, false])
     }
+
+    @Test func routesAbsoluteFormTargetsByTheirPath() {
+        let requests = Self.requests(
+            Self.parse(
+                "GET http://example.com:8080/v2/health/ready?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                    + "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n" + "GET http://example.com HTTP/1.1\r\nHost: h\r\n\r\n"))
+        #expect(requests.map(\.path) == ["/v2/health/ready", "*", "/"])
+        #expect(requests.map(\.query) == ["x=1", nil, nil])
+        #expect(requests[0].target == "http://example.com:8080/v2/health/ready?x=1")
+    }
+
+    @Test func neverAsksAnHTTP10ClientFor100Continue() {
+        let results = Self.parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        #expect(results.isEmpty)
+    }
 }

@@ -58,4 +58,23 @@ struct HTTPResponseWriterTests {
         #expect(HTTPStatus.httpVersionNotSupported.code == 505)
         #expect(HTTPStatus(code: 299).reason == "Unknown")
     }
+
+    @Test func formatsTheDateFieldAsAnIMFFixdate() {
+        #expect(
+            String(decoding: HTTPDateCache.format(epochSeconds: 784_111_777), as: UTF8.self)
+                == "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
+        #expect(
+            String(decoding: HTTPDateCache.format(epochSeconds: 1_795_600_000), as: UTF8.self)
+                == "Date: Wed, 25 Nov 2026 09:46:40 GMT\r\n")
+    }
+
+    @Test func writesTheDateFieldInPlaceOfTheResponsesOwn() {
+        let date = HTTPDateCache.format(epochSeconds: 784_111_777)
+        let response = HTTPResponse(status: .ok, headers: ["Date": "yesterday"])
+        var output: [UInt8] = []
+        HTTPResponseWriter.write(response, headOnly: false, connection: .none, date: date, into: &output)
+        #expect(
+            String(decoding: output, as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 0\r\n\r\n")
+    }
 }

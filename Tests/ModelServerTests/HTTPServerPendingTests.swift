@@ -66,4 +66,20 @@ struct HTTPServerPendingTests {
         try client.send("GET /still-serving HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().header("X-Path") == "/still-serving")
     }
+
+    @Test func stopsParsingWhileTooManyResponsesAreOwedAndResumesAfterwards() async throws {
+        let pending = PendingRequests()
+        let server = try HTTPTestServer(
+            configure: { $0.maxResponsesInFlight = 2 }, responder: { PendingResponder(requests: pending) })
+        defer { server.stop() }
+        let client = try server.client()
+        try client.send((0..<5).map { "GET /pending/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+        for index in 0..<5 {
+            try await pending.waitFor(count: 1)
+            #expect(pending.waiting.withLock { $0.count } <= 2)
+            let request = pending.waiting.withLock { $0[0].0 }
+            pending.completeNext(body: request.path)
+            #expect(try client.readResponse().bodyText == "/pending/\(index)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ServingGraph
 import Synchronization
 import Testing
 
@@ -73,6 +74,26 @@ struct HTTPServerRobustnessTests {
         #expect(try client.readResponse().header("X-Path") == "/alive")
     }
 
+    @Test func sleepsWhileARequestIsOnlyPartlyThere() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n")
+        let uploader = try server.client()
+        try uploader.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        try await Task.sleep(for: .milliseconds(50))
+        let before = server.server.counters.loopIterations.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(300))
+        let after = server.server.counters.loopIterations.load(ordering: .relaxed)
+        // Without new bytes, a loop wakes only for timers (at most once a second here); a spinning one
+        // would count thousands of wake-ups.
+        #expect(after - before < 20)
+        try client.send("\r\n")
+        #expect(try client.readResponse().header("X-Path") == "/slow")
+        try uploader.send("defghij")
+        #expect(try uploader.readResponse().bodyText == "abcdefghij")
+    }
+
     @Test func writesALargeResponseToASlowReaderAcrossPartialWrites() async throws {
         let server = try HTTPTestServer()
         defer { server.stop() }
@@ -87,15 +108,40 @@ struct HTTPServerRobustnessTests {
         #expect(try client.readResponse().header("X-Path") == "/after")
     }
 
-    @Test func servesConnectionsSpreadOverSeveralLoops() throws {
-        let server = try HTTPTestServer(loops: 3)
-        defer { server.stop() }
-        let clients = try (0..<12).map { _ in try server.client() }
+    @Test func spreadsConnectionsOverTheLoopsListeningOnOnePort() throws {
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, loops: 3)
+        configuration.idleTimeout = .seconds(30)
+        let server = try HTTPServer(configuration: configuration, logger: Logger(label: "http-test")) { loop in
+            LoopNamingResponder(loop: loop)
+        }
+        let port = try server.start()
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
+        let clients = try (0..<24).map { _ in try HTTPTestClient(port: port) }
+        var loops = Set<String>()
         for (index, client) in clients.enumerated() {
             try client.send("GET /c\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.bodyText == "/c\(index)")
+            loops.insert(response.header("X-Loop") ?? "?")
         }
-        for (index, client) in clients.enumerated() {
-            #expect(try client.readResponse().header("X-Path") == "/c\(index)")
-        }
+        // SO_REUSEPORT hashes connections over the three listeners; all 24 on one would be a 1-in-10^11 event.
+        #expect(loops.count > 1)
+        #expect(loops.isSubset(of: ["0", "1", "2"]))
+    }
+}
+
+/// Answers with the request path and the index of the loop that served it.
+final class LoopNamingResponder: HTTPResponder {
+    let loop: Int
+
+    init(loop: Int) {
+        self.loop = loop
+    }
+
+    func respond(to request: HTTPRequest) -> HTTPResponderResult {
+        .response(HTTPResponse(status: .ok, headers: ["X-Loop": String(loop)], body: Array(request.path.utf8)))
     }
 }

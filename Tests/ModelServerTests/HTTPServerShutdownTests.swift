@@ -1,3 +1,5 @@
+import Glibc
+import ServingGraph
 import Testing
 
 @testable import ModelServer
@@ -45,5 +47,20 @@ struct HTTPServerShutdownTests {
         let server = try HTTPTestServer()
         defer { server.stop() }
         #expect(throws: HTTPServerError.alreadyStarted) { try server.server.start() }
+    }
+
+    @Test func refusesToStartOnAPortAnotherServerListensOn() throws {
+        let first = try HTTPTestServer()
+        defer { first.stop() }
+        let configuration = HTTPServerConfiguration(host: "127.0.0.1", port: first.port, loops: 2)
+        let second = try HTTPServer(configuration: configuration, logger: Logger(label: "http-test")) { _ in
+            EchoResponder()
+        }
+        #expect {
+            try second.start()
+        } throws: { error in
+            guard case .listenFailed(_, let port, let cause)? = error as? HTTPServerError else { return false }
+            return port == first.port && cause.code == EADDRINUSE
+        }
     }
 }

@@ -41,6 +41,8 @@ final class HTTPConnection {
     var closeAfterFlush = false
     /// The loop closed the socket; the object may still be referenced by the code that closed it.
     var isClosed = false
+    /// Parsing stopped with bytes buffered because `maxResponsesInFlight` responses were owed.
+    var parseDeferred = false
     /// On the loop's ready-list (requests buffered beyond the per-wake-up cap).
     var onReadyList = false
 

@@ -128,6 +128,11 @@ struct HTTPConnectionStateMachine {
         return .scheduleTimeout(at: now + timeouts.idle)
     }
 
+    /// All queued output went out: the connection is no longer stalled on its reader.
+    mutating func writeCompleted() {
+        writeBlocked = false
+    }
+
     /// The timer fired at `now`; a deadline moved later in the meantime is re-armed instead.
     mutating func timeoutFired(now: Int64) -> Action {
         guard let deadline else { return .doNothing }

@@ -21,7 +21,10 @@ extension HTTPEventLoop {
             } catch {
                 switch error.code {
                 case EMFILE, ENFILE:
-                    dropConnectionUsingSpareDescriptor(listener)
+                    guard dropConnectionUsingSpareDescriptor(listener) else {
+                        pauseAccepting(listener)
+                        return
+                    }
                 case ECONNABORTED, EPROTO, EPERM:
                     continue
                 default:
@@ -64,11 +67,40 @@ extension HTTPEventLoop {
     }
 
     /// EMFILE: give up the spare descriptor, accept the waiting connection and close it, take the spare back.
-    private func dropConnectionUsingSpareDescriptor(_ listener: Int32) {
+    /// Returns false when there was no spare to give up (another thread took the freed slot).
+    private func dropConnectionUsingSpareDescriptor(_ listener: Int32) -> Bool {
         logger.warning("out of file descriptors: dropping a new connection", [("loop", String(index))])
-        if spareFD >= 0 { Syscall.close(spareFD) }
+        guard spareFD >= 0 else {
+            spareFD = Syscall.openSpareDescriptor()
+            return false
+        }
+        Syscall.close(spareFD)
         if case .processed(let fd)? = try? Syscall.accept(listener) { Syscall.close(fd) }
         spareFD = Syscall.openSpareDescriptor()
+        return true
+    }
+
+    /// Without a spare descriptor the listener would stay readable and the loop would spin: stop watching it
+    /// for `acceptPauseMilliseconds`; `resumeAcceptingIfDue` watches it again.
+    private func pauseAccepting(_ listener: Int32) {
+        guard acceptPausedUntil == nil else { return }
+        poller.deregister(listener)
+        acceptPausedUntil = now + Self.acceptPauseMilliseconds
+    }
+
+    /// How long accepting pauses when descriptors run out and no spare is left.
+    static let acceptPauseMilliseconds: Int64 = 100
+
+    /// Watches the listener again once an accept pause is over.
+    func resumeAcceptingIfDue() {
+        guard let until = acceptPausedUntil, now >= until else { return }
+        acceptPausedUntil = nil
+        guard let listener else { return }
+        do {
+            try poller.register(listener, interest: .read)
+        } catch {
+            logger.error("cannot watch the listener again: \(error)", [("loop", String(index))])
+        }
     }
 
     /// Closes `connection` and releases what it counted in the server totals.

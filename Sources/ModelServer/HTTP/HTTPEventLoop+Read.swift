@@ -73,6 +73,11 @@ extension HTTPEventLoop {
                 break parsing
             }
         }
+        if !connection.parser.isBetweenRequests
+            && !connection.mayParse(maxResponsesInFlight: configuration.maxResponsesInFlight)
+        {
+            connection.parseDeferred = true
+        }
         syncBufferedBytes(connection)
         if !connection.isClosed { flushResponses(connection) }
     }

@@ -18,7 +18,8 @@ extension HTTPEventLoop {
             connection.queue.removeFirst()
             let last = connection.machine.isLastResponse || response.closesConnection
             let field: HTTPResponseWriter.ConnectionField = last ? .close : (slot.echoKeepAlive ? .keepAlive : .none)
-            HTTPResponseWriter.write(response, headOnly: slot.headOnly, connection: field, into: &connection.output)
+            HTTPResponseWriter.write(
+                response, headOnly: slot.headOnly, connection: field, date: dateCache.field, into: &connection.output)
             if last {
                 connection.queue.removeAll()
                 connection.closeAfterFlush = true
@@ -31,9 +32,10 @@ extension HTTPEventLoop {
         }
         send(connection)
         guard self.connection(for: connection.token) != nil else { return }
-        if !connection.parser.isBetweenRequests
-            && connection.mayParse(maxResponsesInFlight: configuration.maxResponsesInFlight)
-        {
+        // Requests left unparsed because too many responses were owed can be parsed now. (Only then: a
+        // partial request waits for epoll, else the loop would spin on it.)
+        if connection.parseDeferred && connection.mayParse(maxResponsesInFlight: configuration.maxResponsesInFlight) {
+            connection.parseDeferred = false
             markReady(connection)
         }
         updateInterest(connection)
@@ -68,6 +70,7 @@ extension HTTPEventLoop {
             }
         }
         connection.resetOutput()
+        connection.machine.writeCompleted()
         if connection.closeAfterFlush { close(connection) }
     }
 }

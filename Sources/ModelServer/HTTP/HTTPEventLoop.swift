@@ -1,5 +1,6 @@
 import Glibc
 import ServingGraph
+import Synchronization
 
 /// One event loop: a thread blocked in `epoll_wait`, its own listening socket, and the connections it
 /// accepted, indexed by descriptor. Requests are parsed and handed to the loop's responder on this thread.
@@ -27,10 +28,14 @@ final class HTTPEventLoop {
     var nextConnectionID: UInt64 = 0
     /// `/dev/null`, closed to make room for one accept under EMFILE, then reopened.
     var spareFD: Int32
+    /// While descriptors are exhausted and no spare is left, the listener is unwatched until then.
+    var acceptPausedUntil: Int64?
     /// One read buffer for every connection of the loop.
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Monotonic milliseconds, refreshed after every wake-up.
     var now: Int64
+    /// The `Date` field, refreshed once per wake-up.
+    var dateCache = HTTPDateCache()
     /// When the grace period ends, once shutdown began.
     var shutdownDeadline: Int64?
 
@@ -72,8 +77,13 @@ final class HTTPEventLoop {
         logger.debug("event loop started", [("loop", String(index))])
         while true {
             do {
+                var refreshed = false
                 try poller.poll(timeoutMilliseconds: pollTimeout()) { event in
                     now = Self.monotonicMilliseconds()
+                    if !refreshed {
+                        dateCache.refresh()
+                        refreshed = true
+                    }
                     handle(event)
                 }
             } catch {
@@ -81,8 +91,10 @@ final class HTTPEventLoop {
                 break
             }
             now = Self.monotonicMilliseconds()
+            counters.loopIterations.wrappingAdd(1, ordering: .relaxed)
             drainReadyList()
             fireTimers()
+            resumeAcceptingIfDue()
             if shutdownDeadline == nil && waker.isShutdownRequested { beginShutdown() }
             if let deadline = shutdownDeadline, openConnections == 0 || now >= deadline {
                 if openConnections > 0 {
@@ -125,6 +137,7 @@ final class HTTPEventLoop {
         var wait: Int64 = 1000
         if let next = timers.nextDeadline { wait = min(wait, next - now) }
         if let deadline = shutdownDeadline { wait = min(wait, deadline - now) }
+        if let until = acceptPausedUntil { wait = min(wait, until - now) }
         return Int32(max(0, wait))
     }
 
@@ -204,7 +217,8 @@ final class HTTPEventLoop {
 
     private func closeListener() {
         guard let listener else { return }
-        poller.deregister(listener)
+        if acceptPausedUntil == nil { poller.deregister(listener) }
+        acceptPausedUntil = nil
         Syscall.close(listener)
         self.listener = nil
         onListenerClosed()

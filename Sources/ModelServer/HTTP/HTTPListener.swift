@@ -4,8 +4,9 @@ import Glibc
 /// Opens listening sockets. Each loop gets its own, bound to the same address with `SO_REUSEPORT`, so the
 /// kernel spreads new connections over the loops and no accept is shared between threads.
 enum HTTPListener {
-    /// A non-blocking socket listening on `host:port` (port 0: an ephemeral one; see `boundPort`).
-    static func open(host: String, port: Int, backlog: Int) throws(HTTPServerError) -> Int32 {
+    /// A non-blocking socket listening on `host:port` (port 0: an ephemeral one; see `boundPort`). With
+    /// `reusePort` other sockets may bind the same port (the loops' listeners do).
+    static func open(host: String, port: Int, backlog: Int, reusePort: Bool = true) throws(HTTPServerError) -> Int32 {
         guard (0...65535).contains(port) else { throw .invalidPort(port) }
         let literal = host == "localhost" ? "127.0.0.1" : host
         var v4 = sockaddr_in()
@@ -28,7 +29,7 @@ enum HTTPListener {
         let size = socklen_t(MemoryLayout<Int32>.size)
         let bound: Int32
         if setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, size) != 0
-            || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) != 0
+            || (reusePort && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) != 0)
         {
             bound = -1
         } else if family == AF_INET {
@@ -50,6 +51,13 @@ enum HTTPListener {
             throw .listenFailed(host: host, port: port, cause: cause)
         }
         return fd
+    }
+
+    /// Fails with `listenFailed` (EADDRINUSE) when something already listens on `host:port`. SO_REUSEPORT
+    /// would otherwise let a second server bind the port and silently take half of the connections.
+    static func checkPortIsFree(host: String, port: Int) throws(HTTPServerError) {
+        guard port != 0 else { return }
+        Syscall.close(try open(host: host, port: port, backlog: 1, reusePort: false))
     }
 
     /// The port `fd` is bound to.

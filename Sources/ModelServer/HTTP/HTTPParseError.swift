@@ -55,6 +55,7 @@ package enum HTTPParseError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The problem, naming its subject (the `{"error"}` message).
     package var description: String {
         switch self {
         case .invalidRequestLine(let offset): "malformed request line at byte \(offset)"

@@ -47,11 +47,19 @@ package struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            self.path = String(target[..<mark])
-            self.query = String(target[target.index(after: mark)...])
+        // RFC 9112 §3.2.2: a server must accept the absolute-form (`http://host/path`); routing uses the path.
+        var origin = Substring(target)
+        if origin.first != "/", let colon = origin.firstIndex(of: ":"), origin[colon...].hasPrefix("://") {
+            let authorityAndPath = origin[origin.index(colon, offsetBy: 3)...]
+            origin =
+                authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }).map { authorityAndPath[$0...] } ?? "/"
+            if origin.first == "?" { origin = "/" + origin }
+        }
+        if let mark = origin.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.path = String(origin[..<mark])
+            self.query = String(origin[origin.index(after: mark)...])
         } else {
-            self.path = target
+            self.path = String(origin)
             self.query = nil
         }
         self.version = version

@@ -102,8 +102,11 @@ extension HTTPRequestParser {
         pending = request
         chunkedBody = []
         state = length.map { .fixedBody(length: $0) } ?? .chunkSize
-        // RFC 9110 §10.1.1: answer 100 only when the client is waiting for it (no body byte yet).
-        if framing.expectsContinue && readIndex == buffer.count { return .continueExpected }
+        // RFC 9110 §10.1.1: answer 100 only when the client is waiting for it (no body byte yet), and never
+        // to an HTTP/1.0 client.
+        if framing.expectsContinue && request.version == .http1_1 && readIndex == buffer.count {
+            return .continueExpected
+        }
         return .needMoreData
     }
 

@@ -17,8 +17,10 @@ enum HTTPResponseWriter {
     /// Appends `response` to `output`. The server owns `Content-Length` (always written, except where
     /// RFC 9110 §8.6 forbids it: 1xx and 204) and `Connection`; the response's own copies are skipped.
     /// With `headOnly` (a HEAD request) the body's length is sent but not the body (RFC 9110 §9.3.2).
+    /// `date` is a ready `Date: ...\r\n` line (see `HTTPDateCache`); when given it replaces the response's own.
     static func write(
-        _ response: HTTPResponse, headOnly: Bool, connection: ConnectionField, into output: inout [UInt8]
+        _ response: HTTPResponse, headOnly: Bool, connection: ConnectionField, date: [UInt8] = [],
+        into output: inout [UInt8]
     ) {
         let code = response.status.code
         output.reserveCapacity(output.count + 128 + response.body.count)
@@ -27,10 +29,12 @@ enum HTTPResponseWriter {
         output.append(ASCII.space)
         output.append(contentsOf: response.status.reason.utf8)
         appendCRLF(&output)
+        output.append(contentsOf: date)
         for (name, value) in response.headers {
             if HTTPHeaders.equalsIgnoringCase(name, "content-length")
                 || HTTPHeaders.equalsIgnoringCase(name, "connection")
                 || HTTPHeaders.equalsIgnoringCase(name, "transfer-encoding")
+                || (!date.isEmpty && HTTPHeaders.equalsIgnoringCase(name, "date"))
             {
                 continue
             }

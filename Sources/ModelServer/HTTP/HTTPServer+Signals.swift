@@ -33,6 +33,13 @@ extension HTTPServer {
         }
         signal(SIGTERM, handler)
         signal(SIGINT, handler)
+        // A parent may have spawned us with these signals blocked (Foundation's Process does, from a dispatch
+        // thread); blocked, they would stay pending forever. Loop threads started later inherit this mask.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         let logger = logger
         let thread = Thread { [weak self] in
             var count: UInt64 = 0

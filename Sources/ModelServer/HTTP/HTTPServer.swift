@@ -26,7 +26,7 @@ package final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     let logger: Logger
     private let responderFactory: @Sendable (_ loopIndex: Int) -> any HTTPResponder
-    private let counters = HTTPServerCounters()
+    let counters = HTTPServerCounters()
     private let state = Mutex<State>(.idle)
     /// Entered per loop at start, left when the loop thread ends.
     private let running = DispatchGroup()
@@ -60,6 +60,7 @@ package final class HTTPServer: Sendable {
             let port: Int
             let wakers: [HTTPLoopWaker]
             do throws(HTTPServerError) {
+                try HTTPListener.checkPortIsFree(host: configuration.host, port: configuration.port)
                 let first = try HTTPListener.open(
                     host: configuration.host, port: configuration.port, backlog: configuration.backlog)
                 listeners.append(first)

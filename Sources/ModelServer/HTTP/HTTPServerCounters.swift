@@ -6,6 +6,8 @@ final class HTTPServerCounters: Sendable {
     let openConnections = Atomic<Int>(0)
     /// Request bytes held across connections (`maxBufferedBytes`).
     let bufferedBytes = Atomic<Int>(0)
+    /// Wake-ups of all loops (one per `epoll_wait` return): lets tests check that an idle loop sleeps.
+    let loopIterations = Atomic<Int>(0)
 
     init() {}
 

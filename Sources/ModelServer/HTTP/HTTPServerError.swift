@@ -13,6 +13,7 @@ package enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     /// `start` was called twice.
     case alreadyStarted
 
+    /// The problem, naming its subject.
     package var description: String {
         switch self {
         case .invalidHost(let host): "invalid listen address '\(host)': expected an IP literal or localhost"

@@ -8,6 +8,7 @@ package struct SyscallError: Error, Equatable, CustomStringConvertible {
     /// The errno it left.
     package let code: Int32
 
+    /// `accept4 failed: Too many open files (errno 24)`.
     package var description: String {
         "\(call) failed: \(String(cString: strerror(code))) (errno \(code))"
     }

@@ -1,3 +1,0 @@
-import Testing
-import FeatureEnrich
-struct PlaceholderFeatureEnrichTests { @Test func moduleLinks() { #expect(Bool(true)) } }

@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Running out of file descriptors (EMFILE), in a child process so the low limit cannot disturb other
+/// tests: the `HTTPBench` server started under `prlimit --nofile=48:48`; then SIGTERM ends it cleanly.
+struct HTTPServerDescriptorLimitTests {
+    /// The `HTTPBench` executable built next to this test bundle.
+    static func benchExecutable() throws -> String {
+        let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let path = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("HTTPBench").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw HTTPTestClientError(description: "HTTPBench not built at \(path): run `swift build --build-tests`")
+        }
+        return path
+    }
+
+    @Test func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "1", "error"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+
+        var clients: [HTTPTestClient] = []
+        for _ in 0..<80 { clients.append(try HTTPTestClient(port: port, receiveTimeoutSeconds: 2)) }
+        var served = 0
+        var dropped = 0
+        for client in clients {
+            do {
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                _ = try client.readResponse()
+                served += 1
+            } catch {
+                dropped += 1
+            }
+        }
+        #expect(served > 0)
+        #expect(dropped > 0)
+        #expect(served + dropped == 80)
+        clients.removeAll()
+
+        // Descriptors are free again: the server accepts and answers as before.
+        var answered = false
+        for _ in 0..<100 where !answered {
+            let client = try HTTPTestClient(port: port)
+            try? client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+            answered = (try? client.readResponse().status) == 200
+            if !answered { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        #expect(answered)
+        #expect(process.isRunning)
+
+        // SIGTERM: a graceful shutdown and a clean exit (the server unblocks the signal itself).
+        process.terminate()
+        for _ in 0..<500 where process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(!process.isRunning)
+        if !process.isRunning {
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+        }
+    }
+}
