@@ -38,7 +38,8 @@ package final class ServerApplication: Sendable {
         let logger = self.logger
         server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { index in
             do {
-                return ServerResponder(readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog)
+                return ServerResponder(
+                    readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog)
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(readiness: readiness, catalog: catalog)

@@ -31,7 +31,8 @@ enum LinearFeatures {
             for name in names {
                 guard let number = object[name]?.doubleValue else {
                     throw ServingError.invalidInput(
-                        "inputs[\(i)]: missing numeric feature '\(name)' (expected keys: \(names.joined(separator: ", ")))")
+                        "inputs[\(i)]: missing numeric feature '\(name)' (expected keys: \(names.joined(separator: ", ")))"
+                    )
                 }
                 values.append(number)
             }

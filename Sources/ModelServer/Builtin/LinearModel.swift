@@ -18,7 +18,8 @@ public final class LinearModel: V2ModelServer {
         inputName = classArgs["input_name"]?.stringValue ?? "x"
         inputDatatype = classArgs["input_datatype"]?.stringValue.flatMap(TensorDatatype.init(rawValue:)) ?? .fp32
         super.init(
-            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking, timeout: timeout)
+            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking,
+            timeout: timeout)
     }
 
     /// Reads the weights file.
@@ -37,7 +38,10 @@ public final class LinearModel: V2ModelServer {
     public override var outputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         let datatype: TensorDatatype = inputDatatype == .fp32 ? .fp32 : .fp64
-        return [TensorMetadata(name: "prediction", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])]
+        return [
+            TensorMetadata(
+                name: "prediction", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])
+        ]
     }
 
     /// Shapes are checked in `predict`, which also accepts MLRun object rows.

@@ -43,7 +43,8 @@ struct LinearWeights: Sendable {
             bias = [number]
         }
         guard bias.count == outputs else {
-            throw ModelFileError.invalidField(path: path, key: "bias", reason: "\(bias.count) values for \(outputs) rows of weights")
+            throw ModelFileError.invalidField(
+                path: path, key: "bias", reason: "\(bias.count) values for \(outputs) rows of weights")
         }
         classes = value["classes"]?.arrayValue
         if let classes, classes.count != (outputs == 1 ? 2 : outputs) {

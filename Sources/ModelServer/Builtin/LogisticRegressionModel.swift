@@ -1,7 +1,8 @@
+public import ServingGraph
+
 #if canImport(Glibc)
     import Glibc
 #endif
-public import ServingGraph
 
 /// A logistic regression served from a JSON model file `{"weights", "bias", "classes"?,
 /// "feature_names"?}`: binary (`weights` [k], `bias` a number) gives `probability` = sigmoid(x · W + b)
@@ -23,7 +24,8 @@ public final class LogisticRegressionModel: V2ModelServer {
         inputName = classArgs["input_name"]?.stringValue ?? "x"
         inputDatatype = classArgs["input_datatype"]?.stringValue.flatMap(TensorDatatype.init(rawValue:)) ?? .fp32
         super.init(
-            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking, timeout: timeout)
+            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking,
+            timeout: timeout)
     }
 
     /// Reads the weights file.
@@ -43,7 +45,8 @@ public final class LogisticRegressionModel: V2ModelServer {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         let datatype: TensorDatatype = inputDatatype == .fp32 ? .fp32 : .fp64
         var declared = [
-            TensorMetadata(name: "probability", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])
+            TensorMetadata(
+                name: "probability", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])
         ]
         if let classes = weights.classes {
             declared.append(TensorMetadata(name: "label", datatype: Self.labelType(classes), shape: [-1]))

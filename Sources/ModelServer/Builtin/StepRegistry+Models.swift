@@ -57,7 +57,9 @@ extension StepRegistry {
             var weights: [(String, Double)]?
             if let object = try args.object("weights") {
                 weights = try object.members.map { (key, value) throws(GraphError) in
-                    guard let weight = value.doubleValue else { throw args.invalid("weights.\(key)", "expected a number") }
+                    guard let weight = value.doubleValue else {
+                        throw args.invalid("weights.\(key)", "expected a number")
+                    }
                     return (key, weight)
                 }
             }

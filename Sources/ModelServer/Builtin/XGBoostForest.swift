@@ -1,7 +1,8 @@
+import ServingGraph
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import ServingGraph
 
 /// The trees of an XGBoost model as written by `Booster.save_model("m.json")`, flattened into one
 /// node array for prediction, plus the objective and `base_score` (which `dump_model` lacks).
@@ -99,12 +100,15 @@ struct XGBoostForest: Sendable {
         let trimmed = text.filter { $0 != "[" && $0 != "]" && $0 != " " }
         let scores = trimmed.split(separator: ",").compactMap { Double($0) }
         guard !scores.isEmpty else {
-            throw ModelFileError.invalidField(path: path, key: "learner_model_param.base_score", reason: "'\(text)' is not a number")
+            throw ModelFileError.invalidField(
+                path: path, key: "learner_model_param.base_score", reason: "'\(text)' is not a number")
         }
         return scores
     }
 
-    private static func appendTree(_ tree: Value, to nodes: inout [Node], features: Int, path: String, key: String) throws {
+    private static func appendTree(_ tree: Value, to nodes: inout [Node], features: Int, path: String, key: String)
+        throws
+    {
         let left = try ModelFile.numbers(tree["left_children"], path: path, key: "\(key).left_children")
         let right = try ModelFile.numbers(tree["right_children"], path: path, key: "\(key).right_children")
         let splitIndex = try ModelFile.numbers(tree["split_indices"], path: path, key: "\(key).split_indices")
@@ -118,7 +122,8 @@ struct XGBoostForest: Sendable {
             throw ModelFileError.invalidField(path: path, key: key, reason: "node arrays of different lengths")
         }
         if splitTypes.contains(where: { $0 != 0 }) {
-            throw ModelFileError.invalidField(path: path, key: "\(key).split_type", reason: "categorical splits are not supported")
+            throw ModelFileError.invalidField(
+                path: path, key: "\(key).split_type", reason: "categorical splits are not supported")
         }
         let base = Int32(nodes.count)
         for i in 0..<count {

@@ -1,7 +1,8 @@
+public import ServingGraph
+
 #if canImport(Glibc)
     import Glibc
 #endif
-public import ServingGraph
 
 /// A tree ensemble read from XGBoost's JSON model format (`Booster.save_model("m.json")`), so a
 /// model trained in Python is served with no Swift code. Predictions match XGBoost's own to 1e-6
@@ -22,7 +23,8 @@ public final class XGBoostModel: V2ModelServer {
     ) {
         inputName = classArgs["input_name"]?.stringValue ?? "x"
         super.init(
-            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking, timeout: timeout)
+            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking,
+            timeout: timeout)
     }
 
     /// Reads and flattens the trees.

@@ -8,7 +8,9 @@ public struct DeferredResponse: Sendable {
     /// Time the work may take from when the server starts it.
     public let timeout: Duration
     /// Starts the work; `completion` may be called from any thread, once.
-    let start: @Sendable (_ deadline: DispatchTime, _ completion: @escaping @Sendable (Result<Event, any Error>) -> Void) -> Void
+    let start:
+        @Sendable (_ deadline: DispatchTime, _ completion: @escaping @Sendable (Result<Event, any Error>) -> Void) ->
+            Void
 
     init(
         timeout: Duration,

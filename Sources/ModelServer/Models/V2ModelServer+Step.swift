@@ -49,7 +49,8 @@ extension V2ModelServer {
         let outputs =
             explain
             ? try hook("explain") { try self.explain(request) } : try hook("predict") { try self.predict(request) }
-        let built = InferenceResponse(modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
+        let built = InferenceResponse(
+            modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
         return try InferenceResponseEncoder.encode(response, for: request, receivedAt: event.receivedAt)
     }

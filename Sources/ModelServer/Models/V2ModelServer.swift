@@ -73,7 +73,8 @@ open class V2ModelServer: Step {
         self.modelPath = modelPath ?? classArgs["model_path"]?.stringValue
         self.classArgs = classArgs
         isBlocking = blocking ?? classArgs["blocking"]?.boolValue ?? false
-        self.timeout = timeout ?? classArgs["timeout"]?.doubleValue.map { .milliseconds(Int64($0 * 1000)) } ?? .seconds(30)
+        self.timeout =
+            timeout ?? classArgs["timeout"]?.doubleValue.map { .milliseconds(Int64($0 * 1000)) } ?? .seconds(30)
         logger = Logger(label: "model.\(name)")
         let catalog = ModelCatalog.current ?? ModelCatalog()
         let loaderBox = LoaderBox()
@@ -99,7 +100,8 @@ open class V2ModelServer: Step {
             let tensor = try request.input(declared.name)
             if declared.datatype.isNumeric != tensor.datatype.isNumeric {
                 throw ServingError.invalidInput(
-                    "input '\(declared.name)': datatype \(tensor.datatype) does not match declared \(declared.datatype)")
+                    "input '\(declared.name)': datatype \(tensor.datatype) does not match declared \(declared.datatype)"
+                )
             }
             guard declared.accepts(shape: tensor.shape) else {
                 throw ServingError.invalidInput(
@@ -155,7 +157,8 @@ open class V2ModelServer: Step {
             throw ServingError.notReady("model '\(modelName)' is not ready yet (\(state))")
         }
         guard let typed = model as? T else {
-            throw ServingError.internalFailure("model '\(modelName)': load() returned \(Swift.type(of: model)), not \(T.self)")
+            throw ServingError.internalFailure(
+                "model '\(modelName)': load() returned \(Swift.type(of: model)), not \(T.self)")
         }
         return typed
     }

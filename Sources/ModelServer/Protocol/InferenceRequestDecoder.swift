@@ -70,7 +70,8 @@ enum InferenceRequestDecoder {
         if let sizeValue = parameters["binary_data_size"] {
             parameters["binary_data_size"] = nil
             guard let size = sizeValue.intValue, size >= 0 else {
-                throw .invalidField(path: "\(path).parameters.binary_data_size", reason: "expected a non-negative integer")
+                throw .invalidField(
+                    path: "\(path).parameters.binary_data_size", reason: "expected a non-negative integer")
             }
             guard var reader = cursor else {
                 throw .invalidField(
@@ -94,7 +95,9 @@ enum InferenceRequestDecoder {
         return Tensor(name: name, datatype: datatype, shape: shape, elements: elements, parameters: parameters)
     }
 
-    private static func readOutputs(_ value: Value?) throws(InferenceProtocolError) -> [InferenceRequest.RequestedOutput] {
+    private static func readOutputs(_ value: Value?) throws(InferenceProtocolError) -> [InferenceRequest
+        .RequestedOutput]
+    {
         guard let value, !value.isNull else { return [] }
         guard case .array(let outputs) = value else {
             throw .invalidField(path: "outputs", reason: "expected an array, got \(value.typeName)")

@@ -1,7 +1,8 @@
+public import ServingGraph
+
 #if canImport(Glibc)
     import Glibc
 #endif
-public import ServingGraph
 
 /// The bytes of binary outputs that follow a response's JSON header (the binary tensor extension),
 /// carried on the response event for the HTTP layer to append.

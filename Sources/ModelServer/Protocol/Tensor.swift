@@ -47,7 +47,8 @@ public struct Tensor: Sendable, Equatable {
 
     /// A tensor from its parts.
     public init(
-        name: String, datatype: TensorDatatype, shape: [Int], elements: Elements, parameters: ValueObject = ValueObject()
+        name: String, datatype: TensorDatatype, shape: [Int], elements: Elements,
+        parameters: ValueObject = ValueObject()
     ) {
         self.name = name
         self.datatype = datatype

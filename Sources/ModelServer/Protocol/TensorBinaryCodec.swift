@@ -15,25 +15,34 @@ enum TensorBinaryCodec {
         switch datatype {
         case .fp32:
             return .floats(
-                (0..<count).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) })
+                (0..<count).map {
+                    Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian)
+                })
         case .fp64:
             return .doubles(
-                (0..<count).map { Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian) })
+                (0..<count).map {
+                    Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)
+                })
         case .bool: return .bools((0..<count).map { raw[$0] != 0 })
         case .uint8: return .integers((0..<count).map { Int64(raw[$0]) })
         case .int8: return .integers((0..<count).map { Int64(Int8(bitPattern: raw[$0])) })
         case .uint16:
-            return .integers((0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) })
+            return .integers(
+                (0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) })
         case .int16:
-            return .integers((0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self).littleEndian) })
+            return .integers(
+                (0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self).littleEndian) })
         case .uint32:
-            return .integers((0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) })
+            return .integers(
+                (0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) })
         case .int32:
-            return .integers((0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self).littleEndian) })
+            return .integers(
+                (0..<count).map { Int64(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self).littleEndian) })
         case .int64:
             return .integers((0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self).littleEndian })
         case .uint64:
-            return .unsigned((0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian })
+            return .unsigned(
+                (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian })
         case .fp16, .bf16:
             throw .unsupportedDatatype(input: input, datatype: datatype)
         case .bytes:

@@ -88,7 +88,9 @@ enum TensorJSONDecoder {
         let input: String
         let datatype: TensorDatatype
 
-        func walk(_ value: Value, _ body: (Value, Int) throws(InferenceProtocolError) -> Void) throws(InferenceProtocolError) {
+        func walk(_ value: Value, _ body: (Value, Int) throws(InferenceProtocolError) -> Void)
+            throws(InferenceProtocolError)
+        {
             var index = 0
             try forEach(value, &index, body)
         }

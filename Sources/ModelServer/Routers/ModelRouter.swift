@@ -105,7 +105,8 @@ public struct ModelRouter: Step {
         if model != key, defaultSlotByModel[model] != nil {
             let versions = routes.map(\.name).filter { Self.modelName(of: $0) == model }
             throw ServingError.notFound(
-                "unknown version '\(key.dropFirst(model.count + 1))' of model '\(model)' (versions: \(versions.joined(separator: " | ")))")
+                "unknown version '\(key.dropFirst(model.count + 1))' of model '\(model)' (versions: \(versions.joined(separator: " | ")))"
+            )
         }
         throw ServingError.notFound(
             "unknown model '\(model)', available models: \(routes.map(\.name).joined(separator: " | "))")

@@ -54,11 +54,13 @@ public struct VotingEnsemble: Step {
             raw = [Double](repeating: 0, count: routes.count)
             for (model, weight) in weights {
                 guard let i = routes.firstIndex(where: { $0.name == model }) else {
-                    throw .invalidArgument(path: "\(name).class_args.weights.\(model)", reason: "no child model '\(model)'")
+                    throw .invalidArgument(
+                        path: "\(name).class_args.weights.\(model)", reason: "no child model '\(model)'")
                 }
                 guard weight >= 0, weight.isFinite else {
                     throw .invalidArgument(
-                        path: "\(name).class_args.weights.\(model)", reason: "weight \(weight) is negative or not finite")
+                        path: "\(name).class_args.weights.\(model)",
+                        reason: "weight \(weight) is negative or not finite")
                 }
                 raw[i] = weight
             }

@@ -62,12 +62,14 @@ struct BlockingModelTests {
     private let request = #"{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}"#
 
     @Test func slowPredictDoesNotStallTheLoopsOtherConnections() throws {
-        let graph = ServingHarness.router(#"{"gated-a": {"class_name": "GatedModel", "class_args": {"blocking": true}}}"#)
+        let graph = ServingHarness.router(
+            #"{"gated-a": {"class_name": "GatedModel", "class_args": {"blocking": true}}}"#)
         try ServingHarness.withServer(graphJSON: graph, registry: registry(), loops: 1) { port, _ in
             let gate = GatedModel.gates.gate(for: "gated-a")
             let slow = try HTTPTestClient(port: port)
             try slow.send(
-                "POST /v2/models/gated-a/infer HTTP/1.1\r\nHost: x\r\nContent-Length: \(request.utf8.count)\r\n\r\n\(request)")
+                "POST /v2/models/gated-a/infer HTTP/1.1\r\nHost: x\r\nContent-Length: \(request.utf8.count)\r\n\r\n\(request)"
+            )
             gate.entered.wait()  // predict is running and blocked
             let other = try HTTPTestClient(port: port)
             try other.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n")

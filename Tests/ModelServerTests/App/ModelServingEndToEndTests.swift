@@ -57,7 +57,9 @@ struct ModelServingEndToEndTests {
             #expect(jsonLength == response.body.count - 4)
             let json = try JSONParser.parse(Array(response.body.prefix(jsonLength)))
             #expect(json["outputs"]?.arrayValue?.first?["parameters"] == ["binary_data_size": 4])
-            let bits = response.body.suffix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+            let bits = response.body.suffix(4).enumerated().reduce(UInt32(0)) {
+                $0 | UInt32($1.element) << (8 * $1.offset)
+            }
             #expect(abs(Float(bitPattern: bits) - 0.9890131) < 1e-6)
         }
     }
@@ -65,23 +67,39 @@ struct ModelServingEndToEndTests {
     @Test(arguments: [
         ("{\"inputs\": [{\"name\": \"x\", ", 400, "not valid JSON"),
         (#"{"id":"no-inputs"}"#, 400, #"Expected key "inputs" in request body"#),
-        (#"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3]}]}"#, 400,
-         "input 'x': shape [1, 4] needs 4 elements, data has 3"),
-        (#"{"inputs":[{"name":"x","shape":[1,3],"datatype":"FP32","data":[1,2,3]}]}"#, 400,
-         "input 'x': shape [1, 3] does not match [-1, 4]"),
-        (#"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP99","data":[1,2,3,4]}]}"#, 400,
-         "input 'x': unknown datatype 'FP99'"),
-        (#"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":["a","b","c","d"]}]}"#, 400,
-         "input 'x': element 0 is the string \"a\""),
-        (#"{"inputs":[{"name":"x","shape":[1,4],"datatype":"BYTES","data":["a","b","c","d"]}]}"#, 400,
-         "tensor 'x' is BYTES"),
-        (#"{"inputs":[{"name":"x","shape":[-1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#, 400,
-         "input 'x': shape [-1, 4] has a negative dimension"),
-        (#"{"inputs":[{"name":"x","shape":[4294967296,4294967296],"datatype":"FP32","data":[1]}]}"#, 400,
-         "input 'x': shape [4294967296, 4294967296] has more than"),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3]}]}"#, 400,
+            "input 'x': shape [1, 4] needs 4 elements, data has 3"
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,3],"datatype":"FP32","data":[1,2,3]}]}"#, 400,
+            "input 'x': shape [1, 3] does not match [-1, 4]"
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP99","data":[1,2,3,4]}]}"#, 400,
+            "input 'x': unknown datatype 'FP99'"
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":["a","b","c","d"]}]}"#, 400,
+            "input 'x': element 0 is the string \"a\""
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"BYTES","data":["a","b","c","d"]}]}"#, 400,
+            "tensor 'x' is BYTES"
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[-1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#, 400,
+            "input 'x': shape [-1, 4] has a negative dimension"
+        ),
+        (
+            #"{"inputs":[{"name":"x","shape":[4294967296,4294967296],"datatype":"FP32","data":[1]}]}"#, 400,
+            "input 'x': shape [4294967296, 4294967296] has more than"
+        ),
         (#"{"inputs":[{"name":"y","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#, 400, "missing input 'x'"),
-        (#"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}],"outputs":[{"name":"nope"}]}"#,
-         400, "unknown output 'nope'"),
+        (
+            #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}],"outputs":[{"name":"nope"}]}"#,
+            400, "unknown output 'nope'"
+        ),
     ])
     func badJSONInputIsAClientErrorNamingTheProblem(body: String, status: Int, message: String) throws {
         try withFraud { port in
@@ -99,7 +117,8 @@ struct ModelServingEndToEndTests {
     func badBinaryFramingIs400(declaredSize: Int, extraHeaderLength: Int, payload: Int, message: String) throws {
         try withFraud { port in
             let header = Array(
-                #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","parameters":{"binary_data_size":\#(declaredSize)}}]}"#.utf8)
+                #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","parameters":{"binary_data_size":\#(declaredSize)}}]}"#
+                    .utf8)
             let body = header + [UInt8](repeating: 0, count: payload)
             let client = try HTTPTestClient(port: port)
             try client.send(

@@ -12,12 +12,19 @@ struct ServeGraphCommandTests {
     }
 
     @Test(arguments: [
-        (#"{"kind":"router","routes":{"m":{"class_name":"NoSuchModel"}}}"#, "graph.routes.m.class_name: unknown class 'NoSuchModel'"),
+        (
+            #"{"kind":"router","routes":{"m":{"class_name":"NoSuchModel"}}}"#,
+            "graph.routes.m.class_name: unknown class 'NoSuchModel'"
+        ),
         (#"{"kind":"router","routes":{}}"#, "router has no routes"),
-        (#"{"kind":"router","routes":{"m":{"class_name":"LogisticRegressionModel","class_args":{"model_path":"missing.json"}}}}"#,
-         "failed to load model 'm': model 'm' failed in load: cannot read model file"),
-        (#"{"kind":"router","class_name":"VotingEnsemble","class_args":{"weights":{"m":-1}},"routes":{"m":{"class_name":"LinearModel"}}}"#,
-         "weights.m: weight -1.0 is negative"),
+        (
+            #"{"kind":"router","routes":{"m":{"class_name":"LogisticRegressionModel","class_args":{"model_path":"missing.json"}}}}"#,
+            "failed to load model 'm': model 'm' failed in load: cannot read model file"
+        ),
+        (
+            #"{"kind":"router","class_name":"VotingEnsemble","class_args":{"weights":{"m":-1}},"routes":{"m":{"class_name":"LinearModel"}}}"#,
+            "weights.m: weight -1.0 is negative"
+        ),
         ("{", "not valid JSON"),
     ])
     func invalidGraphExitsNonZeroNamingFileAndField(json: String, message: String) throws {

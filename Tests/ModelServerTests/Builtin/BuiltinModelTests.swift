@@ -18,7 +18,8 @@ struct BuiltinModelTests {
 
     @Test func binaryLogisticRegressionGivesSigmoidProbabilitiesAndLabels() throws {
         let path = try modelFile(#"{"weights":[0.8,-0.5,1.2,0.3],"bias":-0.1,"classes":["ok","fraud"]}"#)
-        let model = LogisticRegressionModel(name: "fraud", classArgs: ["model_path": .string(path), "input_datatype": "FP64"])
+        let model = LogisticRegressionModel(
+            name: "fraud", classArgs: ["model_path": .string(path), "input_datatype": "FP64"])
         let answer = try infer(
             model, #"{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP64","data":[[1,2,3,4],[-3,3,-3,0]]}]}"#)
         let outputs = answer["outputs"]?.arrayValue ?? []
@@ -88,12 +89,14 @@ struct XGBoostModelTests {
         let rows = expected["inputs"]?.arrayValue ?? []
         let features = rows.first?.arrayValue?.count ?? 0
         let x = rows.flatMap { $0.arrayValue ?? [] }.map { Float($0.doubleValue ?? .nan) }
-        let model = XGBoostModel(name: fixture, classArgs: ["model_path": .string("\(directory)/\(fixture).model.json")])
+        let model = XGBoostModel(
+            name: fixture, classArgs: ["model_path": .string("\(directory)/\(fixture).model.json")])
         let request = InferenceRequest(inputs: [Tensor(name: "x", shape: [rows.count, features], floats: x)])
         try model.ensureReady()
         let outputs = try model.predict(request)
         let got = try outputs[0].doubles()
-        let want = expected["predictions"]?.arrayValue?.flatMap { $0.arrayValue ?? [$0] }.compactMap(\.doubleValue) ?? []
+        let want =
+            expected["predictions"]?.arrayValue?.flatMap { $0.arrayValue ?? [$0] }.compactMap(\.doubleValue) ?? []
         #expect(!want.isEmpty)
         #expect(got.count == want.count)
         let worst = zip(got, want).map { abs($0 - $1) }.max() ?? .infinity

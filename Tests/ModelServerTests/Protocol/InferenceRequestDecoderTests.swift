@@ -64,7 +64,8 @@ struct InferenceRequestDecoderTests {
     @Test func rejectsHugeShapeWithoutAllocating() {
         let failure = error(
             #"{"inputs":[{"name":"x","shape":[9223372036854775807,4],"datatype":"FP32","data":[1]}]}"#)
-        #expect(failure == .tooManyElements(input: "x", shape: [Int64.max, 4], limit: InferenceLimits().maxTensorElements))
+        #expect(
+            failure == .tooManyElements(input: "x", shape: [Int64.max, 4], limit: InferenceLimits().maxTensorElements))
     }
 
     @Test func rejectsUnknownAndHalfPrecisionDatatypes() {
@@ -145,7 +146,8 @@ struct InferenceRequestDecoderTests {
 
     @Test func readsRequestedOutputsAndBinaryOutputDefault() throws {
         let request = try decode(
-            #"{"inputs":[],"parameters":{"binary_data_output":true,"k":1},"outputs":[{"name":"p","parameters":{"binary_data":false}}]}"#)
+            #"{"inputs":[],"parameters":{"binary_data_output":true,"k":1},"outputs":[{"name":"p","parameters":{"binary_data":false}}]}"#
+        )
         #expect(request.binaryOutputByDefault)
         #expect(request.parameters == ["k": 1])
         #expect(request.requestedOutputs == [.init(name: "p", binary: false)])

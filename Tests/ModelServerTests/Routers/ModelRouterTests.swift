@@ -46,8 +46,10 @@ struct ModelRouterTests {
     }
 
     @Test func declaredDefaultNamingNoRouteFailsAtLoad() {
-        #expect(throws: GraphError.invalidArgument(
-            path: "router.class_args.default_versions.fraud", reason: "no route 'fraud:9'")) {
+        #expect(
+            throws: GraphError.invalidArgument(
+                path: "router.class_args.default_versions.fraud", reason: "no route 'fraud:9'")
+        ) {
             try router(["fraud:1"], defaults: ["fraud": "9"])
         }
     }
