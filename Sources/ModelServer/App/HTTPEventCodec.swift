@@ -12,7 +12,8 @@ enum HTTPEventCodec {
     static let headerLengthField = "Inference-Header-Content-Length"
 
     /// The event for `request`; throws for a body that is not JSON or bad binary framing (400).
-    static func event(from request: HTTPRequest) throws -> Event {
+    /// `makeID` gives the event id when the request names none (`X-Event-Id`, `MLRun-Event-Id`).
+    static func event(from request: HTTPRequest, makeID: () -> String) throws -> Event {
         var binary: BinaryTensorPayload?
         let body: Value
         if let lengthText = request.headers[headerLengthField] {
@@ -29,7 +30,7 @@ enum HTTPEventCodec {
         } else {
             body = try JSONParser.parse(request.body)
         }
-        let id = request.headers["X-Event-Id"] ?? request.headers["MLRun-Event-Id"]
+        let id = request.headers["X-Event-Id"] ?? request.headers["MLRun-Event-Id"] ?? makeID()
         var event = Event(
             body: body, id: id, path: request.path, method: request.method.name, headers: Array(request.headers),
             contentType: request.headers["Content-Type"])

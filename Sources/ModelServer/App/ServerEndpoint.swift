@@ -13,6 +13,13 @@ enum ServerEndpoint: Sendable {
     /// The route table of the server (DESIGN.md, "HTTP surface").
     static func makeRouter() -> Router<ServerEndpoint> {
         var router = Router<ServerEndpoint>()
+        // Inference first: the router returns the first match, so the hot path scans one entry.
+        for method in [HTTPMethod.post, .put] {
+            router.add(method, "/v2/models/{model}/{operation}", .graph)
+            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph)
+            router.add(method, "/v2/models/{model}", .graph)
+            router.add(method, "/", .graph)
+        }
         router.add(.get, "/v2/health/live", .healthLive)
         router.add(.get, "/v2/health/ready", .healthReady)
         router.add(.get, "/v2", .serverMetadata)
@@ -21,12 +28,6 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/models/{model}/ready", .graph)
         router.add(.get, "/v2/models/{model}/versions/{version}", .graph)
         router.add(.get, "/v2/models/{model}/versions/{version}/ready", .graph)
-        for method in [HTTPMethod.post, .put] {
-            router.add(method, "/v2/models/{model}", .graph)
-            router.add(method, "/v2/models/{model}/{operation}", .graph)
-            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph)
-            router.add(method, "/", .graph)
-        }
         return router
     }
 }

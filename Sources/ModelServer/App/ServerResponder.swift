@@ -10,6 +10,7 @@ final class ServerResponder: HTTPResponder {
     private let catalog: ModelCatalog?
     private let metadataBody: [UInt8]
     private let logger = Logger(label: "serve")
+    private var eventIDs = EventIDGenerator()
 
     /// A responder serving `graph` (or only health and metadata when `nil`).
     init(readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil) {
@@ -52,7 +53,7 @@ final class ServerResponder: HTTPResponder {
     private func runGraph(_ request: HTTPRequest) -> HTTPResponderResult {
         var eventID: String?
         do {
-            let event = try HTTPEventCodec.event(from: request)
+            let event = try HTTPEventCodec.event(from: request) { eventIDs.next() }
             eventID = event.id
             guard let graph else { throw Self.noGraph(event) }
             let answer = try graph.run(event)
