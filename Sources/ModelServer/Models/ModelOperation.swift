@@ -12,11 +12,18 @@ enum ModelOperation: Equatable {
     /// (`infer`); a full path (`/v2/models/m/versions/1/infer`) is reduced to its last part. An empty
     /// operation is metadata for GET and infer otherwise; a body `operation` member overrides the path.
     init(path: String, method: String, bodyOperation: String?, modelName: String, version: String?) {
+        guard bodyOperation != nil || path.contains("/") else {
+            self.init(name: path, method: method)  // the router already reduced the path to the operation
+            return
+        }
         var segments = path.split(separator: "/")
         if segments.count >= 2, segments[0] == "v2", segments[1] == "models" { segments.removeFirst(2) }
         if segments.first.map(String.init) == modelName { segments.removeFirst() }
         if segments.count >= 2, segments[0] == "versions" { segments.removeFirst(2) }
-        let name = bodyOperation ?? segments.joined(separator: "/")
+        self.init(name: bodyOperation ?? segments.joined(separator: "/"), method: method)
+    }
+
+    private init(name: String, method: String) {
         switch name {
         case "": self = method == "GET" || method == "HEAD" ? .metadata : .infer
         case "infer", "predict": self = .infer

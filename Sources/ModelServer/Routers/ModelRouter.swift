@@ -72,23 +72,32 @@ public struct ModelRouter: Step {
             let slot = try key.map { key throws in try resolve(key) } ?? 0
             return try forward(event, to: slot, operation: bodyOperation ?? "infer")
         }
-        let rest = event.path.dropFirst(prefix.count).split(separator: "/")
-        guard let model = rest.first.map(String.init) else {
+        var rest = event.path.dropFirst(prefix.count)
+        guard let model = Self.nextSegment(&rest).map(String.init) else {
             var list = event
             list.body = ["models": .array(modelKeys.map { .string($0) })]
             return list
         }
-        var operation = rest.dropFirst()
         let slot: Int
-        if operation.count >= 2, operation.first == "versions" {
-            let version = String(operation[operation.startIndex + 1])
+        var operation = rest
+        if Self.nextSegment(&operation) == "versions", let version = Self.nextSegment(&operation) {
             slot = try resolve("\(model):\(version)")
-            operation = operation.dropFirst(2)
         } else {
             slot = try resolve(model)
+            operation = rest
         }
-        let path = operation.joined(separator: "/")
-        return try forward(event, to: slot, operation: bodyOperation ?? path)
+        while operation.first == "/" { operation.removeFirst() }
+        while operation.last == "/" { operation.removeLast() }
+        return try forward(event, to: slot, operation: bodyOperation ?? String(operation))
+    }
+
+    /// Removes and returns the next non-empty `/`-separated segment of `path`, without allocating.
+    private static func nextSegment(_ path: inout Substring) -> Substring? {
+        while path.first == "/" { path.removeFirst() }
+        guard !path.isEmpty else { return nil }
+        let end = path.firstIndex(of: "/") ?? path.endIndex
+        defer { path = path[end...] }
+        return path[..<end]
     }
 
     private func forward(_ event: Event, to slot: Int, operation: String) throws -> Event {
