@@ -16,11 +16,14 @@ struct ModelServingEndToEndTests {
 
     @Test func jsonTensorsWithoutContentTypeAreInferred() throws {
         try withFraud { port in
-            let (status, answer) = try ServingHarness.post(
-                port, infer,
-                #"{"id":"42","inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[[1,2,3,4],[0.5,-1,0,2]]}]}"#,
-                ["-H", "Content-Type:"])
-            #expect(status == 200)
+            let result = try Curl.run(
+                "http://127.0.0.1:\(port)\(infer)",
+                [
+                    "-X", "POST", "-H", "Content-Type:", "--data-binary",
+                    #"{"id":"42","inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[[1,2,3,4],[0.5,-1,0,2]]}]}"#,
+                ])
+            #expect(result.status == 200)
+            let answer = try JSONParser.parse(result.body)
             #expect(answer["id"] == "42")
             #expect(answer["model_name"] == "fraud")
             let data = answer["outputs"]?.arrayValue?.first?["data"]?.arrayValue?.compactMap(\.doubleValue) ?? []

@@ -41,15 +41,21 @@ enum ServingHarness {
         #"{"kind": "router", "class_name": "\#(className)", "class_args": \#(classArgs), "routes": \#(routes)}"#
     }
 
-    /// POSTs `body` with curl and parses the JSON answer.
-    static func post(_ port: Int, _ path: String, _ body: String, _ extra: [String] = []) throws -> (Int, Value) {
-        let result = try Curl.run("http://127.0.0.1:\(port)\(path)", ["-X", "POST", "--data-binary", body] + extra)
-        return (result.status, (try? JSONParser.parse(result.body)) ?? .null)
+    /// POSTs `body` over a raw socket (no process per request, so the suite stays light) and parses
+    /// the JSON answer (`null` when the body is not JSON).
+    static func post(_ port: Int, _ path: String, _ body: String, headers: [String] = []) throws -> (Int, Value) {
+        let client = try HTTPTestClient(port: port)
+        let extra = headers.map { $0 + "\r\n" }.joined()
+        try client.send("POST \(path) HTTP/1.1\r\nHost: x\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let response = try client.readResponse()
+        return (response.status, (try? JSONParser.parse(response.body)) ?? .null)
     }
 
-    /// GETs `path` with curl and parses the JSON answer (`null` for an empty body).
+    /// GETs `path` over a raw socket and parses the JSON answer (`null` for an empty body).
     static func get(_ port: Int, _ path: String) throws -> (Int, Value) {
-        let result = try Curl.run("http://127.0.0.1:\(port)\(path)")
-        return (result.status, (try? JSONParser.parse(result.body)) ?? .null)
+        let client = try HTTPTestClient(port: port)
+        try client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try client.readResponse()
+        return (response.status, (try? JSONParser.parse(response.body)) ?? .null)
     }
 }
