@@ -4,7 +4,8 @@ import ServingGraph
 ///
 /// Request bodies: with `Inference-Header-Content-Length` the first that many bytes are the JSON
 /// header and the rest are binary tensors (carried as ``BinaryInputKey``); otherwise the whole body
-/// is JSON whatever the Content-Type (tritonclient sends none). An empty body is `null`.
+/// is JSON whatever the Content-Type (tritonclient sends none). An empty body is `null`. A header
+/// length of 0 is a raw binary request: a `null` body and all bytes as the binary input.
 /// Responses: JSON, or with binary outputs (``BinaryOutputKey``) the JSON header followed by the
 /// bytes, `Content-Type: application/octet-stream` and `Inference-Header-Content-Length`.
 enum HTTPEventCodec {
@@ -18,12 +19,16 @@ enum HTTPEventCodec {
         let body: Value
         if let lengthText = request.headers[headerLengthField] {
             let trimmed = lengthText.trimmingCharacters(in: " \t")
-            guard let length = Int(trimmed), length > 0, length <= request.body.count else {
+            guard let length = Int(trimmed), length >= 0, length <= request.body.count else {
                 throw InferenceProtocolError.invalidHeaderLength(value: lengthText, bodyBytes: request.body.count)
             }
-            body = try request.body.withUnsafeBytes { raw in
-                try JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[..<length]))
-            }
+            // 0: a raw binary request, the body is the one input's bytes (the model decodes it).
+            body =
+                length == 0
+                ? .null
+                : try request.body.withUnsafeBytes { raw in
+                    try JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[..<length]))
+                }
             binary = BinaryTensorPayload(bytes: Array(request.body[length...]))
         } else if request.body.isEmpty {
             body = .null

@@ -42,8 +42,13 @@ extension V2ModelServer {
     /// binary output bytes.
     func infer(_ event: Event, explain: Bool) throws -> (Value, BinaryTensorPayload?) {
         try ensureReady()
-        let decoded = try InferenceRequestDecoder.decode(
-            event.body, binary: event[BinaryInputKey.self].map { $0.bytes[...] }, limits: limits)
+        let binary = event[BinaryInputKey.self].map { $0.bytes[...] }
+        let decoded =
+            if let binary, event.body.isNull {
+                try InferenceRequestDecoder.decodeRaw(binary, declared: inputs, limits: limits)
+            } else {
+                try InferenceRequestDecoder.decode(event.body, binary: binary, limits: limits)
+            }
         let request = try hook("preprocess") { try self.preprocess(decoded) }
         try hook("validate") { try self.validate(request) }
         let outputs =

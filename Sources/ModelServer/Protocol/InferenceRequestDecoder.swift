@@ -33,6 +33,44 @@ enum InferenceRequestDecoder {
             binaryOutputByDefault: binaryOutput, format: .openInference, body: .null)
     }
 
+    /// A raw binary request (`Inference-Header-Content-Length: 0`, Triton's extension): the body is
+    /// the bytes of the model's only declared input, with its one variable dimension (if any) taken
+    /// from the byte count (BYTES: shape [1]); every output comes back binary.
+    static func decodeRaw(
+        _ bytes: ArraySlice<UInt8>, declared: [TensorMetadata], limits: InferenceLimits
+    ) throws(InferenceProtocolError) -> InferenceRequest {
+        guard declared.count == 1, let input = declared.first else {
+            throw .invalidField(
+                path: "body", reason: "a raw binary request needs a model with exactly one declared input")
+        }
+        var shape = input.shape
+        let count: Int
+        if let size = input.datatype.elementSize {
+            let variable = shape.indices.filter { shape[$0] < 0 }
+            let fixed = shape.filter { $0 >= 0 }.reduce(size, *)
+            guard variable.count <= 1, fixed > 0, bytes.count % fixed == 0 else {
+                throw .binarySizeMismatch(input: input.name, expected: fixed, declared: bytes.count)
+            }
+            if let slot = variable.first { shape[slot] = bytes.count / fixed }
+            count = shape.reduce(1, *)
+            guard count * size == bytes.count else {
+                throw .binarySizeMismatch(input: input.name, expected: count * size, declared: bytes.count)
+            }
+        } else {
+            shape = [1]
+            count = 1
+        }
+        guard count <= limits.maxTensorElements else {
+            throw .tooManyElements(input: input.name, shape: shape.map { Int64($0) }, limit: limits.maxTensorElements)
+        }
+        var cursor = BinaryCursor(bytes: bytes)
+        let elements = try cursor.take(bytes.count) { (raw) throws(InferenceProtocolError) in
+            try TensorBinaryCodec.decode(raw, input: input.name, datatype: input.datatype, count: count)
+        }
+        let tensor = Tensor(name: input.name, datatype: input.datatype, shape: shape, elements: elements)
+        return InferenceRequest(inputs: [tensor], binaryOutputByDefault: true, format: .openInference)
+    }
+
     /// An OIP input object; anything else (numbers, lists, MLRun dict rows) makes the body MLRun rows.
     private static func isTensor(_ value: Value) -> Bool {
         guard case .object(let object) = value else { return false }

@@ -67,6 +67,33 @@ struct ModelServingEndToEndTests {
         }
     }
 
+    @Test func rawBinaryRequestIsTheOneInputsBytesAndAnswersBinary() throws {
+        try withFraud { port in
+            var body: [UInt8] = []
+            for value: Float in [1, 2, 3, 4, 1, 2, 3, 4] {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { body += $0 }
+            }
+            let client = try HTTPTestClient(port: port)
+            try client.send(
+                "POST \(infer) HTTP/1.1\r\nHost: x\r\nInference-Header-Content-Length: 0\r\nContent-Length: 32\r\n\r\n")
+            try client.send(body)
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            let jsonLength = Int(response.header("Inference-Header-Content-Length") ?? "") ?? -1
+            let json = try JSONParser.parse(Array(response.body.prefix(jsonLength)))
+            #expect(json["outputs"]?.arrayValue?.first?["shape"] == [2])
+            #expect(response.body.count == jsonLength + 8)
+
+            let short = try HTTPTestClient(port: port)
+            try short.send(
+                "POST \(infer) HTTP/1.1\r\nHost: x\r\nInference-Header-Content-Length: 0\r\nContent-Length: 12\r\n\r\n")
+            try short.send(Array(body.prefix(12)))
+            let rejected = try short.readResponse()
+            #expect(rejected.status == 400)
+            #expect(rejected.bodyText.contains("input 'x': binary_data_size is 12 bytes"))
+        }
+    }
+
     @Test(arguments: [
         ("{\"inputs\": [{\"name\": \"x\", ", 400, "not valid JSON"),
         (#"{"id":"no-inputs"}"#, 400, #"Expected key "inputs" in request body"#),
