@@ -7,6 +7,7 @@ package enum ApplicationError: Error, CustomStringConvertible {
     case invalidGraph(path: String, error: GraphError)
     case modelLoadFailed(model: String, error: any Error)
 
+    /// The message naming the file and what is wrong.
     package var description: String {
         switch self {
         case .unreadableGraph(let path, let reason): "cannot read graph '\(path)': \(reason)"

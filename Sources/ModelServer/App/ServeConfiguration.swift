@@ -15,5 +15,6 @@ package struct ServeConfiguration: Sendable {
     /// Load models after binding (ready says 503 until loaded) instead of before. Default false.
     package var loadInBackground = false
 
+    /// The defaults: no graph, models loaded before binding.
     package init() {}
 }

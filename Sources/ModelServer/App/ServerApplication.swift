@@ -17,6 +17,7 @@ package final class ServerApplication: Sendable {
     /// The graph built at start-up: its models' `load()` runs on it; kept until loading has finished.
     private let startupGraph: StartupGraph?
 
+    /// Reads the graph, builds it once and loads its models (unless in the background); throws before any port is bound.
     package init(configuration: ServeConfiguration) throws {
         self.configuration = configuration
         let readiness = self.readiness

@@ -28,13 +28,16 @@ public final class LinearModel: V2ModelServer {
         return try LinearWeights(ModelFile.read(modelPath), path: modelPath)
     }
 
+    /// `swift_linear` in model metadata.
     public override var platform: String { "swift_linear" }
 
+    /// The input [-1, features] once loaded (empty before).
     public override var inputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         return [TensorMetadata(name: inputName, datatype: inputDatatype, shape: [-1, weights.features])]
     }
 
+    /// The outputs once loaded (empty before).
     public override var outputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         let datatype: TensorDatatype = inputDatatype == .fp32 ? .fp32 : .fp64
@@ -47,6 +50,7 @@ public final class LinearModel: V2ModelServer {
     /// Shapes are checked in `predict`, which also accepts MLRun object rows.
     public override func validate(_ request: InferenceRequest) throws {}
 
+    /// Scores every row of the input.
     public override func predict(_ request: InferenceRequest) throws -> [Tensor] {
         let weights = try loadedModel(as: LinearWeights.self)
         let (x, rows) = try LinearFeatures.read(

@@ -34,13 +34,16 @@ public final class LogisticRegressionModel: V2ModelServer {
         return try LinearWeights(ModelFile.read(modelPath), path: modelPath)
     }
 
+    /// `swift_logreg` in model metadata.
     public override var platform: String { "swift_logreg" }
 
+    /// The input [-1, features] once loaded (empty before).
     public override var inputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         return [TensorMetadata(name: inputName, datatype: inputDatatype, shape: [-1, weights.features])]
     }
 
+    /// The outputs once loaded (empty before).
     public override var outputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
         let datatype: TensorDatatype = inputDatatype == .fp32 ? .fp32 : .fp64
@@ -57,6 +60,7 @@ public final class LogisticRegressionModel: V2ModelServer {
     /// Shapes are checked in `predict`, which also accepts MLRun object rows.
     public override func validate(_ request: InferenceRequest) throws {}
 
+    /// Scores every row of the input.
     public override func predict(_ request: InferenceRequest) throws -> [Tensor] {
         let weights = try loadedModel(as: LinearWeights.self)
         let (x, rows) = try LinearFeatures.read(

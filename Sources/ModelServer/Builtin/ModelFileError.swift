@@ -9,6 +9,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     /// A key is missing or has the wrong shape.
     case invalidField(path: String, key: String, reason: String)
 
+    /// The message naming the file and key.
     public var description: String {
         switch self {
         case .missingPath(let model): "model '\(model)' needs class_args.model_path"

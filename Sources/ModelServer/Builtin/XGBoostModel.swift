@@ -33,13 +33,16 @@ public final class XGBoostModel: V2ModelServer {
         return try XGBoostForest(ModelFile.read(modelPath), path: modelPath)
     }
 
+    /// `xgboost_json` in model metadata.
     public override var platform: String { "xgboost_json" }
 
+    /// The input [-1, features] once loaded (empty before).
     public override var inputs: [TensorMetadata] {
         guard let forest = try? loadedModel(as: XGBoostForest.self) else { return [] }
         return [TensorMetadata(name: inputName, datatype: .fp32, shape: [-1, forest.features])]
     }
 
+    /// The outputs once loaded (empty before).
     public override var outputs: [TensorMetadata] {
         guard let forest = try? loadedModel(as: XGBoostForest.self) else { return [] }
         let (name, shape) = Self.output(forest)
@@ -49,6 +52,7 @@ public final class XGBoostModel: V2ModelServer {
     /// Shapes are checked in `predict`, which also accepts MLRun rows.
     public override func validate(_ request: InferenceRequest) throws {}
 
+    /// Scores every row of the input.
     public override func predict(_ request: InferenceRequest) throws -> [Tensor] {
         let forest = try loadedModel(as: XGBoostForest.self)
         let (x, rows) = try LinearFeatures.read(request, input: inputName, features: forest.features, featureNames: nil)

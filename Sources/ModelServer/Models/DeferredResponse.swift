@@ -23,6 +23,7 @@ public struct DeferredResponse: Sendable {
 
 /// The event storage key of a ``DeferredResponse``.
 public enum DeferredResponseKey: EventStorageKey {
+    /// The stored value.
     public typealias Value = DeferredResponse
 }
 

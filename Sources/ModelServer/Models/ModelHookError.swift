@@ -17,5 +17,6 @@ public struct ModelHookError: Error, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// `model '<m>' failed in <hook>: <error>`.
     public var description: String { "model '\(model)' failed in \(hook): \(underlying)" }
 }

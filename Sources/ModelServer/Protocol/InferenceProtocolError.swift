@@ -35,6 +35,7 @@ public enum InferenceProtocolError: Error, Equatable, CustomStringConvertible {
     /// Two inputs share one name.
     case duplicateInput(name: String)
 
+    /// The message naming the input and the problem.
     public var description: String {
         switch self {
         case .missingInputs: #"Expected key "inputs" in request body"#

@@ -18,11 +18,13 @@ public struct BinaryTensorPayload: Sendable, Equatable {
 
 /// The event storage key of a response's binary output bytes.
 public enum BinaryOutputKey: EventStorageKey {
+    /// The stored value.
     public typealias Value = BinaryTensorPayload
 }
 
 /// The event storage key of a request's binary input bytes (everything after the JSON header).
 public enum BinaryInputKey: EventStorageKey {
+    /// The stored value.
     public typealias Value = BinaryTensorPayload
 }
 

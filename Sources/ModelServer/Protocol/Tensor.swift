@@ -13,12 +13,17 @@ public import ServingGraph
 public struct Tensor: Sendable, Equatable {
     /// The element storage.
     public enum Elements: Sendable, Equatable {
+        /// BOOL.
         case bools([Bool])
         /// INT8 to INT64 and UINT8 to UINT32.
         case integers([Int64])
+        /// UINT64.
         case unsigned([UInt64])
+        /// FP32.
         case floats([Float])
+        /// FP64.
         case doubles([Double])
+        /// BYTES.
         case bytes([[UInt8]])
 
         /// Number of elements.

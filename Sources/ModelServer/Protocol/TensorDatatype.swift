@@ -3,19 +3,33 @@
 /// `FP16` and `BF16` are recognised so they can be refused with a clear message: they have no
 /// JSON form and no model here computes in them.
 public enum TensorDatatype: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Booleans, one byte each in binary.
     case bool = "BOOL"
+    /// Unsigned 8-bit integers.
     case uint8 = "UINT8"
+    /// Unsigned 16-bit integers.
     case uint16 = "UINT16"
+    /// Unsigned 32-bit integers.
     case uint32 = "UINT32"
+    /// Unsigned 64-bit integers.
     case uint64 = "UINT64"
+    /// Signed 8-bit integers.
     case int8 = "INT8"
+    /// Signed 16-bit integers.
     case int16 = "INT16"
+    /// Signed 32-bit integers.
     case int32 = "INT32"
+    /// Signed 64-bit integers.
     case int64 = "INT64"
+    /// Half precision (refused: no JSON form).
     case fp16 = "FP16"
+    /// bfloat16 (refused: no JSON form).
     case bf16 = "BF16"
+    /// Single precision floats.
     case fp32 = "FP32"
+    /// Double precision floats.
     case fp64 = "FP64"
+    /// Byte strings (JSON strings; 4-byte length prefixes in binary).
     case bytes = "BYTES"
 
     /// The protocol spelling (`FP32`).
