@@ -55,7 +55,12 @@ final class ServerResponder: HTTPResponder {
         do {
             let event = try HTTPEventCodec.event(from: request) { eventIDs.next() }
             eventID = event.id
-            guard let graph else { throw Self.noGraph(event) }
+            guard let graph else {
+                if event.path == "/v2/models" || event.path == "/v2/models/" {
+                    return .response(HTTPResponse.json(.ok, JSONWriter.bytes(["models": []])))
+                }
+                throw Self.noGraph(event)
+            }
             let answer = try graph.run(event)
             if let deferred = answer[DeferredResponseKey.self] { return .pending(start(deferred, id: event.id)) }
             return .response(HTTPEventCodec.response(from: answer))

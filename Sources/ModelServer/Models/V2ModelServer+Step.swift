@@ -57,7 +57,7 @@ extension V2ModelServer {
         let built = InferenceResponse(
             modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
-        return try InferenceResponseEncoder.encode(response, for: request, receivedAt: event.receivedAt)
+        return try InferenceResponseEncoder.encode(response, for: request, receivedAt: explain ? nil : event.receivedAt)
     }
 
     /// Runs `body`, wrapping errors that are not client or serving errors as a bug of `name`.

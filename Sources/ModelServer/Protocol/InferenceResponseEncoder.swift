@@ -32,8 +32,9 @@ public enum BinaryInputKey: EventStorageKey {
 /// binary outputs as requested) or MLRun's `{"id","model_name","outputs","timestamp"}`.
 enum InferenceResponseEncoder {
     /// The response body, plus binary output bytes when any output is binary.
+    /// MLRun's explain answer has no `timestamp` (`receivedAt` nil).
     static func encode(
-        _ response: InferenceResponse, for request: InferenceRequest, receivedAt: Int64
+        _ response: InferenceResponse, for request: InferenceRequest, receivedAt: Int64?
     ) throws(ServingError) -> (body: Value, binary: BinaryTensorPayload?) {
         switch request.format {
         case .mlrun: return (mlrun(response, receivedAt: receivedAt), nil)
@@ -85,7 +86,7 @@ enum InferenceResponseEncoder {
     }
 
     /// MLRun 1.12's infer response (reference/mlrun.md §1.5), plus `model_version` when versioned.
-    static func mlrun(_ response: InferenceResponse, receivedAt: Int64) -> Value {
+    static func mlrun(_ response: InferenceResponse, receivedAt: Int64?) -> Value {
         var body = ValueObject(minimumCapacity: 5)
         body.appendNew("id", .string(response.id))
         body.appendNew("model_name", .string(response.modelName))
@@ -96,7 +97,7 @@ enum InferenceResponseEncoder {
             for tensor in response.outputs { outputs[tensor.name] = nested(tensor) }
             body.appendNew("outputs", .object(outputs))
         }
-        body.appendNew("timestamp", .string(timestamp(milliseconds: receivedAt)))
+        if let receivedAt { body.appendNew("timestamp", .string(timestamp(milliseconds: receivedAt))) }
         if let version = response.modelVersion { body.appendNew("model_version", .string(version)) }
         return .object(body)
     }

@@ -32,6 +32,11 @@ private final class RecordingModel: V2ModelServer {
         return [Tensor(name: "y", shape: [x.count], doubles: x.map { $0 + offset })]
     }
 
+    override func explain(_ request: InferenceRequest) throws -> [Tensor] {
+        calls.append("explain")
+        return [Tensor(name: "why", shape: [1], strings: ["offset"])]
+    }
+
     override func postprocess(_ response: InferenceResponse) throws -> InferenceResponse {
         calls.append("postprocess")
         var changed = response
@@ -103,6 +108,20 @@ struct V2ModelServerTests {
         #expect(response["model_version"] == "v2")
         #expect(response["outputs"] == [11.0, 12.0, 13.0])
         #expect(response["timestamp"] == "1970-01-01 00:00:00.000000+00:00")
+    }
+
+    @Test func explainRunsInsteadOfPredictAndMLRunsAnswerHasNoTimestamp() throws {
+        let model = RecordingModel(name: "adder")
+        let response = try model.run(Event(body: try JSONParser.parse(#"{"id":"x","inputs":[1]}"#), path: "explain")).body
+        #expect(model.calls == ["load", "preprocess", "validate", "explain", "postprocess"])
+        #expect(response == ["id": "x", "model_name": "adder", "outputs": ["offset"]])
+    }
+
+    @Test func explainIsNotImplementedByDefault() throws {
+        let model = FailingModel(name: "plain")
+        #expect(throws: ServingError.unsupported("model 'plain' does not implement explain")) {
+            try model.run(Event(body: ["inputs": []], path: "explain"))
+        }
     }
 
     @Test func customOperationReturnsItsBodyAsIs() throws {
