@@ -6,6 +6,7 @@ public import ServingGraph
 /// routes. A path without a version gets the model's default version: the one named in
 /// `default_versions`, else the unversioned route `m`, else the latest registered `m:v`.
 /// Outside the prefix (`POST /`), the body's `model` member picks the route, else the first one.
+/// The children of a ``VotingEnsemble`` route are addressable by their own names too.
 ///
 /// In a graph spec it is the default router (`"class_name": ""`) and `ModelRouter`:
 /// ```json
@@ -20,6 +21,8 @@ public struct ModelRouter: Step {
     public let routes: [(name: String, step: any Step)]
     /// The URL prefix models live under.
     public let prefix: String
+    /// What each slot runs: the routes, then the children of ensemble routes (addressable by name).
+    private let targets: [(name: String, step: any Step)]
     private let slotByKey: [String: Int]
     private let defaultSlotByModel: [String: Int]
 
@@ -32,12 +35,18 @@ public struct ModelRouter: Step {
         self.name = name
         self.routes = routes
         self.prefix = prefix
+        var targets = routes
+        for case let ensemble as VotingEnsemble in routes.map(\.step) {
+            for child in ensemble.routes where !targets.contains(where: { $0.name == child.name }) {
+                targets.append(child)
+            }
+        }
         var slots: [String: Int] = [:]
         var defaults: [String: Int] = [:]
-        for (i, route) in routes.enumerated() {
+        for (i, route) in targets.enumerated() {
             slots[route.name] = i
             let model = Self.modelName(of: route.name)
-            if route.name == model || defaults[model].map({ routes[$0].name != model }) ?? true {
+            if route.name == model || defaults[model].map({ targets[$0].name != model }) ?? true {
                 defaults[model] = i  // the unversioned route wins, else the latest registered
             }
         }
@@ -48,6 +57,7 @@ public struct ModelRouter: Step {
             }
             defaults[model] = slot
         }
+        self.targets = targets
         self.slotByKey = slots
         self.defaultSlotByModel = defaults
     }
@@ -58,8 +68,8 @@ public struct ModelRouter: Step {
         return String(key[..<colon])
     }
 
-    /// Route keys in declaration order, as `GET /v2/models` lists them.
-    public var modelKeys: [String] { routes.map(\.name) }
+    /// Route keys in declaration order, then the children of ensemble routes, as `GET /v2/models` lists them.
+    public var modelKeys: [String] { targets.map(\.name) }
 
     /// Routes the event, or answers the model list.
     public func run(_ event: Event) throws -> Event {
@@ -103,7 +113,7 @@ public struct ModelRouter: Step {
     private func forward(_ event: Event, to slot: Int, operation: String) throws -> Event {
         var routed = event
         routed.path = operation
-        return try routes[slot].step.run(routed)
+        return try targets[slot].step.run(routed)
     }
 
     /// The slot of a route key `m` or `m:v` (a bare model name gets its default version).
@@ -112,12 +122,12 @@ public struct ModelRouter: Step {
         let model = Self.modelName(of: key)
         if model == key, let slot = defaultSlotByModel[model] { return slot }
         if model != key, defaultSlotByModel[model] != nil {
-            let versions = routes.map(\.name).filter { Self.modelName(of: $0) == model }
+            let versions = targets.map(\.name).filter { Self.modelName(of: $0) == model }
             throw ServingError.notFound(
                 "unknown version '\(key.dropFirst(model.count + 1))' of model '\(model)' (versions: \(versions.joined(separator: " | ")))"
             )
         }
         throw ServingError.notFound(
-            "unknown model '\(model)', available models: \(routes.map(\.name).joined(separator: " | "))")
+            "unknown model '\(model)', available models: \(targets.map(\.name).joined(separator: " | "))")
     }
 }

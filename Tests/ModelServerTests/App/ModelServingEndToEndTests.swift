@@ -192,4 +192,25 @@ struct ModelServingEndToEndTests {
             #expect(try ServingHarness.get(port, "/v2").1["extensions"] == ["binary_tensor_data"])
         }
     }
+
+    @Test func ensembleUnderTheRouterVotesByItsNameAndItsChildrenStayAddressable() throws {
+        let logreg = ServingHarness.path("examples/interop/fraud-logreg.json")
+        let graph = ServingHarness.router(
+            #"{"fraud": {"class_name": "LogisticRegressionModel", "class_args": {"model_path": "\#(logreg)"}},"#
+                + #""vote": {"kind": "router", "class_name": "VotingEnsemble", "class_args": {"vote_type": "regression"},"#
+                + #""routes": {"a": {"class_name": "LogisticRegressionModel", "class_args": {"model_path": "\#(logreg)"}},"#
+                + #""b": {"class_name": "LinearModel", "class_args": {"model_path": "\#(logreg)"}}}}}"#)
+        try ServingHarness.withServer(graphJSON: graph) { port, _ in
+            let rows = #"{"id":"v","inputs":[[1,2,3,4]]}"#
+            let (_, a) = try ServingHarness.post(port, "/v2/models/a/infer", rows)
+            let (_, b) = try ServingHarness.post(port, "/v2/models/b/infer", rows)
+            let (status, vote) = try ServingHarness.post(port, "/v2/models/vote/infer", rows)
+            #expect(status == 200)
+            #expect(vote["model_name"] == "vote")
+            let mean =
+                ((a["outputs"]?.arrayValue?[0].doubleValue ?? 0) + (b["outputs"]?.arrayValue?[0].doubleValue ?? 0)) / 2
+            #expect(vote["outputs"] == [.double(mean)])
+            #expect(try ServingHarness.get(port, "/v2/models").1 == ["models": ["fraud", "vote", "a", "b"]])
+        }
+    }
 }

@@ -112,7 +112,8 @@ struct V2ModelServerTests {
 
     @Test func explainRunsInsteadOfPredictAndMLRunsAnswerHasNoTimestamp() throws {
         let model = RecordingModel(name: "adder")
-        let response = try model.run(Event(body: try JSONParser.parse(#"{"id":"x","inputs":[1]}"#), path: "explain")).body
+        let response = try model.run(Event(body: try JSONParser.parse(#"{"id":"x","inputs":[1]}"#), path: "explain"))
+            .body
         #expect(model.calls == ["load", "preprocess", "validate", "explain", "postprocess"])
         #expect(response == ["id": "x", "model_name": "adder", "outputs": ["offset"]])
     }
