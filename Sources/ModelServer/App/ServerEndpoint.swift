@@ -7,6 +7,8 @@ enum ServerEndpoint: Sendable {
     case healthLive
     case healthReady
     case serverMetadata
+    /// `GET /metrics`: Prometheus text.
+    case metrics
     /// `/v2/models...` and `POST /`: run the request through the served graph.
     case graph
 
@@ -23,6 +25,7 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/health/live", .healthLive)
         router.add(.get, "/v2/health/ready", .healthReady)
         router.add(.get, "/v2", .serverMetadata)
+        router.add(.get, "/metrics", .metrics)
         router.add(.get, "/v2/models", .graph)
         router.add(.get, "/v2/models/{model}", .graph)
         router.add(.get, "/v2/models/{model}/ready", .graph)

@@ -44,6 +44,11 @@ final class ServerResponder: HTTPResponder {
             return .response(HTTPResponse(status: ready ? .ok : .serviceUnavailable, headers: HTTPHeaders(), body: []))
         case .serverMetadata:
             return .response(HTTPResponse.json(.ok, metadataBody))
+        case .metrics:
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
+            let text = catalog.map(PrometheusWriter.text) ?? ""
+            return .response(HTTPResponse(status: .ok, headers: headers, body: Array(text.utf8)))
         case .graph:
             return runGraph(request)
         }

@@ -36,6 +36,11 @@ public final class ModelCatalog: Sendable {
         return all.map { ($0.key, $0.slot.state) }
     }
 
+    /// The shared metrics of every model, in registration order.
+    public var metrics: [(key: String, metrics: ModelMetrics)] {
+        slots.withLock { $0.map { ($0.key, $0.slot.metrics) } }
+    }
+
     /// True when every model has loaded (and there is at least none failing or loading).
     public var allReady: Bool { states.allSatisfy { $0.state.isReady } }
 
@@ -62,6 +67,8 @@ final class ModelSlot: Sendable {
     }
 
     private let phase: Mutex<Phase>
+    /// Request counts and stage latencies of the model, from every loop.
+    let metrics = ModelMetrics()
 
     init(loader: @escaping @Sendable () throws -> (any Sendable)?) {
         phase = Mutex(.notStarted(loader))

@@ -39,9 +39,24 @@ extension V2ModelServer {
     }
 
     /// Decodes the request and runs the hooks in MLRun's order; returns the response body and any
-    /// binary output bytes.
+    /// binary output bytes. Counts the outcome and times each stage in ``metrics``.
     func infer(_ event: Event, explain: Bool) throws -> (Value, BinaryTensorPayload?) {
+        var stages = ModelMetrics.StageTimes()
+        do {
+            let answer = try timedInfer(event, explain: explain, stages: &stages)
+            metrics.record(.success, stages: stages)
+            return answer
+        } catch {
+            metrics.record(ErrorResponse.status(for: error).code < 500 ? .clientError : .serverError, stages: stages)
+            throw error
+        }
+    }
+
+    private func timedInfer(_ event: Event, explain: Bool, stages: inout ModelMetrics.StageTimes) throws -> (
+        Value, BinaryTensorPayload?
+    ) {
         try ensureReady()
+        let start = ModelMetrics.now()
         let binary = event[BinaryInputKey.self].map { $0.bytes[...] }
         let decoded =
             if let binary, event.body.isNull {
@@ -51,13 +66,20 @@ extension V2ModelServer {
             }
         let request = try hook("preprocess") { try self.preprocess(decoded) }
         try hook("validate") { try self.validate(request) }
+        let predicted = ModelMetrics.now()
+        stages.preprocess = predicted &- start
         let outputs =
             explain
             ? try hook("explain") { try self.explain(request) } : try hook("predict") { try self.predict(request) }
+        let posted = ModelMetrics.now()
+        stages.predict = posted &- predicted
         let built = InferenceResponse(
             modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
-        return try InferenceResponseEncoder.encode(response, for: request, receivedAt: explain ? nil : event.receivedAt)
+        let encoded = try InferenceResponseEncoder.encode(
+            response, for: request, receivedAt: explain ? nil : event.receivedAt)
+        stages.postprocess = ModelMetrics.now() &- posted
+        return encoded
     }
 
     /// Runs `body`, wrapping errors that are not client or serving errors as a bug of `name`.

@@ -148,6 +148,9 @@ open class V2ModelServer: Step {
 
     private let slotStorage: ModelSlot
 
+    /// Request counts and per-stage latencies of this model (shared by every loop's instance).
+    public var metrics: ModelMetrics { slotStorage.metrics }
+
     /// The server-owned state of this model (shared by every loop's instance).
     public var state: ModelState { slotStorage.state }
 
