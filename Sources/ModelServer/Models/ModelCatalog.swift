@@ -12,17 +12,21 @@ public final class ModelCatalog: Sendable {
     /// Without one, each instance has a private slot and loads on its first request.
     @TaskLocal public static var current: ModelCatalog?
 
-    private let slots = Mutex<[(key: String, slot: ModelSlot)]>([])
+    private let slots = Mutex<[(key: String, owner: ObjectIdentifier, slot: ModelSlot)]>([])
 
     /// An empty catalog.
     public init() {}
 
-    /// The slot of `key`, created with `loader` when new (the loader is then kept; otherwise dropped).
-    func slot(for key: String, loader: @escaping @Sendable () throws -> (any Sendable)?) -> ModelSlot {
+    /// The slot of `key` for models of class `owner`, created with `loader` when new (the loader is
+    /// then kept; otherwise dropped). Two classes under one name (a route and an ensemble child)
+    /// get separate slots.
+    func slot(
+        for key: String, owner: ObjectIdentifier, loader: @escaping @Sendable () throws -> (any Sendable)?
+    ) -> ModelSlot {
         slots.withLock { slots in
-            if let found = slots.first(where: { $0.key == key }) { return found.slot }
+            if let found = slots.first(where: { $0.key == key && $0.owner == owner }) { return found.slot }
             let slot = ModelSlot(loader: loader)
-            slots.append((key, slot))
+            slots.append((key, owner, slot))
             return slot
         }
     }
@@ -50,7 +54,7 @@ public final class ModelCatalog: Sendable {
     public func loadAll() -> [(key: String, error: any Error)] {
         let all = slots.withLock { $0 }
         var failures: [(key: String, error: any Error)] = []
-        for (key, slot) in all {
+        for (key, _, slot) in all {
             if case .failed(let error) = slot.loadIfNeeded() { failures.append((key, error)) }
         }
         return failures

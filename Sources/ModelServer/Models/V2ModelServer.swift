@@ -78,7 +78,7 @@ open class V2ModelServer: Step {
         logger = Logger(label: "model.\(name)")
         let catalog = ModelCatalog.current ?? ModelCatalog()
         let loaderBox = LoaderBox()
-        let shared = catalog.slot(for: name) { try loaderBox.load() }
+        let shared = catalog.slot(for: name, owner: ObjectIdentifier(Swift.type(of: self))) { try loaderBox.load() }
         slotStorage = shared
         loaderBox.server = self
     }

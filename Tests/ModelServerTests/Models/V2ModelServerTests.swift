@@ -205,6 +205,16 @@ struct V2ModelServerTests {
         #expect(CountingModel.loads.load(ordering: .relaxed) == before + 1)
     }
 
+    @Test func twoClassesUnderOneNameKeepSeparateModels() throws {
+        let catalog = ModelCatalog()
+        let (adder, counter) = ModelCatalog.$current.withValue(catalog) {
+            (RecordingModel(name: "same"), CountingModel(name: "same"))
+        }
+        #expect(catalog.loadAll().isEmpty)
+        #expect(try adder.loadedModel(as: Double.self) == 10)
+        #expect(try counter.loadedModel(as: String.self) == "weights")
+    }
+
     @Test func metadataListsDeclaredTensorsAndVersion() throws {
         let model = RecordingModel(name: "adder:7")
         let metadata = try model.run(Event(path: "", method: "GET")).body
