@@ -23,6 +23,7 @@ enum RunCommand {
           --idle-timeout <dur>        idle keep-alive connections are closed after this (default 60s)
           --shutdown-grace <dur>      on SIGTERM/SIGINT, time to finish in-flight requests (default 10s)
           --load-in-background        bind first and load models after (ready answers 503 until loaded)
+          --mlrun-errors              answer model errors as MLRun: 400 text/plain '<Type>: <message>'
           -h, --help                  show this help
         """
 
@@ -84,6 +85,7 @@ enum RunCommand {
             configuration.http.shutdownGracePeriod = .milliseconds(Int64(seconds * 1000))
         }
         configuration.loadInBackground = arguments.flag("--load-in-background")
+        configuration.mlrunErrors = arguments.flag("--mlrun-errors")
         configuration.graphPath = arguments.positional()
         try arguments.finish()
         return configuration

@@ -37,6 +37,15 @@ enum ErrorResponse {
         return String(describing: error)
     }
 
+    /// MLRun's error answer (reference/mlrun.md §1.6), for clients written against MLRun: 400 for
+    /// every graph error, `text/plain`, body `<ErrorTypeName>: <message>`.
+    static func mlrunResponse(for error: any Error) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain")
+        let body = "\(type(of: error)): \(message(for: error))"
+        return HTTPResponse(status: .badRequest, headers: headers, body: Array(body.utf8))
+    }
+
     /// A JSON error response for `error`, with `Allow` on 405.
     static func response(for error: any Error) -> HTTPResponse {
         var response = HTTPResponse.error(status(for: error), message: message(for: error))

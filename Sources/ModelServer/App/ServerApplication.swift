@@ -37,10 +37,12 @@ package final class ServerApplication: Sendable {
             }
         }
         let logger = self.logger
+        let mlrunErrors = configuration.mlrunErrors
         server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { index in
             do {
                 return ServerResponder(
-                    readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog)
+                    readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
+                    mlrunErrors: mlrunErrors)
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(readiness: readiness, catalog: catalog)

@@ -11,9 +11,13 @@ final class ServerResponder: HTTPResponder {
     private let metadataBody: [UInt8]
     private let logger = Logger(label: "serve")
     private var eventIDs = EventIDGenerator()
+    private let mlrunErrors: Bool
 
     /// A responder serving `graph` (or only health and metadata when `nil`).
-    init(readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil) {
+    init(
+        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false
+    ) {
+        self.mlrunErrors = mlrunErrors
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
         self.graph = graph
@@ -70,7 +74,8 @@ final class ServerResponder: HTTPResponder {
             if let deferred = answer[DeferredResponseKey.self] { return .pending(start(deferred, id: event.id)) }
             return .response(HTTPEventCodec.response(from: answer))
         } catch {
-            return .response(Self.errorResponse(error, eventID: eventID, logger: logger))
+            let response = Self.errorResponse(error, eventID: eventID, logger: logger)
+            return .response(mlrunErrors ? ErrorResponse.mlrunResponse(for: error) : response)
         }
     }
 

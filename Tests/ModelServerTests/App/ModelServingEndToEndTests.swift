@@ -213,4 +213,17 @@ struct ModelServingEndToEndTests {
             #expect(try ServingHarness.get(port, "/v2/models").1 == ["models": ["fraud", "vote", "a", "b"]])
         }
     }
+
+    @Test func mlrunErrorSwitchAnswersEveryModelError400TextAsMLRun() throws {
+        try ServingHarness.withServer(graphPath: graph, mlrunErrors: true) { port, _ in
+            let client = try HTTPTestClient(port: port)
+            let body = #"{"inputs":[[1,2,3,4]]}"#
+            try client.send(
+                "POST /v2/models/nope/infer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.header("Content-Type") == "text/plain")
+            #expect(response.bodyText == "ServingError: unknown model 'nope', available models: fraud")
+        }
+    }
 }

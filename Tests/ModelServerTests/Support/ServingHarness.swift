@@ -18,7 +18,7 @@ enum ServingHarness {
     /// Runs `body` with the port of a server serving `graphJSON` (or the file at `graphPath`).
     static func withServer(
         graphJSON: String? = nil, graphPath: String? = nil, registry: StepRegistry? = nil, loops: Int = 2,
-        loadInBackground: Bool = false, _ body: (Int, ServerApplication) throws -> Void
+        loadInBackground: Bool = false, mlrunErrors: Bool = false, _ body: (Int, ServerApplication) throws -> Void
     ) throws {
         var configuration = ServeConfiguration()
         configuration.http.port = 0
@@ -27,6 +27,7 @@ enum ServingHarness {
         configuration.graphPath = graphPath
         configuration.registry = registry
         configuration.loadInBackground = loadInBackground
+        configuration.mlrunErrors = mlrunErrors
         let application = try ServerApplication(configuration: configuration)
         let port = try application.start()
         defer {
