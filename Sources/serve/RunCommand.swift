@@ -6,7 +6,9 @@ enum RunCommand {
     static let help = """
         USAGE: serve run [graph.json] [options]
 
-        Serves over HTTP/1.1. Without a graph: GET /v2/health/live, GET /v2/health/ready and GET /v2.
+        Serves over HTTP/1.1. With a graph file (MLRun function-spec JSON: a router of models or a flow),
+        every request under /v2/models runs through the graph; models load before the port is bound.
+        Without a graph: GET /v2/health/live, GET /v2/health/ready and GET /v2 only.
 
         OPTIONS:
           --host <address>            address to bind (default 127.0.0.1)
@@ -20,6 +22,8 @@ enum RunCommand {
           --header-timeout <dur>      time to receive a request's headers, then 408 (default 10s)
           --idle-timeout <dur>        idle keep-alive connections are closed after this (default 60s)
           --shutdown-grace <dur>      on SIGTERM/SIGINT, time to finish in-flight requests (default 10s)
+          --load-in-background        bind first and load models after (ready answers 503 until loaded)
+          --mlrun-errors              answer model errors as MLRun: 400 text/plain '<Type>: <message>'
           -h, --help                  show this help
         """
 
@@ -80,6 +84,8 @@ enum RunCommand {
         if let seconds = try arguments.secondsOption("--shutdown-grace") {
             configuration.http.shutdownGracePeriod = .milliseconds(Int64(seconds * 1000))
         }
+        configuration.loadInBackground = arguments.flag("--load-in-background")
+        configuration.mlrunErrors = arguments.flag("--mlrun-errors")
         configuration.graphPath = arguments.positional()
         try arguments.finish()
         return configuration

@@ -67,6 +67,17 @@ struct ServerEndpointTests {
         }
     }
 
+    @Test func modelListIsEmptyAndModelsAre404WithoutAGraph() throws {
+        try withServer { port in
+            let list = try Curl.run("http://127.0.0.1:\(port)/v2/models")
+            #expect(list.status == 200)
+            #expect(try JSONParser.parse(list.body) == ["models": []])
+            let model = try Curl.run("http://127.0.0.1:\(port)/v2/models/fraud")
+            #expect(model.status == 404)
+            #expect(try JSONParser.parse(model.body)["error"] == "unknown model 'fraud' (no models are served)")
+        }
+    }
+
     @Test func headRequestGetsHeadersWithoutBody() throws {
         try withServer { port in
             let result = try Curl.run("http://127.0.0.1:\(port)/v2", ["-I"])

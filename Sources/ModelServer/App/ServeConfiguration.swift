@@ -8,6 +8,16 @@ package struct ServeConfiguration: Sendable {
     package var logLevel: LogLevel = .info
     /// A graph file to serve; `nil` serves only health and metadata.
     package var graphPath: String?
+    /// A graph given directly as JSON text (used instead of `graphPath` when set).
+    package var graphJSON: String?
+    /// Classes graph files may name; default ``StepRegistry/serving(baseDirectory:)`` for the graph's folder.
+    package var registry: StepRegistry?
+    /// Load models after binding (ready says 503 until loaded) instead of before. Default false.
+    package var loadInBackground = false
+    /// Answer every error of a model path as MLRun does: 400 `text/plain` `<Type>: <message>`
+    /// (instead of 400/404/500/503/504 with `{"error"}`). Default false.
+    package var mlrunErrors = false
 
+    /// The defaults: no graph, models loaded before binding.
     package init() {}
 }

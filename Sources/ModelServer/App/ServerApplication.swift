@@ -1,39 +1,78 @@
+import Foundation
 import ServingGraph
 
-/// Why the application could not start.
-package enum ApplicationError: Error, CustomStringConvertible {
-    case graphNotSupportedYet(path: String)
-
-    package var description: String {
-        switch self {
-        case .graphNotSupportedYet(let path): "cannot load graph '\(path)': graphs are not supported by this build"
-        }
-    }
-}
-
-/// Wires a configuration to an HTTP server: builds one responder per loop, starts, logs readiness,
-/// handles SIGTERM/SIGINT and blocks until the server has stopped.
+/// Wires a configuration to an HTTP server: loads and validates the graph and its models before
+/// binding, builds one graph and responder per loop, starts, logs readiness, handles SIGTERM/SIGINT
+/// and blocks until the server has stopped.
+///
+/// Models load once (each model's `load()` runs on the start-up graph's instance) and are shared by
+/// every loop's graph through a ``ModelCatalog``. With `loadInBackground` the port is bound first and
+/// `/v2/health/ready` answers 503 until every model has loaded.
 package final class ServerApplication: Sendable {
     private let configuration: ServeConfiguration
     private let server: HTTPServer
     private let readiness = ServerReadiness()
+    private let catalog = ModelCatalog()
     private let logger = Logger(label: "serve")
+    /// The graph built at start-up: its models' `load()` runs on it; kept until loading has finished.
+    private let startupGraph: StartupGraph?
 
+    /// Reads the graph, builds it once and loads its models (unless in the background); throws before any port is bound.
     package init(configuration: ServeConfiguration) throws {
-        if let path = configuration.graphPath { throw ApplicationError.graphNotSupportedYet(path: path) }
         self.configuration = configuration
         let readiness = self.readiness
-        server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-            ServerResponder(readiness: readiness)
+        let catalog = self.catalog
+        guard configuration.graphPath != nil || configuration.graphJSON != nil else {
+            startupGraph = nil
+            server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
+                ServerResponder(readiness: readiness)
+            }
+            return
+        }
+        let loader = try GraphLoader(configuration: configuration)
+        startupGraph = StartupGraph(graph: try loader.build(catalog: catalog))
+        if !configuration.loadInBackground {
+            if let failure = catalog.loadAll().first {
+                throw ApplicationError.modelLoadFailed(model: failure.key, error: failure.error)
+            }
+        }
+        let logger = self.logger
+        let mlrunErrors = configuration.mlrunErrors
+        server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { index in
+            do {
+                return ServerResponder(
+                    readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
+                    mlrunErrors: mlrunErrors)
+            } catch {
+                logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
+                return ServerResponder(readiness: readiness, catalog: catalog)
+            }
         }
     }
 
-    /// Binds and starts the loops; returns the bound port.
+    /// Binds and starts the loops; returns the bound port. Background model loading starts here.
     package func start() throws -> Int {
         let port = try server.start()
         readiness.set(true)
+        if configuration.loadInBackground, let startupGraph {
+            let catalog = self.catalog
+            let logger = self.logger
+            let thread = Thread {
+                for failure in catalog.loadAll() {
+                    logger.error("model failed to load", [("model", failure.key), ("error", "\(failure.error)")])
+                }
+                startupGraph.release()
+                logger.info("models loaded", [("models", catalog.keys.joined(separator: ","))])
+            }
+            thread.name = "model-loader"
+            thread.start()
+        }
         logger.info(
-            "ready", [("address", "http://\(configuration.http.host):\(port)"), ("loops", "\(configuration.http.loops)")])
+            "ready",
+            [
+                ("address", "http://\(configuration.http.host):\(port)"), ("loops", "\(configuration.http.loops)"),
+                ("models", catalog.keys.joined(separator: ",")),
+            ])
         return port
     }
 
@@ -54,5 +93,23 @@ package final class ServerApplication: Sendable {
     /// Blocks until every loop has exited.
     package func waitUntilStopped() {
         server.waitUntilStopped()
+    }
+
+    /// The models of the served graph and their states.
+    package var models: [(key: String, state: ModelState)] { catalog.states }
+}
+
+/// The start-up graph, held until its models have loaded. `@unchecked Sendable`: it is built on the
+/// thread that creates the application and afterwards only released, never run; its models'
+/// `load()` calls go through the catalog, which runs each once.
+private final class StartupGraph: @unchecked Sendable {
+    private var graph: CompiledGraph?
+
+    init(graph: CompiledGraph) {
+        self.graph = graph
+    }
+
+    func release() {
+        graph = nil
     }
 }

@@ -1,15 +1,36 @@
 /// Every endpoint the server answers; the router maps method + path to one of these.
+///
+/// `.graph` covers the model paths: the request becomes an `Event` and runs through the served
+/// graph, whose model router resolves model, version and operation. Feature-store endpoints get
+/// their own cases here.
 enum ServerEndpoint: Sendable {
     case healthLive
     case healthReady
     case serverMetadata
+    /// `GET /metrics`: Prometheus text.
+    case metrics
+    /// `/v2/models...` and `POST /`: run the request through the served graph.
+    case graph
 
     /// The route table of the server (DESIGN.md, "HTTP surface").
     static func makeRouter() -> Router<ServerEndpoint> {
         var router = Router<ServerEndpoint>()
+        // Inference first: the router returns the first match, so the hot path scans one entry.
+        for method in [HTTPMethod.post, .put] {
+            router.add(method, "/v2/models/{model}/{operation}", .graph)
+            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph)
+            router.add(method, "/v2/models/{model}", .graph)
+            router.add(method, "/", .graph)
+        }
         router.add(.get, "/v2/health/live", .healthLive)
         router.add(.get, "/v2/health/ready", .healthReady)
         router.add(.get, "/v2", .serverMetadata)
+        router.add(.get, "/metrics", .metrics)
+        router.add(.get, "/v2/models", .graph)
+        router.add(.get, "/v2/models/{model}", .graph)
+        router.add(.get, "/v2/models/{model}/ready", .graph)
+        router.add(.get, "/v2/models/{model}/versions/{version}", .graph)
+        router.add(.get, "/v2/models/{model}/versions/{version}/ready", .graph)
         return router
     }
 }

@@ -1,22 +1,34 @@
+import Dispatch
 import ServingGraph
 
 /// Answers the server's endpoints for one event loop. Loop-confined: built by the server's factory on the
-/// loop's thread, so it holds per-loop state without locks.
+/// loop's thread, with that loop's own instance of the served graph, so it holds per-loop state without locks.
 final class ServerResponder: HTTPResponder {
     private let router: Router<ServerEndpoint>
     private let readiness: ServerReadiness
+    private let graph: CompiledGraph?
+    private let catalog: ModelCatalog?
     private let metadataBody: [UInt8]
+    private let logger = Logger(label: "serve")
+    private var eventIDs = EventIDGenerator()
+    private let mlrunErrors: Bool
 
-    init(readiness: ServerReadiness) {
+    /// A responder serving `graph` (or only health and metadata when `nil`).
+    init(
+        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false
+    ) {
+        self.mlrunErrors = mlrunErrors
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
+        self.graph = graph
+        self.catalog = catalog
         self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
     }
 
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
         switch router.lookup(request.method, request.path[...]) {
         case .found(let endpoint, _):
-            return .response(answer(endpoint))
+            return answer(endpoint, request)
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
                 method: request.method.name, path: String(request.path), allowed: allowed.map(\.name))
@@ -27,15 +39,86 @@ final class ServerResponder: HTTPResponder {
         }
     }
 
-    private func answer(_ endpoint: ServerEndpoint) -> HTTPResponse {
+    private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {
         switch endpoint {
         case .healthLive:
-            return HTTPResponse(status: .ok, headers: HTTPHeaders(), body: [])
+            return .response(HTTPResponse(status: .ok, headers: HTTPHeaders(), body: []))
         case .healthReady:
-            return HTTPResponse(status: readiness.isReady ? .ok : .serviceUnavailable, headers: HTTPHeaders(), body: [])
+            let ready = readiness.isReady && (catalog?.allReady ?? true)
+            return .response(HTTPResponse(status: ready ? .ok : .serviceUnavailable, headers: HTTPHeaders(), body: []))
         case .serverMetadata:
-            return HTTPResponse.json(.ok, metadataBody)
+            return .response(HTTPResponse.json(.ok, metadataBody))
+        case .metrics:
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
+            let text = catalog.map(PrometheusWriter.text) ?? ""
+            return .response(HTTPResponse(status: .ok, headers: headers, body: Array(text.utf8)))
+        case .graph:
+            return runGraph(request)
         }
+    }
+
+    /// Runs the request through the graph; deferred work (a blocking model) answers later.
+    private func runGraph(_ request: HTTPRequest) -> HTTPResponderResult {
+        var eventID: String?
+        do {
+            let event = try HTTPEventCodec.event(from: request) { eventIDs.next() }
+            eventID = event.id
+            guard let graph else {
+                if event.path == "/v2/models" || event.path == "/v2/models/" {
+                    return .response(HTTPResponse.json(.ok, JSONWriter.bytes(["models": []])))
+                }
+                throw Self.noGraph(event)
+            }
+            let answer = try graph.run(event)
+            if let deferred = answer[DeferredResponseKey.self] { return .pending(start(deferred, id: event.id)) }
+            return .response(HTTPEventCodec.response(from: answer))
+        } catch {
+            let response = Self.errorResponse(error, eventID: eventID, logger: logger)
+            return .response(mlrunErrors ? ErrorResponse.mlrunResponse(for: error) : response)
+        }
+    }
+
+    /// Starts deferred work with its deadline; 504 if the deadline passes first.
+    private func start(_ deferred: DeferredResponse, id: String) -> HTTPPendingResponse {
+        let pending = HTTPPendingResponse()
+        let logger = self.logger
+        let deadline = DispatchTime.now() + .nanoseconds(Int(clamping: Self.nanoseconds(deferred.timeout)))
+        DispatchQueue.global().asyncAfter(deadline: deadline) {
+            guard !pending.isCompleted else { return }
+            let error = ServingError.timeout("no answer within \(deferred.timeout)")
+            pending.complete(Self.errorResponse(error, eventID: id, logger: logger))
+        }
+        deferred.start(deadline) { result in
+            switch result {
+            case .success(let event): pending.complete(HTTPEventCodec.response(from: event))
+            case .failure(let error): pending.complete(Self.errorResponse(error, eventID: id, logger: logger))
+            }
+        }
+        return pending
+    }
+
+    /// The error response; failures that are the server's or a model's fault are logged with the request id.
+    static func errorResponse(_ error: any Error, eventID: String?, logger: Logger) -> HTTPResponse {
+        let response = ErrorResponse.response(for: error)
+        let metadata = [("event", eventID ?? "-"), ("status", "\(response.status.code)"), ("error", "\(error)")]
+        if response.status == .internalServerError {
+            logger.error("request failed", metadata)
+        } else if response.status.code > 500 {
+            logger.warning("request failed", metadata)
+        }
+        return response
+    }
+
+    private static func noGraph(_ event: Event) -> ServingError {
+        let parts = event.path.split(separator: "/")
+        let model = parts.count > 2 ? String(parts[2]) : ""
+        return .notFound(model.isEmpty ? "no models are served" : "unknown model '\(model)' (no models are served)")
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     /// `GET /v2`: name, version and the protocol extensions this server implements.
@@ -43,7 +126,7 @@ final class ServerResponder: HTTPResponder {
         [
             "name": .string(ServerInfo.name),
             "version": .string(ServerInfo.version),
-            "extensions": [],
+            "extensions": ["binary_tensor_data"],
         ]
     }
 }

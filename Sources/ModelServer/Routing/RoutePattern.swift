@@ -1,10 +1,11 @@
 /// A path template such as `/v2/models/{model}/versions/{version}/infer`.
 ///
 /// Literal segments must match exactly; `{name}` segments capture one non-empty segment.
-/// Matching splits on `/` without allocating per segment beyond the captures.
+/// Matching walks the path's UTF-8 bytes once, comparing literals byte by byte; it allocates only
+/// the captures.
 struct RoutePattern: Sendable, CustomStringConvertible {
     enum Segment: Sendable, Equatable {
-        case literal(String)
+        case literal([UInt8])
         case capture(String)
     }
 
@@ -18,32 +19,32 @@ struct RoutePattern: Sendable, CustomStringConvertible {
             if part.first == "{", part.last == "}" {
                 return .capture(String(part.dropFirst().dropLast()))
             }
-            return .literal(String(part))
+            return .literal(Array(part.utf8))
         }
     }
 
     /// The captured segments in template order, or `nil` when `path` does not match.
     func match(_ path: Substring) -> [Substring]? {
+        let slash = UInt8(ascii: "/")
+        let utf8 = path.utf8
         var captures: [Substring] = []
-        var rest = path.utf8[...]
+        var i = utf8.startIndex
         for segment in segments {
-            guard rest.first == UInt8(ascii: "/") else { return nil }
-            rest = rest.dropFirst()
-            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            let part = Substring(rest[rest.startIndex..<end])
-            guard !part.isEmpty else { return nil }
+            guard i < utf8.endIndex, utf8[i] == slash else { return nil }
+            i = utf8.index(after: i)
+            let start = i
+            while i < utf8.endIndex, utf8[i] != slash { i = utf8.index(after: i) }
+            guard start < i else { return nil }
             switch segment {
-            case .literal(let literal):
-                guard part == literal else { return nil }
+            case .literal(let bytes):
+                guard utf8[start..<i].elementsEqual(bytes) else { return nil }
             case .capture:
-                captures.append(part)
+                captures.append(Substring(utf8[start..<i]))
             }
-            rest = rest[end...]
         }
         // A single trailing slash is tolerated (`/v2/` matches `/v2`).
-        if rest.isEmpty || (rest.count == 1 && rest.first == UInt8(ascii: "/")) {
-            return captures
-        }
+        if i == utf8.endIndex { return captures }
+        if utf8[i] == slash, utf8.index(after: i) == utf8.endIndex { return captures }
         return nil
     }
 }

@@ -1,0 +1,1 @@
+../../../examples/custom-model/ThresholdModel.swift
