@@ -15,10 +15,11 @@ struct HTTPServerDescriptorLimitTests {
         return path
     }
 
-    @Test func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing() throws {
+    @Test(arguments: ["per-loop", "shared"])
+    func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing(listener: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "1", "error"]
+        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "2", "error", listener]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
