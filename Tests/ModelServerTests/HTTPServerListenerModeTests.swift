@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Glibc
 import ServingGraph
 import Synchronization
@@ -43,24 +42,29 @@ struct HTTPServerListenerModeTests {
         #expect(accepted[1 - busyLoop] == 6)
     }
 
-    @Test func sharedListenerAnswersManyConcurrentConnectionsAcrossLoops() async throws {
+    @Test func sharedListenerAnswersManyConcurrentConnectionsAcrossLoops() throws {
         let server = try HTTPTestServer(loops: 3, listenerMode: .shared)
         defer { server.stop() }
         let port = server.port
-        let bodies = try await withThrowingTaskGroup(of: [String].self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    try (0..<4).map { round in
-                        let client = try HTTPTestClient(port: port)
-                        try client.send("GET /w\(worker)r\(round) HTTP/1.1\r\nHost: x\r\n\r\n")
-                        return try client.readResponse().bodyText
-                    }
+        let bodies = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        // Dispatch threads, not tasks: blocking socket calls must not hold the cooperative pool.
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for round in 0..<4 {
+                do {
+                    let client = try HTTPTestClient(port: port)
+                    try client.send("GET /w\(worker)r\(round) HTTP/1.1\r\nHost: x\r\n\r\n")
+                    let body = try client.readResponse().bodyText
+                    bodies.withLock { $0.append(body) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
         }
-        #expect(bodies.count == 32)
-        #expect(Set(bodies).count == 32)
+        #expect(failures.withLock { $0 }.isEmpty)
+        let answered = bodies.withLock { $0 }
+        #expect(answered.count == 32)
+        #expect(Set(answered).count == 32)
         #expect(server.server.acceptedConnectionsPerLoop.reduce(0, +) == 32)
     }
 
@@ -73,63 +77,6 @@ struct HTTPServerListenerModeTests {
         #expect(!HTTPTestClient.isRefused(port: port))
         #expect(socket.release() == true)
         #expect(HTTPTestClient.isRefused(port: port))
-    }
-
-    @Test(arguments: ["per-loop", "shared"])
-    func keepsNoDescriptorOfAClosedConnection(listener: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try HTTPServerDescriptorLimitTests.benchExecutable())
-        process.arguments = ["0", "2", "error", listener]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
-        let descriptors = "/proc/\(process.processIdentifier)/fd"
-        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: descriptors).count }
-        /// Opens `count` connections, gets an answer on each, closes them all and returns how many descriptors
-        /// the server had open while they were.
-        func serveAndClose(_ count: Int) throws -> Int {
-            let clients = try (0..<count).map { _ in try HTTPTestClient(port: port) }
-            for client in clients {
-                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-                #expect(try client.readResponse().status == 200)
-            }
-            return try openDescriptors()
-        }
-        /// Waits (bounded) until the count settles after connections closed.
-        func settledDescriptors(target: Int?) throws -> Int {
-            var previous = -1
-            var current = try openDescriptors()
-            var steady = 0
-            for _ in 0..<250 where steady < 5 && current != target {
-                Thread.sleep(forTimeInterval: 0.02)
-                previous = current
-                current = try openDescriptors()
-                steady = current == previous ? steady + 1 : 0
-            }
-            return current
-        }
-
-        // A first round brings up every loop's own descriptors (epoll, waker, spare); then the baseline.
-        _ = try serveAndClose(10)
-        let baseline = try settledDescriptors(target: nil)
-        #expect(try serveAndClose(20) == baseline + 20)
-        #expect(try settledDescriptors(target: baseline) == baseline)
-
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let accepted = summary.split(separator: ":").last?.split(whereSeparator: \.isWhitespace).compactMap { Int($0) } ?? []
-        #expect(accepted.count == 2)
-        #expect(accepted.reduce(0, +) == 30)
     }
 
     @Test func listenerModesAreNamedAsOnTheCommandLine() {

@@ -41,8 +41,9 @@ final class HTTPEventLoop {
 
     /// A loop that will accept on `listener` (already listening) and wake on `waker`.
     init(
-        index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker, configuration: HTTPServerConfiguration, logger: Logger,
-        counters: HTTPServerCounters, responder: any HTTPResponder, onListenerClosed: @escaping () -> Void
+        index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker, configuration: HTTPServerConfiguration,
+        logger: Logger, counters: HTTPServerCounters, responder: any HTTPResponder,
+        onListenerClosed: @escaping () -> Void
     ) throws(SyscallError) {
         self.index = index
         self.configuration = configuration
