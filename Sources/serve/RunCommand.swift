@@ -14,6 +14,7 @@ enum RunCommand {
           --host <address>            address to bind (default 127.0.0.1)
           --port <port>               TCP port, 0 for any free port (default 8080)
           --loops <n>                 event loop threads (default: the number of cores)
+          --listener <mode>           per-loop (a SO_REUSEPORT socket per loop) or shared (one socket, EPOLLEXCLUSIVE)
           --log-level <level>         trace, debug, info, warning or error (default info)
           --max-connections <n>       open connections before new ones are closed at once (default 10000)
           --max-header-bytes <n>      request line + headers limit, over it 431 (default 16384)
@@ -56,6 +57,12 @@ enum RunCommand {
         if let host = try arguments.option("--host") { configuration.http.host = host }
         if let port = try arguments.intOption("--port", in: 0...65535) { configuration.http.port = port }
         if let loops = try arguments.intOption("--loops", in: 1...256) { configuration.http.loops = loops }
+        if let mode = try arguments.option("--listener") {
+            guard let parsed = HTTPServerConfiguration.ListenerMode(name: mode) else {
+                throw CommandLineError.invalidValue(option: "--listener", value: mode, expected: "per-loop or shared")
+            }
+            configuration.http.listenerMode = parsed
+        }
         if let level = try arguments.option("--log-level") {
             guard let parsed = LogLevel(name: level) else {
                 throw CommandLineError.invalidValue(

@@ -2,8 +2,10 @@ import Foundation
 import Glibc
 import Testing
 
-/// Running out of file descriptors (EMFILE), in a child process so the low limit cannot disturb other
-/// tests: the `HTTPBench` server started under `prlimit --nofile=48:48`; then SIGTERM ends it cleanly.
+/// Descriptors in a child `HTTPBench` process, in both listener modes: running out of them (EMFILE) under
+/// `prlimit --nofile=48:48`, so the low limit cannot disturb other tests, then SIGTERM ends it cleanly; and
+/// none kept for a closed connection. Serialized: each case blocks a test thread while it polls the child.
+@Suite(.serialized)
 struct HTTPServerDescriptorLimitTests {
     /// The `HTTPBench` executable built next to this test bundle.
     static func benchExecutable() throws -> String {
@@ -15,10 +17,11 @@ struct HTTPServerDescriptorLimitTests {
         return path
     }
 
-    @Test func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing() throws {
+    @Test(arguments: ["per-loop", "shared"])
+    func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing(listener: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "1", "error"]
+        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "2", "error", listener]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -68,5 +71,63 @@ struct HTTPServerDescriptorLimitTests {
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 0)
         }
+    }
+
+    @Test(arguments: ["per-loop", "shared"])
+    func keepsNoDescriptorOfAClosedConnection(listener: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.benchExecutable())
+        process.arguments = ["0", "2", "error", listener]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        let descriptors = "/proc/\(process.processIdentifier)/fd"
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: descriptors).count }
+        /// Opens `count` connections, gets an answer on each, closes them all and returns how many descriptors
+        /// the server had open while they were.
+        func serveAndClose(_ count: Int) throws -> Int {
+            let clients = try (0..<count).map { _ in try HTTPTestClient(port: port) }
+            for client in clients {
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try client.readResponse().status == 200)
+            }
+            return try openDescriptors()
+        }
+        /// Waits (bounded) until the count settles after connections closed.
+        func settledDescriptors(target: Int?) throws -> Int {
+            var previous = -1
+            var current = try openDescriptors()
+            var steady = 0
+            for _ in 0..<250 where steady < 5 && current != target {
+                Thread.sleep(forTimeInterval: 0.02)
+                previous = current
+                current = try openDescriptors()
+                steady = current == previous ? steady + 1 : 0
+            }
+            return current
+        }
+
+        // A first round brings up every loop's own descriptors (epoll, waker, spare); then the baseline.
+        _ = try serveAndClose(10)
+        let baseline = try settledDescriptors(target: nil)
+        #expect(try serveAndClose(20) == baseline + 20)
+        #expect(try settledDescriptors(target: baseline) == baseline)
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let counts = summary.split(separator: ":").last?.split(whereSeparator: \.isWhitespace) ?? []
+        let accepted = counts.compactMap { Int($0) }
+        #expect(accepted.count == 2)
+        #expect(accepted.reduce(0, +) == 30)
     }
 }

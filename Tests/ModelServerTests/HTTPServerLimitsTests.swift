@@ -68,8 +68,9 @@ struct HTTPServerLimitsTests {
         #expect(try client.readUntilClosed().isEmpty)
     }
 
-    @Test func acceptsAndClosesConnectionsOverTheLimit() throws {
-        let server = try HTTPTestServer(configure: { $0.maxConnections = 2 })
+    @Test(arguments: HTTPServerConfiguration.ListenerMode.allCases)
+    func acceptsAndClosesConnectionsOverTheLimit(mode: HTTPServerConfiguration.ListenerMode) throws {
+        let server = try HTTPTestServer(loops: 2, listenerMode: mode, configure: { $0.maxConnections = 2 })
         defer { server.stop() }
         let first = try server.client()
         let second = try server.client()

@@ -6,9 +6,13 @@ import Testing
 
 /// Graceful shutdown in-process: in-flight requests are answered, idle connections closed, new ones refused.
 struct HTTPServerShutdownTests {
-    @Test func answersTheInFlightPendingRequestAndRefusesNewConnections() throws {
+    @Test(arguments: HTTPServerConfiguration.ListenerMode.allCases)
+    func answersTheInFlightPendingRequestAndRefusesNewConnections(mode: HTTPServerConfiguration.ListenerMode)
+        throws
+    {
         let pending = PendingRequests()
-        let server = try HTTPTestServer(loops: 2, responder: { PendingResponder(requests: pending) })
+        let server = try HTTPTestServer(
+            loops: 2, listenerMode: mode, responder: { PendingResponder(requests: pending) })
         let client = try server.client()
         try client.send("GET /pending HTTP/1.1\r\nHost: x\r\n\r\n")
         try pending.waitFor(count: 1)
@@ -22,8 +26,9 @@ struct HTTPServerShutdownTests {
         server.server.waitUntilStopped()
     }
 
-    @Test func closesIdleConnectionsAndStops() throws {
-        let server = try HTTPTestServer()
+    @Test(arguments: HTTPServerConfiguration.ListenerMode.allCases)
+    func closesIdleConnectionsAndStops(mode: HTTPServerConfiguration.ListenerMode) throws {
+        let server = try HTTPTestServer(loops: 2, listenerMode: mode)
         let client = try server.client()
         try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
@@ -49,10 +54,14 @@ struct HTTPServerShutdownTests {
         #expect(throws: HTTPServerError.alreadyStarted) { try server.server.start() }
     }
 
-    @Test func refusesToStartOnAPortAnotherServerListensOn() throws {
-        let first = try HTTPTestServer()
+    @Test(arguments: HTTPServerConfiguration.ListenerMode.allCases, HTTPServerConfiguration.ListenerMode.allCases)
+    func refusesToStartOnAPortAnotherServerListensOn(
+        first firstMode: HTTPServerConfiguration.ListenerMode, second secondMode: HTTPServerConfiguration.ListenerMode
+    ) throws {
+        let first = try HTTPTestServer(listenerMode: firstMode)
         defer { first.stop() }
-        let configuration = HTTPServerConfiguration(host: "127.0.0.1", port: first.port, loops: 2)
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: first.port, loops: 2)
+        configuration.listenerMode = secondMode
         let second = try HTTPServer(configuration: configuration, logger: Logger(label: "http-test")) { _ in
             EchoResponder()
         }

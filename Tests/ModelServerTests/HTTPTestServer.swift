@@ -72,11 +72,13 @@ struct HTTPTestServer {
     let port: Int
 
     init(
-        loops: Int = 1, configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+        loops: Int = 1, listenerMode: HTTPServerConfiguration.ListenerMode = .perLoop,
+        configure: (inout HTTPServerConfiguration) -> Void = { _ in },
         responder: @escaping @Sendable () -> any HTTPResponder = { EchoResponder() }
     ) throws {
         Logger.setLevel(.warning)
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, loops: loops)
+        configuration.listenerMode = listenerMode
         configure(&configuration)
         server = try HTTPServer(configuration: configuration, logger: Logger(label: "http-test")) { _ in responder() }
         port = try server.start()

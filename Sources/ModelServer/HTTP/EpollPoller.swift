@@ -59,6 +59,7 @@ final class EpollPoller: Poller {
         var bits: UInt32 = 0
         if interest.contains(.read) { bits |= EPOLLIN_BITS }
         if interest.contains(.write) { bits |= EPOLLOUT_BITS }
+        if interest.contains(.exclusive) { bits |= EPOLLEXCLUSIVE_BITS }
         var event = epoll_event(events: bits, data: epoll_data_t(fd: fd))
         _ = try Syscall.call("epoll_ctl") { Int(epoll_ctl(epollFD, operation, fd, &event)) }
     }

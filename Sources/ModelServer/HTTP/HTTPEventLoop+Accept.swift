@@ -5,15 +5,25 @@ import ServingGraph
 extension HTTPEventLoop {
     // MARK: - Accepting and closing connections
 
-    /// Connections accepted per wake-up; level-triggered epoll reports the listener again for the rest.
+    /// Connections accepted per wake-up from the loop's own listener; level-triggered epoll reports it again
+    /// for the rest. A shared listener is accepted from until EAGAIN: with `EPOLLEXCLUSIVE` only one loop was
+    /// woken, and the others may not be woken again for the connections left in the queue.
     static let maxAcceptsPerWakeup = 64
+
+    /// What the loop watches `listener` for: readable, and exclusively when the loops share it.
+    static func interest(in listener: HTTPListenerSocket) -> PollInterest {
+        listener.isShared ? [.read, .exclusive] : .read
+    }
 
     /// Accepts waiting connections. Over `maxConnections` a connection is accepted and closed at once, and
     /// under EMFILE the spare descriptor makes room to accept and drop one, so the listener never stays
     /// readable with nothing done (the loop never spins).
     func acceptConnections() {
-        guard let listener else { return }
-        for _ in 0..<Self.maxAcceptsPerWakeup {
+        guard let socket = listener else { return }
+        let listener = socket.fd
+        var accepts = 0
+        while socket.isShared || accepts < Self.maxAcceptsPerWakeup {
+            accepts += 1
             let fd: Int32
             do {
                 guard case .processed(let accepted) = try Syscall.accept(listener) else { return }
@@ -21,7 +31,11 @@ extension HTTPEventLoop {
             } catch {
                 switch error.code {
                 case EMFILE, ENFILE:
-                    guard dropConnectionUsingSpareDescriptor(listener) else {
+                    // accept4 reports EMFILE before looking at the queue, so an empty queue shows up here.
+                    switch dropConnectionUsingSpareDescriptor(listener) {
+                    case .dropped: break
+                    case .queueEmpty: return
+                    case .noSpare:
                         pauseAccepting(listener)
                         return
                     }
@@ -63,21 +77,38 @@ extension HTTPEventLoop {
         }
         connections[Int(fd)] = connection
         openConnections += 1
+        counters.connectionAccepted(byLoop: index)
         if let deadline = connection.machine.deadline { arm(connection, at: deadline) }
     }
 
+    /// What giving up the spare descriptor under EMFILE achieved.
+    private enum SpareDescriptorOutcome {
+        /// A waiting connection was accepted and closed.
+        case dropped
+        /// Nothing was waiting (or another loop took it): stop accepting until epoll reports the listener.
+        case queueEmpty
+        /// There was no spare to give up (another thread took the freed slot).
+        case noSpare
+    }
+
     /// EMFILE: give up the spare descriptor, accept the waiting connection and close it, take the spare back.
-    /// Returns false when there was no spare to give up (another thread took the freed slot).
-    private func dropConnectionUsingSpareDescriptor(_ listener: Int32) -> Bool {
-        logger.warning("out of file descriptors: dropping a new connection", [("loop", String(index))])
+    private func dropConnectionUsingSpareDescriptor(_ listener: Int32) -> SpareDescriptorOutcome {
         guard spareFD >= 0 else {
             spareFD = Syscall.openSpareDescriptor()
-            return false
+            return .noSpare
         }
         Syscall.close(spareFD)
-        if case .processed(let fd)? = try? Syscall.accept(listener) { Syscall.close(fd) }
+        let outcome: SpareDescriptorOutcome
+        switch try? Syscall.accept(listener) {
+        case .processed(let fd)?:
+            Syscall.close(fd)
+            outcome = .dropped
+            logger.warning("out of file descriptors: dropping a new connection", [("loop", String(index))])
+        case .wouldBlock?: outcome = .queueEmpty
+        case nil: outcome = .dropped
+        }
         spareFD = Syscall.openSpareDescriptor()
-        return true
+        return outcome
     }
 
     /// Without a spare descriptor the listener would stay readable and the loop would spin: stop watching it
@@ -97,7 +128,7 @@ extension HTTPEventLoop {
         acceptPausedUntil = nil
         guard let listener else { return }
         do {
-            try poller.register(listener, interest: .read)
+            try poller.register(listener.fd, interest: Self.interest(in: listener))
         } catch {
             logger.error("cannot watch the listener again: \(error)", [("loop", String(index))])
         }

@@ -2,8 +2,8 @@ import Glibc
 import ServingGraph
 import Synchronization
 
-/// One event loop: a thread blocked in `epoll_wait`, its own listening socket, and the connections it
-/// accepted, indexed by descriptor. Requests are parsed and handed to the loop's responder on this thread.
+/// One event loop: a thread blocked in `epoll_wait`, a listening socket (its own, or one shared by all loops),
+/// and the connections it accepted, indexed by descriptor. Requests are parsed and handed to the loop's responder on this thread.
 ///
 /// Each wake-up: handle the ready descriptors (accept, read-parse-respond, write), then the ready-list of
 /// connections with requests still buffered (epoll will not report them again), then expired timers.
@@ -17,7 +17,7 @@ final class HTTPEventLoop {
     let poller: EpollPoller
     let waker: HTTPLoopWaker
     /// The listening socket; nil once shutdown began.
-    var listener: Int32?
+    var listener: HTTPListenerSocket?
     /// Called once the listener is closed (shutdown or exit), so `HTTPServer.shutdown` knows accepting stopped.
     let onListenerClosed: () -> Void
     /// Connections by descriptor.
@@ -41,8 +41,9 @@ final class HTTPEventLoop {
 
     /// A loop that will accept on `listener` (already listening) and wake on `waker`.
     init(
-        index: Int, listener: Int32, waker: HTTPLoopWaker, configuration: HTTPServerConfiguration, logger: Logger,
-        counters: HTTPServerCounters, responder: any HTTPResponder, onListenerClosed: @escaping () -> Void
+        index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker, configuration: HTTPServerConfiguration,
+        logger: Logger, counters: HTTPServerCounters, responder: any HTTPResponder,
+        onListenerClosed: @escaping () -> Void
     ) throws(SyscallError) {
         self.index = index
         self.configuration = configuration
@@ -58,7 +59,7 @@ final class HTTPEventLoop {
             byteCount: max(1024, configuration.readChunkBytes), alignment: 16)
         self.now = Self.monotonicMilliseconds()
         do {
-            try poller.register(listener, interest: .read)
+            try poller.register(listener.fd, interest: Self.interest(in: listener))
             try poller.register(waker.fd, interest: .read)
         } catch {
             poller.close()
@@ -112,7 +113,7 @@ final class HTTPEventLoop {
     private func handle(_ event: PollEvent) {
         if event.fd == waker.fd {
             drainWaker()
-        } else if event.fd == listener {
+        } else if event.fd == listener?.fd {
             acceptConnections()
         } else if let connection = connection(for: event.fd) {
             if event.readable { handleReadable(connection) }
@@ -217,9 +218,9 @@ final class HTTPEventLoop {
 
     private func closeListener() {
         guard let listener else { return }
-        if acceptPausedUntil == nil { poller.deregister(listener) }
+        if acceptPausedUntil == nil { poller.deregister(listener.fd) }
         acceptPausedUntil = nil
-        Syscall.close(listener)
+        listener.release()
         self.listener = nil
         onListenerClosed()
     }

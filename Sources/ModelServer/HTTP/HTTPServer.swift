@@ -4,8 +4,9 @@ import Glibc
 package import ServingGraph
 import Synchronization
 
-/// The hand-built HTTP/1.1 server: `loops` event-loop threads, each with its own `SO_REUSEPORT` listening
-/// socket on the same port and its own connections, calling its own responder.
+/// The hand-built HTTP/1.1 server: `loops` event-loop threads, each with its own connections and its own
+/// responder. Per `listenerMode`, each loop has its own `SO_REUSEPORT` listening socket on the port, or all
+/// loops accept from one shared socket (`EPOLLEXCLUSIVE`).
 ///
 /// ```swift
 /// let server = try HTTPServer(configuration: .init(host: "0.0.0.0", port: 8080), logger: Logger(label: "http")) { _ in
@@ -26,7 +27,7 @@ package final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     let logger: Logger
     private let responderFactory: @Sendable (_ loopIndex: Int) -> any HTTPResponder
-    let counters = HTTPServerCounters()
+    let counters: HTTPServerCounters
     private let state = Mutex<State>(.idle)
     /// Entered per loop at start, left when the loop thread ends.
     private let running = DispatchGroup()
@@ -43,6 +44,12 @@ package final class HTTPServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.responderFactory = responderFactory
+        self.counters = HTTPServerCounters(loops: configuration.loops)
+    }
+
+    /// Connections each loop has accepted (and not refused at `maxConnections`) so far, by loop index.
+    package var acceptedConnectionsPerLoop: [Int] {
+        counters.acceptedConnectionsPerLoop
     }
 
     /// Binds, starts the loop threads and returns the bound port (the ephemeral one when `port` is 0).
@@ -56,27 +63,13 @@ package final class HTTPServer: Sendable {
             } catch {
                 logger.warning("cannot raise the open descriptor limit: \(error)")
             }
-            var listeners: [Int32] = []
-            let port: Int
+            let (listeners, port) = try openListeners()
             let wakers: [HTTPLoopWaker]
-            do throws(HTTPServerError) {
-                try HTTPListener.checkPortIsFree(host: configuration.host, port: configuration.port)
-                let first = try HTTPListener.open(
-                    host: configuration.host, port: configuration.port, backlog: configuration.backlog)
-                listeners.append(first)
-                port = try HTTPListener.boundPort(first)
-                for _ in 1..<configuration.loops {
-                    listeners.append(
-                        try HTTPListener.open(host: configuration.host, port: port, backlog: configuration.backlog))
-                }
-                do throws(SyscallError) {
-                    wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
-                } catch {
-                    throw HTTPServerError.system(error)
-                }
+            do throws(SyscallError) {
+                wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
             } catch {
-                for fd in listeners { Syscall.close(fd) }
-                throw error
+                for listener in listeners { listener.release() }
+                throw HTTPServerError.system(error)
             }
             for (index, listener) in listeners.enumerated() {
                 startLoop(index: index, listener: listener, waker: wakers[index])
@@ -84,12 +77,47 @@ package final class HTTPServer: Sendable {
             state = .running(wakers: wakers, port: port)
             logger.info(
                 "listening",
-                [("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops))])
+                [
+                    ("host", configuration.host), ("port", String(port)), ("loops", String(configuration.loops)),
+                    ("listener", configuration.listenerMode.name),
+                ])
             return port
         }
     }
 
-    private func startLoop(index: Int, listener: Int32, waker: HTTPLoopWaker) {
+    /// One listening socket per loop, by loop index (the same shared one in every slot in `.shared` mode), and
+    /// the bound port.
+    private func openListeners() throws(HTTPServerError) -> (listeners: [HTTPListenerSocket], port: Int) {
+        let (host, backlog, loops) = (configuration.host, configuration.backlog, configuration.loops)
+        switch configuration.listenerMode {
+        case .shared:
+            // Without SO_REUSEPORT the bind itself fails (EADDRINUSE) when something listens on the port.
+            let fd = try HTTPListener.open(host: host, port: configuration.port, backlog: backlog, reusePort: false)
+            let port: Int
+            do throws(HTTPServerError) {
+                port = try HTTPListener.boundPort(fd)
+            } catch {
+                Syscall.close(fd)
+                throw error
+            }
+            let shared = HTTPListenerSocket(fd: fd, holders: loops, isShared: true)
+            return (Array(repeating: shared, count: loops), port)
+        case .perLoop:
+            var fds: [Int32] = []
+            do throws(HTTPServerError) {
+                try HTTPListener.checkPortIsFree(host: host, port: configuration.port)
+                fds.append(try HTTPListener.open(host: host, port: configuration.port, backlog: backlog))
+                let port = try HTTPListener.boundPort(fds[0])
+                for _ in 1..<loops { fds.append(try HTTPListener.open(host: host, port: port, backlog: backlog)) }
+                return (fds.map { HTTPListenerSocket(fd: $0, holders: 1, isShared: false) }, port)
+            } catch {
+                for fd in fds { Syscall.close(fd) }
+                throw error
+            }
+        }
+    }
+
+    private func startLoop(index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker) {
         running.enter()
         accepting.enter()
         let (configuration, logger, counters, factory) = (configuration, logger, counters, responderFactory)
@@ -103,7 +131,7 @@ package final class HTTPServer: Sendable {
                 loop.run()
             } catch {
                 logger.error("event loop failed to start: \(error)", [("loop", String(index))])
-                Syscall.close(listener)
+                listener.release()
                 accepting.leave()
             }
             running.leave()

@@ -6,8 +6,13 @@ package struct HTTPServerConfiguration: Sendable {
     package var host: String = "127.0.0.1"
     /// TCP port; 0 asks the kernel for a free one (`HTTPServer.start` returns it). Default 8080.
     package var port: Int = 8080
-    /// Event loop threads, each with its own listening socket (SO_REUSEPORT). Default: the online core count.
+    /// Event loop threads, each owning the connections it accepted. Default: the online core count.
     package var loops: Int = HTTPServerConfiguration.onlineCoreCount
+    /// A listening socket per loop (`SO_REUSEPORT`) or one shared by all loops (`EPOLLEXCLUSIVE`). Default
+    /// `.perLoop`: measured with wrk (docs/BENCHMARKS.md, "Listener: per loop or shared") both modes serve the
+    /// same req/s and CPU µs/request within noise, but `.shared` hands 98-100% of a burst of connections to one
+    /// loop (the first idle one woken drains the queue), while `.perLoop` splits them about 50/50.
+    package var listenerMode: ListenerMode = .perLoop
     /// Listen backlog per listening socket. Default 1024.
     package var backlog: Int = 1024
     /// Request line plus headers, in bytes; above it 431. Default 16 KiB.

@@ -8,6 +8,8 @@ import Glibc
 let EPOLLIN_BITS = EPOLLIN.rawValue
 /// `EPOLLOUT` as the `UInt32` of `epoll_event.events`.
 let EPOLLOUT_BITS = EPOLLOUT.rawValue
+/// `EPOLLEXCLUSIVE` (Linux 4.5): wake one of the epoll instances watching the descriptor, not all.
+let EPOLLEXCLUSIVE_BITS = EPOLLEXCLUSIVE.rawValue
 /// `EPOLLERR`, always reported by the kernel; treated as readable and writable.
 let EPOLLERR_BITS = EPOLLERR.rawValue
 /// `EPOLLHUP`, always reported by the kernel; treated as readable and writable.

@@ -5,6 +5,9 @@ struct PollInterest: OptionSet, Equatable {
     static let read = PollInterest(rawValue: 1)
     /// The send buffer has room.
     static let write = PollInterest(rawValue: 2)
+    /// Registration only (not for `modify`): of the pollers watching this descriptor, one waiting poller wakes
+    /// per event (`EPOLLEXCLUSIVE`), so one shared listener does not wake every loop for each connection.
+    static let exclusive = PollInterest(rawValue: 4)
 }
 
 /// One readiness report. Errors and hang-ups are reported as readable and writable, as redis `ae` does,
