@@ -171,6 +171,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         shards[shardIndex].withLock { shard in
             if case .failure = result { markPoisoned(key) }
             let inFlight = shard.completeWrite(key)
+            shard.evictIdle(over: configuration.maxKeysPerShard)
             guard inFlight == 0, poisonedCount.load(ordering: .acquiring) > 0 else { return }
             let wasPoisoned = poisoned.withLock { $0.remove(key) != nil }
             if wasPoisoned {
