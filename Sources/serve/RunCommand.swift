@@ -20,6 +20,9 @@ enum RunCommand {
           --header-timeout <dur>      time to receive a request's headers, then 408 (default 10s)
           --idle-timeout <dur>        idle keep-alive connections are closed after this (default 60s)
           --shutdown-grace <dur>      on SIGTERM/SIGINT, time to finish in-flight requests (default 10s)
+          --feature-set <fs.json>     serve a feature set (repeatable): POST /v2/feature-sets/{name}/ingest...
+          --store <path.db>           the SQLite online store of the feature sets (default features.db)
+          --rebuild                   recompute a changed feature set's state from the store's event log
           -h, --help                  show this help
         """
 
@@ -80,6 +83,9 @@ enum RunCommand {
         if let seconds = try arguments.secondsOption("--shutdown-grace") {
             configuration.http.shutdownGracePeriod = .milliseconds(Int64(seconds * 1000))
         }
+        configuration.featureSetPaths = try arguments.options("--feature-set")
+        if let store = try arguments.option("--store") { configuration.storePath = store }
+        configuration.rebuildStore = arguments.flag("--rebuild")
         configuration.graphPath = arguments.positional()
         try arguments.finish()
         return configuration

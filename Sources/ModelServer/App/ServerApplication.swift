@@ -1,3 +1,4 @@
+import FeatureEnrich
 import ServingGraph
 
 /// Why the application could not start.
@@ -18,13 +19,17 @@ package final class ServerApplication: Sendable {
     private let server: HTTPServer
     private let readiness = ServerReadiness()
     private let logger = Logger(label: "serve")
+    /// The online store, when feature sets are configured.
+    private let store: SQLiteOnlineStore?
 
     package init(configuration: ServeConfiguration) throws {
         if let path = configuration.graphPath { throw ApplicationError.graphNotSupportedYet(path: path) }
         self.configuration = configuration
+        let store = try Self.openStore(configuration)
+        self.store = store
         let readiness = self.readiness
         server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-            ServerResponder(readiness: readiness)
+            ServerResponder(readiness: readiness, featureStore: FeatureStoreResponder(store: store))
         }
     }
 
@@ -42,7 +47,16 @@ package final class ServerApplication: Sendable {
         server.installSignalHandlers()
         _ = try start()
         server.waitUntilStopped()
+        store?.close()
         logger.info("stopped")
+    }
+
+    /// Opens the online store over the configured feature sets (nil when there are none).
+    private static func openStore(_ configuration: ServeConfiguration) throws -> SQLiteOnlineStore? {
+        guard !configuration.featureSetPaths.isEmpty else { return nil }
+        let definitions = try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) }
+        return try SQLiteOnlineStore(
+            path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
     }
 
     /// Begins a graceful shutdown (as SIGTERM does).
@@ -54,5 +68,6 @@ package final class ServerApplication: Sendable {
     /// Blocks until every loop has exited.
     package func waitUntilStopped() {
         server.waitUntilStopped()
+        store?.close()
     }
 }

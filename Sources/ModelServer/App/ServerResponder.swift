@@ -6,16 +6,21 @@ final class ServerResponder: HTTPResponder {
     private let router: Router<ServerEndpoint>
     private let readiness: ServerReadiness
     private let metadataBody: [UInt8]
+    private let featureStore: FeatureStoreResponder
 
-    init(readiness: ServerReadiness) {
+    init(readiness: ServerReadiness, featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil)) {
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
+        self.featureStore = featureStore
         self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
     }
 
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
         switch router.lookup(request.method, request.path[...]) {
-        case .found(let endpoint, _):
+        case .found(let endpoint, let captures):
+            if endpoint.isFeatureStore {
+                return featureStore.respond(to: endpoint, captures: captures, request: request)
+            }
             return .response(answer(endpoint))
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
@@ -29,6 +34,9 @@ final class ServerResponder: HTTPResponder {
 
     private func answer(_ endpoint: ServerEndpoint) -> HTTPResponse {
         switch endpoint {
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity:
+            // Answered by the FeatureStoreResponder before reaching here.
+            return ErrorResponse.response(for: RoutingError.noRoute(method: "GET", path: "/v2/feature-sets"))
         case .healthLive:
             return HTTPResponse(status: .ok, headers: HTTPHeaders(), body: [])
         case .healthReady:
