@@ -34,6 +34,21 @@ struct RegisteredFeatureSet: Sendable {
         columnNames = Set(definition.features.map(\.name) + aggregator.outputColumns)
     }
 
+    /// Decodes a stored state of entity `key`; it must have been made for this definition (same hash and
+    /// shape, checked with the aggregator's cached hash rather than re-encoding the definition per key).
+    func state(from bytes: [UInt8], key: String) throws(OnlineStoreError) -> EntityState {
+        let state: EntityState
+        do {
+            state = try EntityState(serialized: bytes)
+        } catch {
+            throw .corruptState(featureSet: definition.name, key: key, reason: error.description)
+        }
+        guard aggregator.isCompatible(state) else {
+            throw .corruptState(featureSet: definition.name, key: key, reason: "made by another definition")
+        }
+        return state
+    }
+
     /// True when `name` is a plain feature or an aggregation output column.
     func hasColumn(_ name: String) -> Bool { columnNames.contains(name) }
 
@@ -53,6 +68,13 @@ struct RegisteredFeatureSet: Sendable {
 
     /// The finite numeric value of `source`, if any.
     func value(of source: StatisticsSource, in aggregationValues: [Double?], _ featureValues: [Value?]) -> Double? {
+        Self.value(of: source, in: aggregationValues, featureValues)
+    }
+
+    /// The finite numeric value of `source`, if any.
+    static func value(of source: StatisticsSource, in aggregationValues: [Double?], _ featureValues: [Value?])
+        -> Double?
+    {
         let value: Double?
         switch source {
         case .aggregation(let index): value = index < aggregationValues.count ? aggregationValues[index] : nil

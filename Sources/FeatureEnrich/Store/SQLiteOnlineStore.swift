@@ -230,11 +230,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         let name = set.definition.name
         guard let bytes = try readers.withConnection({ try StoreStatements.loadState($0, featureSet: name, key: key.entity) })
         else { return nil }
-        do {
-            return try EntityState(serialized: bytes, featureSet: set.definition)
-        } catch {
-            throw OnlineStoreError.corruptState(featureSet: name, key: key.entity, reason: error.description)
-        }
+        return try set.state(from: bytes, key: key.entity)
     }
 
     /// Drops `keys` of the feature set at `position` from memory (they reload from disk), except those with
