@@ -53,6 +53,7 @@ let package = Package(
         benchmark("GraphBench", ["ServingGraph"]),
         benchmark("AggregationBench", ["FeatureEnrich"]),
         benchmark("StoreBench", ["FeatureEnrich"]),
+        benchmark("OnlineStoreBench", ["FeatureEnrich", "ServingGraph"]),
         benchmark("HTTPBench", ["ModelServer", "ServingGraph"]),
     ],
     swiftLanguageModes: [.v6]
