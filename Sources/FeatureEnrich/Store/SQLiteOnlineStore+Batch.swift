@@ -34,10 +34,16 @@ extension SQLiteOnlineStore {
     /// `PRAGMA cache_size` of the writer connection during a batch, in KiB (the default is 2,000).
     static let batchCacheKibibytes = 131_072
 
-    /// Ingests every row of the events CSV at `path` (with a header) into `featureSet` as ONE transaction: the
-    /// rows are parsed, aggregated (continuing the stored windows of each key) and written on the writer
-    /// thread, and a bad row (without `skipBadRows`) or any failure rolls the whole file back. Returns after the
-    /// commit (durable). Errors name file, line and column (``IngestError``).
+    /// Rows per chunk handed to the writer, and chunks that may wait in the channel.
+    static let batchChunkRows = 4_096
+    static let batchChannelCapacity = 8
+
+    /// Ingests every row of the events CSV at `path` (with a header) into `featureSet` as ONE transaction:
+    /// the calling thread parses and aggregates the rows (continuing the stored windows of each key) while the
+    /// writer thread inserts them into `event_log` inside a single transaction (a pipeline over two cores);
+    /// then the touched states are upserted and the statistics merged, and the transaction commits. A bad row
+    /// (without `skipBadRows`) or any failure rolls the whole file back. Returns after the commit (durable).
+    /// Errors name file, line and column (``IngestError``).
     ///
     /// Not meant to run while real-time ingestion updates the same keys: keys it touches are evicted from
     /// memory afterwards and reload what it wrote.
@@ -49,22 +55,38 @@ extension SQLiteOnlineStore {
         let set = registered[position]
         let bytes = try FileBytes.read(csvPath)
         let estimatedRows = max(0, bytes.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } - 1)
-        let outcome = BlockingOutcome<(BatchIngestSummary, [String])>()
-        try writer.submitAndWait { connection in
-            let result = try Self.ingestRows(
-                bytes, file: csvPath, set: set, skipBadRows: skipBadRows, connection: connection
-            ) { rows in progress?(BatchIngestProgress(rows: rows, estimatedRows: estimatedRows)) }
-            outcome.report(.success(result))
+        let channel = BatchChannel(capacity: Self.batchChannelCapacity)
+        let outcome = BlockingOutcome<Void>()
+        let name = set.definition.name
+        writer.submit(
+            { connection in try Self.writeBatch(from: channel, featureSet: name, connection: connection) },
+            completion: { result in
+                if case .failure = result { channel.fail() }
+                outcome.report(result)
+            })
+        let produced: Result<(BatchIngestSummary, [String]), any Error>
+        do {
+            produced = .success(
+                try produceBatch(bytes, file: csvPath, set: set, skipBadRows: skipBadRows, channel: channel) { rows in
+                    progress?(BatchIngestProgress(rows: rows, estimatedRows: estimatedRows))
+                })
+        } catch {
+            _ = channel.put(.abort(error))
+            produced = .failure(error)
         }
-        let (summary, touched) = try outcome.wait().get()
+        let written = outcome.wait()
+        if case .failure(let error) = produced, case .closed? = error as? StoreWriterError {
+            try written.get()  // the writer stopped first: its error is the cause
+        }
+        let (summary, touched) = try produced.get()
+        try written.get()
         evict(touched, position: position)
         return summary
     }
 
-    /// The writer-thread body of ``ingestCSV(path:into:skipBadRows:progress:)``: returns the summary and the keys
-    /// written.
-    private static func ingestRows(
-        _ bytes: [UInt8], file: String, set: RegisteredFeatureSet, skipBadRows: Bool, connection: SQLiteConnection,
+    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer.
+    private func produceBatch(
+        _ bytes: [UInt8], file: String, set: RegisteredFeatureSet, skipBadRows: Bool, channel: BatchChannel,
         progress: (Int) -> Void
     ) throws -> (BatchIngestSummary, [String]) {
         let definition = set.definition
@@ -77,19 +99,19 @@ extension SQLiteOnlineStore {
             throw IngestError.malformedCSV(file: file, error)
         }
         let layout = try ReplayLayout(featureSet: definition, header: header.fields, file: file)
-        let now = StoreWriterLoop.nowMilliseconds()
         let aggregator = set.aggregator
         let statisticsSources = set.statisticsColumns.map(\.source)
         let encoder = BatchEventEncoder(definition)
-        // A larger page cache for this one big transaction: the event-log index is written in key order, and
-        // with the default 2 MB most inserts would read and spill pages (measured: 90k -> see the commit).
-        try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
-        defer { try? connection.execute("PRAGMA cache_size = -2000") }
         var states: [String: EntityState] = [:]
-        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
+        var statistics = Array(repeating: FeatureStatistics(), count: statisticsSources.count)
         var summary = BatchIngestSummary()
         var output: [Double?] = []
         var json: [UInt8] = []
+        var chunk = BatchChannel.Rows()
+        func send(_ message: BatchChannel.Message) throws {
+            // The writer failed: its error is reported through the submission's completion.
+            guard channel.put(message) else { throw StoreWriterError.closed }
+        }
         while true {
             let record: CSVReader.Record
             do {
@@ -99,7 +121,7 @@ extension SQLiteOnlineStore {
                 throw IngestError.malformedCSV(file: file, error)
             }
             summary.rowsRead += 1
-            if summary.rowsRead % progressInterval == 0 { progress(summary.rowsRead) }
+            if summary.rowsRead % Self.progressInterval == 0 { progress(summary.rowsRead) }
             let row: ReplayLayout.Row
             do {
                 row = try layout.parse(record)
@@ -112,42 +134,75 @@ extension SQLiteOnlineStore {
                 continue
             }
             if states[row.key] == nil {
-                states[row.key] = try storedState(row.key, set: set, connection: connection)
+                // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
+                states[row.key] = try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set)
+                    ?? aggregator.makeState()
             }
             aggregator.ingest(
                 at: row.time, aggregationValues: row.aggregationValues, featureValues: row.featureValues,
                 into: &states[row.key, default: aggregator.makeState()], output: &output)
             encoder.encode(row, into: &json)
-            try StoreStatements.appendEvent(
-                connection, featureSet: definition.name, key: row.key, time: row.time, now: now,
-                json: String(decoding: json, as: UTF8.self))
+            chunk.keys.append(row.key)
+            chunk.times.append(row.time)
+            chunk.events.append(String(decoding: json, as: UTF8.self))
             for (index, source) in statisticsSources.enumerated() {
                 if let value = RegisteredFeatureSet.value(of: source, in: row.aggregationValues, row.featureValues) {
                     statistics[index].add(value)
                 }
             }
             summary.rowsIngested += 1
+            if chunk.count >= Self.batchChunkRows {
+                try send(.rows(chunk))
+                chunk = BatchChannel.Rows()
+            }
         }
+        if chunk.count > 0 { try send(.rows(chunk)) }
         // In key order: B-tree inserts then append instead of landing on random pages.
-        for (key, state) in states.sorted(by: { $0.key < $1.key }) {
-            try StoreStatements.upsertState(
-                connection, featureSet: definition.name, key: key, state: state.serialized(), now: now)
-        }
-        for (column, value) in zip(set.statisticsColumns, statistics) {
-            try StoreStatements.mergeStatistics(connection, featureSet: definition.name, feature: column.name, value)
-        }
+        let serialized = states.sorted { $0.key < $1.key }.map { (key: $0.key, state: $0.value.serialized()) }
+        try send(
+            .finish(
+                states: serialized,
+                statistics: zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }))
         progress(summary.rowsRead)
         summary.keys = states.count
         return (summary, Array(states.keys))
     }
 
-    /// The stored state of `key` read on the writer's own connection (it sees every earlier commit), or a fresh one.
-    private static func storedState(
-        _ key: String, set: RegisteredFeatureSet, connection: SQLiteConnection
-    ) throws -> EntityState {
-        guard let bytes = try StoreStatements.loadState(connection, featureSet: set.definition.name, key: key) else {
-            return set.aggregator.makeState()
+    /// The writer thread's half (one work item, so one transaction): inserts chunks until told to finish.
+    private static func writeBatch(
+        from channel: BatchChannel, featureSet: String, connection: SQLiteConnection
+    ) throws {
+        let now = StoreWriterLoop.nowMilliseconds()
+        // A larger page cache for this one big transaction: with the default 2 MB most event-log index
+        // inserts would read and spill pages.
+        try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
+        defer { try? connection.execute("PRAGMA cache_size = -2000") }
+        do {
+            while true {
+                switch channel.take() {
+                case .rows(let rows):
+                    for index in 0..<rows.count {
+                        try StoreStatements.appendEvent(
+                            connection, featureSet: featureSet, key: rows.keys[index], time: rows.times[index],
+                            now: now, json: rows.events[index])
+                    }
+                case .finish(let states, let statistics):
+                    for (key, state) in states {
+                        try StoreStatements.upsertState(
+                            connection, featureSet: featureSet, key: key, state: state, now: now)
+                    }
+                    for (feature, value) in statistics {
+                        try StoreStatements.mergeStatistics(
+                            connection, featureSet: featureSet, feature: feature, value)
+                    }
+                    return
+                case .abort(let error):
+                    throw error
+                }
+            }
+        } catch {
+            channel.fail()
+            throw error
         }
-        return try set.state(from: bytes, key: key)
     }
 }

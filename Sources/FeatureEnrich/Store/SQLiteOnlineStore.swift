@@ -226,7 +226,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     }
 
     /// The stored state of `key`, or nil when it has none (through a read-only connection).
-    private func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
+    func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
         let name = set.definition.name
         guard let bytes = try readers.withConnection({ try StoreStatements.loadState($0, featureSet: name, key: key.entity) })
         else { return nil }

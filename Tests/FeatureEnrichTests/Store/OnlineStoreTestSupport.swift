@@ -58,3 +58,24 @@ extension SQLiteConnection {
         try query(sql).first?.first?.integerValue ?? -1
     }
 }
+
+/// Expects `got` to equal `expected` row by row and column by column: exactly, except stdvar and stddev
+/// columns, within 1e-12 relative. Σ(x − mean)² is accumulated per bucket and merged across buckets, so its
+/// last bits depend on the grouping (arrival order, or a state rebuilt from its serialised buckets).
+func expectRowsMatch(
+    _ got: [String: ValueObject], _ expected: [String: ValueObject], sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(got.keys.sorted() == expected.keys.sorted(), sourceLocation: sourceLocation)
+    for (key, reference) in expected {
+        guard let row = got[key] else { continue }
+        #expect(Array(row.members.map(\.0)) == Array(reference.members.map(\.0)), sourceLocation: sourceLocation)
+        for (column, value) in reference.members {
+            if column.contains("_stdvar_") || column.contains("_stddev_") {
+                let (a, b) = (value.doubleValue ?? .nan, row[column]?.doubleValue ?? .nan)
+                #expect(abs(a - b) <= 1e-12 * abs(a), "\(key) \(column)", sourceLocation: sourceLocation)
+            } else {
+                #expect(row[column] == value, "\(key) \(column)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
