@@ -37,13 +37,14 @@ defer {
     rmdir(directory)
 }
 
-let definition = try FeatureSetDefinition(jsonText: """
-    {"name": "transactions", "entities": [{"name": "key", "type": "string"}], "timestamp_key": "timestamp",
-     "features": [{"name": "amount", "type": "double"}],
-     "aggregations": [{"name": "amount", "column": "amount",
-       "operations": ["count","sum","sqr","min","max","first","last","avg","stdvar","stddev"],
-       "windows": ["1h", "24h"], "period": "10m"}]}
-    """)
+let definition = try FeatureSetDefinition(
+    jsonText: """
+        {"name": "transactions", "entities": [{"name": "key", "type": "string"}], "timestamp_key": "timestamp",
+         "features": [{"name": "amount", "type": "double"}],
+         "aggregations": [{"name": "amount", "column": "amount",
+           "operations": ["count","sum","sqr","min","max","first","last","avg","stdvar","stddev"],
+           "windows": ["1h", "24h"], "period": "10m"}]}
+        """)
 let store = try SQLiteOnlineStore(
     path: "\(directory)/store.db", featureSets: [definition],
     configuration: OnlineStoreConfiguration(maxKeysInMemory: keys * 2))
@@ -78,7 +79,11 @@ let after = residentBytes()
 let events = keys * eventsPerKey
 print("| measure | value |")
 print("| --- | --- |")
-print("| real-time ingest, in process (\(events) events, \(keys) keys, durable) | \(Int(Double(events) / elapsed)) events/s |")
-print("| memory per key in the store (\(eventsPerKey) events, \(eventsPerKey) buckets each) | \((after - before) / keys) bytes |")
+print(
+    "| real-time ingest, in process (\(events) events, \(keys) keys, durable) | \(Int(Double(events) / elapsed)) events/s |"
+)
+print(
+    "| memory per key in the store (\(eventsPerKey) events, \(eventsPerKey) buckets each) | \((after - before) / keys) bytes |"
+)
 print("| keys in memory | \(store.keysInMemory) |")
 store.close()

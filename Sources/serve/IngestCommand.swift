@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FeatureEnrich
 import ServingGraph
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `serve ingest featureset.json events.csv [--store path.db] [--emit-jsonl] [--skip-bad-rows] [--rebuild]`
 enum IngestCommand {
@@ -39,7 +40,9 @@ enum IngestCommand {
             emitJSONL = arguments.flag("--emit-jsonl")
             skipBadRows = arguments.flag("--skip-bad-rows")
             rebuild = arguments.flag("--rebuild")
-            guard let first = arguments.positional() else { throw CommandLineError.missingArgument("<featureset.json>") }
+            guard let first = arguments.positional() else {
+                throw CommandLineError.missingArgument("<featureset.json>")
+            }
             guard let second = arguments.positional() else { throw CommandLineError.missingArgument("<events.csv>") }
             try arguments.finish()
             featureSetPath = first

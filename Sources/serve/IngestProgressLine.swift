@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FeatureEnrich
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The progress line of `serve ingest` on a terminal: rows, rows/s and ETA, redrawn in place on stderr.
 /// Called from the store-writer thread; holds only immutable state.
@@ -19,7 +20,8 @@ final class IngestProgressLine: Sendable {
         let rate = Double(progress.rows) / elapsed
         let remaining = max(0, progress.estimatedRows - progress.rows)
         let eta = rate > 0 ? Int(Double(remaining) / rate) : 0
-        writeStandardError("\r\u{1B}[K\(progress.rows)/\(progress.estimatedRows) rows, \(Int(rate)) rows/s, ETA \(eta) s")
+        writeStandardError(
+            "\r\u{1B}[K\(progress.rows)/\(progress.estimatedRows) rows, \(Int(rate)) rows/s, ETA \(eta) s")
     }
 
     /// Ends the line.

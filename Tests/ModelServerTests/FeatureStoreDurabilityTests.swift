@@ -30,7 +30,8 @@ struct FeatureStoreDurabilityTests {
             }
             guard let found else {
                 process.terminate()
-                throw HTTPTestClientError(description: "serve did not get ready: \(try String(contentsOf: log, encoding: .utf8))")
+                throw HTTPTestClientError(
+                    description: "serve did not get ready: \(try String(contentsOf: log, encoding: .utf8))")
             }
             port = found
         }
@@ -54,7 +55,8 @@ struct FeatureStoreDurabilityTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store.db").path
         let arguments = [
-            "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store", store,
+            "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
+            store,
         ]
         let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
         let client = try HTTPTestClient(port: first.port)

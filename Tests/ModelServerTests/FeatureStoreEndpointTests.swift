@@ -50,7 +50,8 @@ struct FeatureStoreEndpointTests {
             let result = try post(
                 port, "/v2/feature-sets/transactions/ingest",
                 #"[{"key": "a b", "timestamp": "2026-01-01T00:00:00Z", "amount": 2},"#
-                    + #" {"key": "a b", "timestamp": 1767225660, "amount": "3"}, {"key": "c", "timestamp": 1767225600}]"#)
+                    + #" {"key": "a b", "timestamp": 1767225660, "amount": "3"}, {"key": "c", "timestamp": 1767225600}]"#
+            )
             #expect(result.status == 200, "\(result.body)")
             #expect(try JSONParser.parse(result.body) == ["ingested": 3])
             let read = try Curl.run(
@@ -76,8 +77,10 @@ struct FeatureStoreEndpointTests {
     @Test(arguments: [
         (#"{"timestamp": "2026-01-01T00:00:00Z", "amount": 1}"#, "missing entity key field 'key'"),
         (#"{"key": "a", "timestamp": "soon", "amount": 1}"#, "timestamp field 'timestamp'"),
-        (#"{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": "12.5x"}"#,
-         "field 'amount': unparsable number '12.5x'"),
+        (
+            #"{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": "12.5x"}"#,
+            "field 'amount': unparsable number '12.5x'"
+        ),
         (#"[{"key": "a", "timestamp": 1767225600}, 7]"#, "event 1: an event must be a JSON object"),
         (#"{"key": "a", "#, "JSON"),
     ])

@@ -52,17 +52,23 @@ struct IngestCommandTests {
         try output.stdout.write(to: got, atomically: true, encoding: .utf8)
         let (status, report) = try Self.run(
             "python3",
-            [Self.oracle.appendingPathComponent("compare.py").path, got.path,
-             directory.appendingPathComponent("expected.jsonl").path])
+            [
+                Self.oracle.appendingPathComponent("compare.py").path, got.path,
+                directory.appendingPathComponent("expected.jsonl").path,
+            ])
         #expect(status == 0, "\(caseName): compare.py reported\n\(report)")
     }
 
     @Test(arguments: [
         ("key,timestamp\na,2026-01-01T00:00:00Z\n", "events.csv:1: missing column 'amount'"),
-        ("key,timestamp,amount\na,2026-01-01T00:00:00Z,1\nb,2026-01-01T00:00:00Z,12.5x\n",
-         "events.csv:3: column 'amount': unparsable number '12.5x'"),
-        ("key,timestamp,amount\na,2026-01-01T00:00:00Z,1\nb,2026-13-01T00:00:00Z,2\n",
-         "events.csv:3: column 'timestamp': unparsable timestamp '2026-13-01T00:00:00Z'"),
+        (
+            "key,timestamp,amount\na,2026-01-01T00:00:00Z,1\nb,2026-01-01T00:00:00Z,12.5x\n",
+            "events.csv:3: column 'amount': unparsable number '12.5x'"
+        ),
+        (
+            "key,timestamp,amount\na,2026-01-01T00:00:00Z,1\nb,2026-13-01T00:00:00Z,2\n",
+            "events.csv:3: column 'timestamp': unparsable timestamp '2026-13-01T00:00:00Z'"
+        ),
     ])
     func badRowIsNamedByFileLineAndColumnAndLeavesTheStoreUnchanged(csv: String, message: String) throws {
         let temporary = try Self.temporaryDirectory()
@@ -75,7 +81,9 @@ struct IngestCommandTests {
         try csv.write(to: events, atomically: true, encoding: .utf8)
         let output = try ServeBinary.run(["ingest", Self.featureSet, events.path, "--store", store])
         #expect(output.status == 1)
-        #expect(output.stderr.contains(events.path.replacingOccurrences(of: "events.csv", with: "") + message), "\(output.stderr)")
+        #expect(
+            output.stderr.contains(events.path.replacingOccurrences(of: "events.csv", with: "") + message),
+            "\(output.stderr)")
         #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 1)
         #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM entity_state") == 1)
     }
@@ -86,13 +94,13 @@ struct IngestCommandTests {
         let store = temporary.appendingPathComponent("store.db").path
         let events = temporary.appendingPathComponent("events.csv")
         try """
-            key,timestamp,amount
-            a,2026-01-01T00:00:00Z,1
-            b,yesterday,2
-            c,2026-01-01T00:01:00Z,x
-            d,2026-01-01T00:02:00Z,4
+        key,timestamp,amount
+        a,2026-01-01T00:00:00Z,1
+        b,yesterday,2
+        c,2026-01-01T00:01:00Z,x
+        d,2026-01-01T00:02:00Z,4
 
-            """.write(to: events, atomically: true, encoding: .utf8)
+        """.write(to: events, atomically: true, encoding: .utf8)
         let output = try ServeBinary.run(["ingest", Self.featureSet, events.path, "--store", store, "--skip-bad-rows"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("skipped 2 bad rows"))

@@ -62,7 +62,8 @@ public struct FeatureEventDecoder: Sendable {
             }
             return Int64(milliseconds)
         case let other?:
-            throw .badTimestamp(field: field, reason: "expected an ISO 8601 string or epoch seconds, got \(other.typeName)")
+            throw .badTimestamp(
+                field: field, reason: "expected an ISO 8601 string or epoch seconds, got \(other.typeName)")
         }
     }
 

@@ -22,7 +22,9 @@ struct BatchEventEncoder {
         entityNames = definition.entities.enumerated().map { name($1.name, comma: $0 > 0) }
         timestampName = name(definition.timestampKey, comma: true)
         var seen = Set<String>()
-        aggregationNames = definition.aggregations.map { seen.insert($0.column).inserted ? name($0.column, comma: true) : nil }
+        aggregationNames = definition.aggregations.map {
+            seen.insert($0.column).inserted ? name($0.column, comma: true) : nil
+        }
         featureNames = definition.features.map { seen.contains($0.name) ? nil : name($0.name, comma: true) }
     }
 

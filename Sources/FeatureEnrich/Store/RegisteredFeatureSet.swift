@@ -21,7 +21,8 @@ struct RegisteredFeatureSet: Sendable {
         aggregator = FeatureSetAggregator(definition)
         decoder = FeatureEventDecoder(featureSet: definition)
         var columns: [(name: String, source: StatisticsSource)] = []
-        for (index, feature) in definition.features.enumerated() where feature.type == .double || feature.type == .int64 {
+        for (index, feature) in definition.features.enumerated() where feature.type == .double || feature.type == .int64
+        {
             columns.append((feature.name, .feature(index)))
         }
         for (index, aggregation) in definition.aggregations.enumerated()

@@ -135,7 +135,8 @@ extension SQLiteOnlineStore {
             }
             if states[row.key] == nil {
                 // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
-                states[row.key] = try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set)
+                states[row.key] =
+                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set)
                     ?? aggregator.makeState()
             }
             aggregator.ingest(

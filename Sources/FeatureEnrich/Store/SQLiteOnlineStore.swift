@@ -228,7 +228,10 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// The stored state of `key`, or nil when it has none (through a read-only connection).
     func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
         let name = set.definition.name
-        guard let bytes = try readers.withConnection({ try StoreStatements.loadState($0, featureSet: name, key: key.entity) })
+        guard
+            let bytes = try readers.withConnection({
+                try StoreStatements.loadState($0, featureSet: name, key: key.entity)
+            })
         else { return nil }
         return try set.state(from: bytes, key: key.entity)
     }

@@ -39,7 +39,8 @@ enum StoreFixture {
     static func rows(_ store: SQLiteOnlineStore, keys: [String], at time: Int64) throws -> [String: ValueObject] {
         var rows: [String: ValueObject] = [:]
         for key in keys {
-            rows[key] = try store.read(featureSet: "transactions", key: EntityKey(parts: [key]), features: nil, at: time)
+            rows[key] = try store.read(
+                featureSet: "transactions", key: EntityKey(parts: [key]), features: nil, at: time)
         }
         return rows
     }

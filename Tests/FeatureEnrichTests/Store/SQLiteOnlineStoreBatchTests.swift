@@ -31,7 +31,8 @@ struct SQLiteOnlineStoreBatchTests {
         #expect(summary.rowsIngested == 10_000)
         #expect(summary.keys == 50)
         #expect(seen.withLock { $0 } == 10_000)
-        let realTime = try SQLiteOnlineStore(path: directory.file("live.db"), featureSets: [StoreFixture.transactions()])
+        let realTime = try SQLiteOnlineStore(
+            path: directory.file("live.db"), featureSets: [StoreFixture.transactions()])
         let events: [Value] = text.split(separator: "\n").dropFirst().map { line in
             let fields = line.split(separator: ",").map(String.init)
             return ["key": .string(fields[0]), "timestamp": .string(fields[1]), "amount": .string(fields[2])]
@@ -39,7 +40,8 @@ struct SQLiteOnlineStoreBatchTests {
         _ = try realTime.ingestAndWait(events, into: "transactions")
         let time = StoreFixture.base + 10_000_000
         expectRowsMatch(
-            try StoreFixture.rows(batch, keys: Self.keys, at: time), try StoreFixture.rows(realTime, keys: Self.keys, at: time))
+            try StoreFixture.rows(batch, keys: Self.keys, at: time),
+            try StoreFixture.rows(realTime, keys: Self.keys, at: time))
         let statistics = "SELECT count, mean, min, max FROM feature_stats"
         #expect(try batch.inspect().query(statistics) == realTime.inspect().query(statistics))
     }
@@ -53,7 +55,9 @@ struct SQLiteOnlineStoreBatchTests {
         let before = try StoreFixture.rows(store, keys: Self.keys, at: StoreFixture.base + 200_000)
         let bad = directory.file("bad.csv")
         try Self.csv(rows: 20_000, badAt: 19_000).write(toFile: bad, atomically: true, encoding: .utf8)
-        #expect(throws: IngestError.badValue(file: bad, line: 19_002, column: "amount", .unparsableNumber(text: "12.5x"))) {
+        #expect(
+            throws: IngestError.badValue(file: bad, line: 19_002, column: "amount", .unparsableNumber(text: "12.5x"))
+        ) {
             try store.ingestCSV(path: bad, into: "transactions", skipBadRows: false)
         }
         #expect(try store.inspect().count("SELECT COUNT(*) FROM event_log") == 100)

@@ -53,14 +53,18 @@ struct SQLiteOnlineStoreDurabilityTests {
         let whole = try SQLiteOnlineStore(path: directory.file("whole.db"), featureSets: [StoreFixture.transactions()])
         _ = try whole.ingestAndWait(events, into: "transactions")
         do {
-            let first = try SQLiteOnlineStore(path: directory.file("split.db"), featureSets: [StoreFixture.transactions()])
+            let first = try SQLiteOnlineStore(
+                path: directory.file("split.db"), featureSets: [StoreFixture.transactions()])
             _ = try first.ingestAndWait(Array(events[..<2_000]), into: "transactions")
             first.close()
         }
-        let reopened = try SQLiteOnlineStore(path: directory.file("split.db"), featureSets: [StoreFixture.transactions()])
+        let reopened = try SQLiteOnlineStore(
+            path: directory.file("split.db"), featureSets: [StoreFixture.transactions()])
         _ = try reopened.ingestAndWait(Array(events[2_000...]), into: "transactions")
         let time = StoreFixture.base + 10_000
-        #expect(try StoreFixture.rows(reopened, keys: Self.keys, at: time) == StoreFixture.rows(whole, keys: Self.keys, at: time))
+        #expect(
+            try StoreFixture.rows(reopened, keys: Self.keys, at: time)
+                == StoreFixture.rows(whole, keys: Self.keys, at: time))
     }
 
     @Test func evictionAndReloadGiveIdenticalReads() throws {
@@ -78,7 +82,9 @@ struct SQLiteOnlineStoreDurabilityTests {
         #expect(tight.keysInMemory <= 4)
         #expect(roomy.keysInMemory == 16)
         let time = StoreFixture.base + 5_000
-        #expect(try StoreFixture.rows(tight, keys: Self.keys, at: time) == StoreFixture.rows(roomy, keys: Self.keys, at: time))
+        #expect(
+            try StoreFixture.rows(tight, keys: Self.keys, at: time)
+                == StoreFixture.rows(roomy, keys: Self.keys, at: time))
     }
 
     @Test func changedDefinitionIsRefusedNamingTheDifference() throws {
@@ -90,8 +96,10 @@ struct SQLiteOnlineStoreDurabilityTests {
             Issue.record("a changed definition must be refused")
         } catch let error as OnlineStoreError {
             #expect(
-                error == .definitionChanged(
-                    name: "transactions", differences: ["aggregation 'amount': windows changed from [1h, 24h] to [1h, 2h]"]))
+                error
+                    == .definitionChanged(
+                        name: "transactions",
+                        differences: ["aggregation 'amount': windows changed from [1h, 24h] to [1h, 2h]"]))
             #expect(error.description.contains("windows changed from [1h, 24h] to [1h, 2h]"))
         }
     }
@@ -105,7 +113,8 @@ struct SQLiteOnlineStoreDurabilityTests {
             _ = try store.ingestAndWait(events, into: "transactions")
             store.close()
         }
-        let rebuilt = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.changedTransactions()], rebuild: true)
+        let rebuilt = try SQLiteOnlineStore(
+            path: path, featureSets: [StoreFixture.changedTransactions()], rebuild: true)
         let fresh = try SQLiteOnlineStore(
             path: directory.file("fresh.db"), featureSets: [StoreFixture.changedTransactions()])
         _ = try fresh.ingestAndWait(events, into: "transactions")

@@ -9,11 +9,12 @@ struct SQLiteOnlineStoreTests {
         let directory = try SQLiteTestDirectory()
         let store = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
         var events = [StoreFixture.event("a", 0, 3), StoreFixture.event("a", 60_000, 5)]
-        events[1] = .object(events[1].objectValue.map { object in
-            var object = object
-            object["note"] = "second"
-            return object
-        } ?? [:])
+        events[1] = .object(
+            events[1].objectValue.map { object in
+                var object = object
+                object["note"] = "second"
+                return object
+            } ?? [:])
         #expect(try store.ingestAndWait(events, into: "transactions") == 2)
         let row = try #require(
             try store.read(featureSet: "transactions", key: EntityKey(parts: ["a"]), at: StoreFixture.base + 120_000))
@@ -32,7 +33,8 @@ struct SQLiteOnlineStoreTests {
         _ = try store.ingestAndWait([StoreFixture.event("a", 0, 7)], into: "transactions")
         let row = try #require(
             try store.read(
-                featureSet: "transactions", key: EntityKey(parts: ["a"]), features: ["amount_max_1h", "note", "amount"],
+                featureSet: "transactions", key: EntityKey(parts: ["a"]),
+                features: ["amount_max_1h", "note", "amount"],
                 at: StoreFixture.base + 1_000))
         #expect(Array(row.members.map(\.0)) == ["amount_max_1h", "note", "amount"])
         #expect(row["amount_max_1h"] == .double(7))
@@ -48,7 +50,8 @@ struct SQLiteOnlineStoreTests {
         _ = try store.ingestAndWait(
             [StoreFixture.event("a", 0, 2), StoreFixture.event("a", 1_000, 4)], into: "transactions")
         let key = EntityKey(parts: ["a"])
-        let later = try #require(try store.read(featureSet: "transactions", key: key, at: StoreFixture.base + 7_200_000))
+        let later = try #require(
+            try store.read(featureSet: "transactions", key: key, at: StoreFixture.base + 7_200_000))
         #expect(later["amount_count_1h"] == .double(0))
         #expect(later["amount_count_24h"] == .double(2))
         #expect(later["amount_sum_24h"] == .double(6))
@@ -70,7 +73,9 @@ struct SQLiteOnlineStoreTests {
         let directory = try SQLiteTestDirectory()
         let store = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
         let events: [Value] = [StoreFixture.event("a", 0, 1), ["timestamp": "2026-01-01T00:00:00Z", "amount": 1]]
-        #expect(throws: OnlineStoreError.badEvent(featureSet: "transactions", index: 1, .missingEntityKey(field: "key"))) {
+        #expect(
+            throws: OnlineStoreError.badEvent(featureSet: "transactions", index: 1, .missingEntityKey(field: "key"))
+        ) {
             try store.ingestAndWait(events, into: "transactions")
         }
         #expect(try store.inspect().count("SELECT COUNT(*) FROM event_log") == 0)
@@ -98,7 +103,9 @@ struct SQLiteOnlineStoreTests {
         let directory = try SQLiteTestDirectory()
         let store = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
         let amounts = [2, 4, 4, 4, 5, 5, 7, 9]
-        let events = amounts.enumerated().map { StoreFixture.event("k\($0.offset % 3)", Int64($0.offset) * 1000, $0.element) }
+        let events = amounts.enumerated().map {
+            StoreFixture.event("k\($0.offset % 3)", Int64($0.offset) * 1000, $0.element)
+        }
         _ = try store.ingestAndWait(events, into: "transactions")
         let inspect = try store.inspect()
         #expect(try inspect.count("SELECT COUNT(*) FROM event_log WHERE feature_set = 'transactions'") == 8)
@@ -115,7 +122,8 @@ struct SQLiteOnlineStoreTests {
         let directory = try SQLiteTestDirectory()
         let store = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
         _ = try store.ingestAndWait([StoreFixture.event("a", 0, 1)], into: "transactions")
-        try store.inspect().execute("""
+        try store.inspect().execute(
+            """
             CREATE TRIGGER refuse_boom BEFORE INSERT ON event_log WHEN NEW.event LIKE '%boom%'
             BEGIN SELECT RAISE(ABORT, 'boom refused'); END
             """)
