@@ -115,4 +115,18 @@ struct FeatureStoreEndpointTests {
             #expect(try Curl.run("\(base)/nobody?colour=red").status == 400)
         }
     }
+
+    @Test func retryWithTheSameEventIDIsAnsweredAgainAndCountedOnce() throws {
+        try withServer { port, store in
+            let body = #"{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 1}"#
+            let arguments = ["-X", "POST", "-H", "X-Event-Id: evt-42", "-d", body]
+            let url = "http://127.0.0.1:\(port)/v2/feature-sets/transactions/ingest"
+            let first = try Curl.run(url, arguments)
+            let retry = try Curl.run(url, arguments)
+            #expect(first.status == 200)
+            #expect(retry.status == 200)
+            #expect(try JSONParser.parse(retry.body) == ["ingested": 1])
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 1)
+        }
+    }
 }

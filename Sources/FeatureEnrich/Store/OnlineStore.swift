@@ -9,11 +9,12 @@ public protocol OnlineStore: Sendable {
     /// The feature sets the store serves, in registration order.
     var featureSets: [FeatureSetDefinition] { get }
 
-    /// Validates every event of `events` for `featureSet`, then applies them and calls `completion` with their
-    /// count once all are committed (or with the first failure). Throws ``OnlineStoreError`` at once, before
-    /// applying anything, for an unknown feature set or an invalid event.
+    /// Validates every event of `events` for `featureSet`, then applies them all and calls `completion` with
+    /// their count once they are committed, together (or with the failure: then none is). Throws
+    /// ``OnlineStoreError`` at once, before applying anything, for an unknown feature set or an invalid event.
+    /// With an `eventID` seen within the horizon the earlier count is answered and nothing is ingested again.
     func ingest(
-        _ events: [Value], into featureSet: String,
+        _ events: [Value], into featureSet: String, eventID: String?,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError)
 
@@ -23,11 +24,18 @@ public protocol OnlineStore: Sendable {
 }
 
 extension OnlineStore {
-    /// ``ingest(_:into:completion:)`` that blocks the calling thread until the commit (for the CLI and tests;
+    /// ``ingest(_:into:eventID:completion:)`` without an event id.
+    public func ingest(
+        _ events: [Value], into featureSet: String, completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+    ) throws(OnlineStoreError) {
+        try ingest(events, into: featureSet, eventID: nil, completion: completion)
+    }
+
+    /// ``ingest(_:into:eventID:completion:)`` that blocks the calling thread until the commit (for the CLI and tests;
     /// never call it from an event loop).
-    public func ingestAndWait(_ events: [Value], into featureSet: String) throws -> Int {
+    public func ingestAndWait(_ events: [Value], into featureSet: String, eventID: String? = nil) throws -> Int {
         let outcome = BlockingOutcome<Int>()
-        try ingest(events, into: featureSet) { outcome.report($0) }
+        try ingest(events, into: featureSet, eventID: eventID) { outcome.report($0) }
         return try outcome.wait().get()
     }
 }

@@ -7,11 +7,17 @@ public struct OnlineStoreConfiguration: Sendable {
     public var maxKeysInMemory: Int
     /// Idle read-only connections kept for loading evicted states (more are opened while busy); default 8.
     public var maxIdleReaders: Int
+    /// How long an event id is remembered for exactly-once ingestion; default 24 h.
+    public var eventIDHorizonMilliseconds: Int64
     /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
     package var writer: StoreWriterConfiguration
 
     /// A configuration; every argument has the default documented on its property.
-    public init(shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8) {
+    public init(
+        shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
+        eventIDHorizonMilliseconds: Int64 = 86_400_000
+    ) {
+        self.eventIDHorizonMilliseconds = max(0, eventIDHorizonMilliseconds)
         self.shardCount = max(1, shardCount)
         self.maxKeysInMemory = max(1, maxKeysInMemory)
         self.maxIdleReaders = max(0, maxIdleReaders)

@@ -16,6 +16,8 @@ public enum OnlineStoreError: Error, Equatable, CustomStringConvertible {
     case rebuildFailed(name: String, seq: Int64, reason: String)
     /// A stored entity state cannot be decoded for its feature set.
     case corruptState(featureSet: String, key: String, reason: String)
+    /// A request with this event id is still being ingested; retry once it has been answered.
+    case eventInFlight(id: String)
     /// An earlier write of the same entity failed; this update was built on it and is refused too.
     case precedingWriteFailed(featureSet: String, key: String)
 
@@ -39,6 +41,8 @@ public enum OnlineStoreError: Error, Equatable, CustomStringConvertible {
             "cannot rebuild feature set '\(name)' from the event log (row \(seq)): \(reason)"
         case .corruptState(let featureSet, let key, let reason):
             "stored state of entity \(key) in feature set '\(featureSet)' is unreadable: \(reason)"
+        case .eventInFlight(let id):
+            "event id '\(id)' is being ingested by another request; retry"
         case .precedingWriteFailed(let featureSet, let key):
             "an earlier write of entity \(key) in feature set '\(featureSet)' failed; retry"
         }

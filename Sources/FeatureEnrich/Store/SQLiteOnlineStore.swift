@@ -32,6 +32,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// Entities with a failed write whose later writes must fail too, until they are evicted.
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
+    private let processedEvents: ProcessedEvents
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
     /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
@@ -48,7 +49,10 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
         }
         let writer = try StoreWriter(path: path, configuration: configuration.writer)
+        let horizon = configuration.eventIDHorizonMilliseconds
         try writer.submitAndWait { connection in
+            try StoreStatements.pruneProcessedEvents(
+                connection, before: StoreWriterLoop.nowMilliseconds() - horizon)
             for definition in featureSets {
                 try Self.register(definition, rebuild: rebuild, connection: connection)
             }
@@ -61,6 +65,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.shards = (0..<configuration.shardCount).map { _ in LockedStoreShard() }
         self.readers = StoreReaderPool(path: path, maxIdle: configuration.maxIdleReaders)
         self.configuration = configuration
+        self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
     }
 
     /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
@@ -82,7 +87,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     // MARK: - Ingest
 
     public func ingest(
-        _ events: [Value], into featureSet: String,
+        _ events: [Value], into featureSet: String, eventID: String?,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) {
         let position = try self.position(of: featureSet)
@@ -96,87 +101,136 @@ public final class SQLiteOnlineStore: OnlineStore {
                 throw .badEvent(featureSet: featureSet, index: index, error)
             }
         }
-        ingest(decoded, position: position, completion: completion)
-    }
-
-    /// Applies decoded events of the feature set at `position`, each under its entity's shard lock.
-    func ingest(
-        _ events: [FeatureEvent], position: Int, completion: @escaping @Sendable (Result<Int, any Error>) -> Void
-    ) {
-        guard !events.isEmpty else { return completion(.success(0)) }
-        let countdown = IngestCountdown(total: events.count, completion: completion)
-        let now = StoreWriterLoop.nowMilliseconds()
-        for event in events {
-            apply(event, position: position, now: now) { countdown.report($0) }
+        guard let eventID else { return ingest(decoded, position: position, eventID: nil, completion: completion) }
+        let outcome: ProcessedEvents.Outcome
+        do {
+            outcome = try processedEvents.begin(eventID, readers: readers)
+        } catch {
+            return completion(.failure(error))
+        }
+        switch outcome {
+        case .new:
+            ingest(decoded, position: position, eventID: eventID) { [processedEvents] result in
+                processedEvents.end(eventID)
+                completion(result)
+            }
+        case .seen(let count):
+            completion(.success(count))
         }
     }
 
-    private func apply(
-        _ event: FeatureEvent, position: Int, now: Int64,
-        completion: @escaping @Sendable (Result<Void, any Error>) -> Void
+    /// Applies the decoded events of one request to the feature set at `position` as ONE writer item, so the
+    /// request commits or fails as a whole. Every entity's shard is locked (ascending shard order: no
+    /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
+    /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
+    func ingest(
+        _ events: [FeatureEvent], position: Int, eventID: String?,
+        completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
+        guard !events.isEmpty else { return completion(.success(0)) }
         let set = registered[position]
-        let key = StoreShard.Key(featureSet: position, entity: event.key.encoded)
-        let shardIndex = self.shardIndex(key)
-        let refusal: (any Error)? = shards[shardIndex].withLock { shard -> (any Error)? in
+        let name = set.definition.name
+        let now = StoreWriterLoop.nowMilliseconds()
+        let keys = events.map { StoreShard.Key(featureSet: position, entity: $0.key.encoded) }
+        let shardIndices = Set(keys.map(shardIndex)).sorted()
+        for index in shardIndices { shards[index].lock() }
+        var updated: [StoreShard.Key: StoreShard.Entry] = [:]
+        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
+        var output: [Double?] = []
+        var refusal: (any Error)?
+        for (event, key) in zip(events, keys) {
             var entry: StoreShard.Entry
-            if let existing = shard.entry(key) {
-                entry = existing
+            if let current = updated[key] ?? shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
+                entry = current
             } else {
                 do {
                     entry = StoreShard.Entry(state: try loadState(key, set) ?? set.aggregator.makeState())
                 } catch {
-                    return error
+                    refusal = error
+                    break
                 }
             }
-            var output: [Double?] = []
             set.aggregator.ingest(
                 at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
                 into: &entry.state, output: &output)
-            let state = entry.state.serialized()
-            let name = set.definition.name
-            let statistics = set.statistics(of: event)
-            let refused = writer.enqueue(
+            updated[key] = entry
+            for (index, column) in set.statisticsColumns.enumerated() {
+                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
+                    statistics[index].add(value)
+                }
+            }
+        }
+        if refusal == nil {
+            let states = updated.map { (key: $0.key, state: $0.value.state.serialized()) }
+            let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
+            let touched = Array(updated.keys)
+            let count = events.count
+            refusal = writer.enqueue(
                 { [self] connection in
-                    try checkNotPoisoned(key, featureSet: name)
-                    do {
-                        try StoreStatements.upsertState(
-                            connection, featureSet: name, key: key.entity, state: state, now: now)
-                        try StoreStatements.appendEvent(
-                            connection, featureSet: name, key: key.entity, time: event.time, now: now,
-                            json: event.json)
-                        for (feature, value) in statistics {
-                            try StoreStatements.mergeStatistics(
-                                connection, featureSet: name, feature: feature, value)
-                        }
-                    } catch {
-                        markPoisoned(key)
-                        throw error
-                    }
+                    try write(
+                        events, states: states, statistics: statisticsRows, featureSet: name, now: now,
+                        eventID: eventID, count: count, connection: connection)
                 },
                 completion: { [self] result in
-                    finishWrite(key, shardIndex: shardIndex, result: result)
-                    completion(result)
+                    finishWrite(touched, result: result)
+                    completion(result.map { count })
                 })
-            if let refused { return refused }
-            entry.pendingWrites += 1
-            shard.set(entry, for: key)
-            shard.evictIdle(over: configuration.maxKeysPerShard)
-            return nil
         }
+        if refusal == nil {
+            for (key, var entry) in updated {
+                entry.pendingWrites += 1
+                shards[shardIndex(key)].withLockHeld { shard in
+                    shard.set(entry, for: key)
+                    shard.evictIdle(over: configuration.maxKeysPerShard)
+                }
+            }
+        }
+        for index in shardIndices.reversed() { shards[index].unlock() }
         if let refusal { completion(.failure(refusal)) }
     }
 
-    private func finishWrite(_ key: StoreShard.Key, shardIndex: Int, result: Result<Void, any Error>) {
-        shards[shardIndex].withLock { shard in
-            if case .failure = result { markPoisoned(key) }
-            let inFlight = shard.completeWrite(key)
-            shard.evictIdle(over: configuration.maxKeysPerShard)
-            guard inFlight == 0, poisonedCount.load(ordering: .acquiring) > 0 else { return }
-            let wasPoisoned = poisoned.withLock { $0.remove(key) != nil }
-            if wasPoisoned {
-                poisonedCount.subtract(1, ordering: .releasing)
-                shard.evict(key)
+    /// The writer-thread body of one request: states, event-log rows, statistics and the event id, in one
+    /// savepoint of the group commit. A failure poisons every touched key.
+    private func write(
+        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
+        statistics: [(feature: String, FeatureStatistics)], featureSet: String, now: Int64, eventID: String?,
+        count: Int, connection: SQLiteConnection
+    ) throws {
+        for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
+        do {
+            for (key, state) in states {
+                try StoreStatements.upsertState(
+                    connection, featureSet: featureSet, key: key.entity, state: state, now: now)
+            }
+            for event in events {
+                try StoreStatements.appendEvent(
+                    connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
+                    json: event.json)
+            }
+            for (feature, value) in statistics {
+                try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)
+            }
+            if let eventID {
+                try StoreStatements.recordProcessedEvent(connection, eventID: eventID, now: now, count: count)
+            }
+        } catch {
+            for (key, _) in states { markPoisoned(key) }
+            throw error
+        }
+    }
+
+    private func finishWrite(_ keys: [StoreShard.Key], result: Result<Void, any Error>) {
+        for key in keys {
+            shards[shardIndex(key)].withLock { shard in
+                if case .failure = result { markPoisoned(key) }
+                let inFlight = shard.completeWrite(key)
+                shard.evictIdle(over: configuration.maxKeysPerShard)
+                guard inFlight == 0, poisonedCount.load(ordering: .acquiring) > 0 else { return }
+                let wasPoisoned = poisoned.withLock { $0.remove(key) != nil }
+                if wasPoisoned {
+                    poisonedCount.subtract(1, ordering: .releasing)
+                    shard.evict(key)
+                }
             }
         }
     }

@@ -1,4 +1,6 @@
-import Synchronization
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One lock shard of the online store's in-memory state: the entity states that hash to it.
 ///
@@ -69,14 +71,40 @@ struct StoreShard: Sendable {
     }
 }
 
-/// One shard's lock (an array cannot hold the non-copyable `Mutex` itself).
-final class LockedStoreShard: Sendable {
-    private let mutex = Mutex(StoreShard())
+/// One shard behind its own lock. Besides `withLock`, a request that updates several entities locks all their
+/// shards at once (``lock()``/``unlock()``, always in ascending shard order, so two requests never deadlock)
+/// and reaches each one with ``withLockHeld(_:)``.
+///
+/// `@unchecked Sendable`: `shard` is only touched between `pthread_mutex_lock` and `pthread_mutex_unlock`.
+final class LockedStoreShard: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var shard = StoreShard()
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
 
     /// Runs `body` with the shard locked.
-    func withLock<Result, Failure: Error>(
-        _ body: (inout StoreShard) throws(Failure) -> sending Result
-    ) throws(Failure) -> sending Result {
-        try mutex.withLock(body)
+    func withLock<Result>(_ body: (inout StoreShard) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&shard)
+    }
+
+    /// Locks the shard; pair with ``unlock()``.
+    func lock() { pthread_mutex_lock(mutex) }
+
+    /// Unlocks the shard.
+    func unlock() { pthread_mutex_unlock(mutex) }
+
+    /// Runs `body` on the shard; the caller holds the lock (``lock()``).
+    func withLockHeld<Result>(_ body: (inout StoreShard) throws -> Result) rethrows -> Result {
+        try body(&shard)
     }
 }

@@ -1,3 +1,5 @@
+import ServingGraph
+
 /// The SQL of the online store, one function per statement (all cached on their connection).
 ///
 /// Tables and columns are those of ``StoreSchema``; times are epoch milliseconds.
@@ -75,6 +77,34 @@ enum StoreStatements {
         try statement.bind(statistics.max, at: 7)
         defer { statement.reset() }
         while try statement.step() {}
+    }
+
+    /// Records that `eventID` was ingested with `count` events (its answer for retries).
+    static func recordProcessedEvent(_ connection: SQLiteConnection, eventID: String, now: Int64, count: Int) throws {
+        try connection.cachedStatement(
+            sql: """
+                INSERT INTO processed_events(event_id, seen_at_ms, response) VALUES (?, ?, ?)
+                ON CONFLICT(event_id) DO UPDATE SET seen_at_ms = excluded.seen_at_ms, response = excluded.response
+                """
+        ).execute([.text(eventID), .integer(now), .text("{\"ingested\":\(count)}")])
+    }
+
+    /// The event count recorded for `eventID` at or after `since`, or nil when it was not processed then.
+    static func processedEventCount(_ connection: SQLiteConnection, eventID: String, since: Int64) throws -> Int? {
+        let rows = try connection.query(
+            "SELECT response FROM processed_events WHERE event_id = ? AND seen_at_ms >= ?",
+            [.text(eventID), .integer(since)])
+        guard let row = rows.first else { return nil }
+        guard let text = row.first?.textValue, let count = try? JSONParser.parse(text)["ingested"]?.intValue else {
+            return 0
+        }
+        return Int(count)
+    }
+
+    /// Forgets event ids older than `before` (past the exactly-once horizon).
+    static func pruneProcessedEvents(_ connection: SQLiteConnection, before: Int64) throws {
+        try connection.cachedStatement(sql: "DELETE FROM processed_events WHERE seen_at_ms < ?")
+            .execute([.integer(before)])
     }
 
     /// The stored definition text and hash of `featureSet`, or nil when it is not registered.

@@ -20,6 +20,7 @@ enum ErrorResponse {
             case .unknownFeatureSet: return .notFound
             case .unknownFeature, .badEvent: return .badRequest
             case .precedingWriteFailed: return .serviceUnavailable
+            case .eventInFlight: return .conflict
             case .definitionChanged, .duplicateFeatureSet, .storedDefinitionUnreadable, .rebuildFailed,
                 .corruptState:
                 return .internalServerError

@@ -7,8 +7,10 @@ import ServingGraph
 /// - `GET /v2/feature-sets`: `{"feature_sets": [{"name", "hash", "definition"}...]}` (the catalog).
 /// - `GET /v2/feature-sets/{set}`: `{"name", "hash", "definition"}` of one set, 404 when unknown.
 /// - `POST /v2/feature-sets/{set}/ingest`: a JSON event or an array of events; `{"ingested": N}` once they
-///   are committed (a pending response: the loop never waits), 404 for an unknown set, 400 naming the bad
-///   field (nothing of the request is ingested then).
+///   are committed, all in one transaction (a pending response: the loop never waits), 404 for an unknown
+///   set, 400 naming the bad field (nothing of the request is ingested then). With an `X-Event-Id` header
+///   seen within the horizon (24 h) the first answer is repeated and nothing is ingested twice (409 while
+///   the first request with that id is still in flight).
 /// - `GET /v2/feature-sets/{set}/entities/{key}[?at=...][&features=a,b]`: the entity's plain features and
 ///   aggregation columns as `{"feature_set", "key", "at", "features": {...}}`; `at` is epoch milliseconds or an
 ///   ISO 8601 time (default now); `key` is the entity value, or the values separated by `,` for a compound
@@ -41,7 +43,8 @@ final class FeatureStoreResponder {
                 guard let body = setBodies[name] else { throw OnlineStoreError.unknownFeatureSet(name: name) }
                 return .response(.json(.ok, body))
             case .featureSetIngest:
-                return try ingest(into: Self.decoded(captures, 0), body: request.body)
+                return try ingest(
+                    into: Self.decoded(captures, 0), body: request.body, eventID: request.headers["X-Event-Id"])
             case .featureSetEntity:
                 return .response(try entity(Self.decoded(captures, 0), key: Self.decoded(captures, 1), request.query))
             default:
@@ -52,13 +55,13 @@ final class FeatureStoreResponder {
         }
     }
 
-    private func ingest(into name: String, body: [UInt8]) throws -> HTTPResponderResult {
+    private func ingest(into name: String, body: [UInt8], eventID: String?) throws -> HTTPResponderResult {
         guard let store else { throw OnlineStoreError.unknownFeatureSet(name: name) }
         let parsed = try JSONParser.parse(body)
         let events: [Value]
         if case .array(let array) = parsed { events = array } else { events = [parsed] }
         let pending = HTTPPendingResponse()
-        try store.ingest(events, into: name) { result in
+        try store.ingest(events, into: name, eventID: eventID) { result in
             switch result {
             case .success(let count):
                 pending.complete(.json(.ok, JSONWriter.bytes(["ingested": .int(Int64(count))])))

@@ -138,4 +138,46 @@ struct SQLiteOnlineStoreTests {
         let after = try #require(try store.read(featureSet: "transactions", key: key, at: StoreFixture.base + 3_000))
         #expect(after["amount_sum_1h"] == .double(11))
     }
+
+    @Test func aRequestCommitsAsAWholeOrNotAtAll() throws {
+        let directory = try SQLiteTestDirectory()
+        let store = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
+        try store.inspect().execute(
+            """
+            CREATE TRIGGER refuse_boom BEFORE INSERT ON event_log WHEN NEW.event LIKE '%boom%'
+            BEGIN SELECT RAISE(ABORT, 'boom refused'); END
+            """)
+        var failing = try #require(StoreFixture.event("b", 2_000, 100).objectValue)
+        failing["note"] = "boom"
+        let events: [Value] = [StoreFixture.event("a", 0, 1), StoreFixture.event("c", 1_000, 2), .object(failing)]
+        #expect(throws: (any Error).self) { try store.ingestAndWait(events, into: "transactions") }
+        #expect(try store.inspect().count("SELECT COUNT(*) FROM event_log") == 0)
+        #expect(try store.inspect().count("SELECT COUNT(*) FROM entity_state") == 0)
+        for key in ["a", "b", "c"] {
+            #expect(try store.read(featureSet: "transactions", key: EntityKey(parts: [key]), at: nil) == nil)
+        }
+    }
+
+    @Test func aRetriedEventIDIsAnsweredAgainWithoutCountingTwice() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let events = [StoreFixture.event("a", 0, 4), StoreFixture.event("a", 1_000, 6)]
+        do {
+            let store = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.transactions()])
+            #expect(try store.ingestAndWait(events, into: "transactions", eventID: "req-1") == 2)
+            #expect(try store.ingestAndWait(events, into: "transactions", eventID: "req-1") == 2)
+            store.close()
+        }
+        // Also after a restart: the id was recorded in the same commit as the events.
+        let store = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.transactions()])
+        #expect(try store.ingestAndWait(events, into: "transactions", eventID: "req-1") == 2)
+        #expect(
+            try store.ingestAndWait([StoreFixture.event("a", 2_000, 1)], into: "transactions", eventID: "req-2") == 1)
+        let row = try #require(
+            try store.read(featureSet: "transactions", key: EntityKey(parts: ["a"]), at: StoreFixture.base + 3_000))
+        #expect(row["amount_count_1h"] == .double(3))
+        #expect(row["amount_sum_1h"] == .double(11))
+        #expect(try store.inspect().count("SELECT COUNT(*) FROM event_log") == 3)
+        #expect(try store.inspect().count("SELECT COUNT(*) FROM processed_events") == 2)
+    }
 }
