@@ -36,7 +36,7 @@ let package = Package(
             dependencies: ["ServingGraph", "FeatureEnrich", "CLinuxShim"],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "serve", dependencies: ["ModelServer"], swiftSettings: strictSettings),
+        .executableTarget(name: "serve", dependencies: ["ModelServer", "FeatureEnrich"], swiftSettings: strictSettings),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",
@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelServerTests",
-            dependencies: ["ModelServer", "ServingGraph", "CLinuxShim"],
+            dependencies: ["ModelServer", "ServingGraph", "FeatureEnrich", "CLinuxShim"],
             swiftSettings: strictSettings
         ),
         // Benchmarks: one executable each, printing a table and the command that reproduces it.
@@ -53,6 +53,7 @@ let package = Package(
         benchmark("GraphBench", ["ServingGraph"]),
         benchmark("AggregationBench", ["FeatureEnrich"]),
         benchmark("StoreBench", ["FeatureEnrich"]),
+        benchmark("OnlineStoreBench", ["FeatureEnrich", "ServingGraph"]),
         benchmark("HTTPBench", ["ModelServer", "ServingGraph"]),
         .executableTarget(
             name: "OpenLoop",

@@ -25,6 +25,9 @@ enum RunCommand {
           --shutdown-grace <dur>      on SIGTERM/SIGINT, time to finish in-flight requests (default 10s)
           --load-in-background        bind first and load models after (ready answers 503 until loaded)
           --mlrun-errors              answer model errors as MLRun: 400 text/plain '<Type>: <message>'
+          --feature-set <fs.json>     serve a feature set (repeatable): POST /v2/feature-sets/{name}/ingest...
+          --store <path.db>           the SQLite online store of the feature sets (default features.db)
+          --rebuild                   recompute a changed feature set's state from the store's event log
           -h, --help                  show this help
         """
 
@@ -93,6 +96,9 @@ enum RunCommand {
         }
         configuration.loadInBackground = arguments.flag("--load-in-background")
         configuration.mlrunErrors = arguments.flag("--mlrun-errors")
+        configuration.featureSetPaths = try arguments.options("--feature-set")
+        if let store = try arguments.option("--store") { configuration.storePath = store }
+        configuration.rebuildStore = arguments.flag("--rebuild")
         configuration.graphPath = arguments.positional()
         try arguments.finish()
         return configuration

@@ -11,6 +11,7 @@ let usage = """
 
     COMMANDS:
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
+      ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -23,6 +24,8 @@ let status: Int32
 switch command {
 case "run":
     status = RunCommand.main(arguments)
+case "ingest":
+    status = IngestCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)

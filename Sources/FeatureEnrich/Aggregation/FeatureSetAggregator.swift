@@ -43,7 +43,13 @@ public struct FeatureSetAggregator: Sendable {
     }
 
     /// An empty state for one entity key.
-    public func makeState() -> EntityState { EntityState(featureSet: definition) }
+    public func makeState() -> EntityState {
+        // The cached hash: EntityState(featureSet:) would re-encode the definition for every new key.
+        EntityState(
+            definitionHash: definitionHash,
+            latestFeatures: Array(repeating: nil, count: definition.features.count),
+            aggregations: Array(repeating: AggregationState(), count: compiled.count))
+    }
 
     /// Applies one event to `state` and writes its row (the windows as of `time`, the event included) to `output`.
     ///

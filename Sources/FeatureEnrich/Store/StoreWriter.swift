@@ -83,6 +83,15 @@ package final class StoreWriter: Sendable {
         }
     }
 
+    /// As ``submit(_:completion:)``, but a refused item's `completion` is never called: the refusal
+    /// is returned instead. For callers that submit under a lock their completion also takes.
+    package func enqueue(
+        _ work: @escaping @Sendable (SQLiteConnection) throws -> Void,
+        completion: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) -> StoreWriterError? {
+        queue.enqueue(StoreWriterQueue.Item(work: work, completion: completion))
+    }
+
     /// Submits `work` and blocks the calling thread until it is committed (for the CLI and batch
     /// ingestion; event loops use ``submit(_:completion:)``). Rethrows the item's failure.
     package func submitAndWait(_ work: @escaping @Sendable (SQLiteConnection) throws -> Void) throws {

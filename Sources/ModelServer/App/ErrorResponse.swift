@@ -1,3 +1,4 @@
+import FeatureEnrich
 import ServingGraph
 
 /// The one place that maps errors to an HTTP status and a JSON body `{"error": "..."}`.
@@ -24,6 +25,28 @@ enum ErrorResponse {
             case .unsupported: return .notImplemented
             case .timeout: return .gatewayTimeout
             case .internalFailure: return .internalServerError
+            }
+        case let store as OnlineStoreError:
+            switch store {
+            case .unknownFeatureSet: return .notFound
+            case .unknownFeature, .badEvent: return .badRequest
+            case .precedingWriteFailed: return .serviceUnavailable
+            case .eventInFlight: return .conflict
+            case .definitionChanged, .duplicateFeatureSet, .storedDefinitionUnreadable, .rebuildFailed,
+                .corruptState:
+                return .internalServerError
+            }
+        case is FeatureEventError:
+            return .badRequest
+        case let request as FeatureStoreRequestError:
+            switch request {
+            case .entityNotFound: return .notFound
+            case .badQuery, .badEscape, .badPath: return .badRequest
+            }
+        case let writer as StoreWriterError:
+            switch writer {
+            case .closed, .queueFull: return .serviceUnavailable
+            case .transactionFailed, .calledFromWriterThread, .threadStartFailed: return .internalServerError
             }
         default:
             return .internalServerError

@@ -17,6 +17,12 @@ package struct ServeConfiguration: Sendable {
     /// Answer every error of a model path as MLRun does: 400 `text/plain` `<Type>: <message>`
     /// (instead of 400/404/500/503/504 with `{"error"}`). Default false.
     package var mlrunErrors = false
+    /// Feature-set definition files served by the online store (`--feature-set`, repeatable); none: no store.
+    package var featureSetPaths: [String] = []
+    /// The SQLite file of the online store (`--store`); default `features.db`.
+    package var storePath = "features.db"
+    /// Recompute a feature set's state from the event log when its stored definition differs (`--rebuild`).
+    package var rebuildStore = false
 
     /// The defaults: no graph, models loaded before binding.
     package init() {}

@@ -1,3 +1,4 @@
+import FeatureEnrich
 import Foundation
 import ServingGraph
 
@@ -16,16 +17,20 @@ package final class ServerApplication: Sendable {
     private let logger = Logger(label: "serve")
     /// The graph built at start-up: its models' `load()` runs on it; kept until loading has finished.
     private let startupGraph: StartupGraph?
+    /// The online store, when feature sets are configured.
+    private let store: SQLiteOnlineStore?
 
     /// Reads the graph, builds it once and loads its models (unless in the background); throws before any port is bound.
     package init(configuration: ServeConfiguration) throws {
         self.configuration = configuration
+        let store = try Self.openStore(configuration)
+        self.store = store
         let readiness = self.readiness
         let catalog = self.catalog
         guard configuration.graphPath != nil || configuration.graphJSON != nil else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-                ServerResponder(readiness: readiness)
+                ServerResponder(readiness: readiness, featureStore: FeatureStoreResponder(store: store))
             }
             return
         }
@@ -42,10 +47,11 @@ package final class ServerApplication: Sendable {
             do {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
-                    mlrunErrors: mlrunErrors)
+                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store))
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
-                return ServerResponder(readiness: readiness, catalog: catalog)
+                return ServerResponder(
+                    readiness: readiness, catalog: catalog, featureStore: FeatureStoreResponder(store: store))
             }
         }
     }
@@ -80,8 +86,16 @@ package final class ServerApplication: Sendable {
     package func run() throws {
         server.installSignalHandlers()
         _ = try start()
-        server.waitUntilStopped()
+        waitUntilStopped()
         logger.info("stopped")
+    }
+
+    /// Opens the online store over the configured feature sets (nil when there are none).
+    private static func openStore(_ configuration: ServeConfiguration) throws -> SQLiteOnlineStore? {
+        guard !configuration.featureSetPaths.isEmpty else { return nil }
+        let definitions = try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) }
+        return try SQLiteOnlineStore(
+            path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
     }
 
     /// Begins a graceful shutdown (as SIGTERM does).
@@ -93,6 +107,7 @@ package final class ServerApplication: Sendable {
     /// Blocks until every loop has exited.
     package func waitUntilStopped() {
         server.waitUntilStopped()
+        store?.close()
     }
 
     /// The models of the served graph and their states.

@@ -11,6 +11,18 @@ enum ServerEndpoint: Sendable {
     case metrics
     /// `/v2/models...` and `POST /`: run the request through the served graph.
     case graph
+    case featureSets
+    case featureSet
+    case featureSetIngest
+    case featureSetEntity
+
+    /// True for the endpoints ``FeatureStoreResponder`` answers.
+    var isFeatureStore: Bool {
+        switch self {
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity: true
+        case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
+        }
+    }
 
     /// The route table of the server (DESIGN.md, "HTTP surface").
     static func makeRouter() -> Router<ServerEndpoint> {
@@ -31,6 +43,10 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/models/{model}/ready", .graph)
         router.add(.get, "/v2/models/{model}/versions/{version}", .graph)
         router.add(.get, "/v2/models/{model}/versions/{version}/ready", .graph)
+        router.add(.get, "/v2/feature-sets", .featureSets)
+        router.add(.get, "/v2/feature-sets/{set}", .featureSet)
+        router.add(.post, "/v2/feature-sets/{set}/ingest", .featureSetIngest)
+        router.add(.get, "/v2/feature-sets/{set}/entities/{key}", .featureSetEntity)
         return router
     }
 }

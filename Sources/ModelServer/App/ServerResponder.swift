@@ -12,22 +12,28 @@ final class ServerResponder: HTTPResponder {
     private let logger = Logger(label: "serve")
     private var eventIDs = EventIDGenerator()
     private let mlrunErrors: Bool
+    private let featureStore: FeatureStoreResponder
 
-    /// A responder serving `graph` (or only health and metadata when `nil`).
+    /// A responder serving `graph` (or only health and metadata when `nil`) and the feature store's endpoints.
     init(
-        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false
+        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
+        featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil)
     ) {
         self.mlrunErrors = mlrunErrors
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
         self.graph = graph
         self.catalog = catalog
+        self.featureStore = featureStore
         self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
     }
 
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
         switch router.lookup(request.method, request.path[...]) {
-        case .found(let endpoint, _):
+        case .found(let endpoint, let captures):
+            if endpoint.isFeatureStore {
+                return featureStore.respond(to: endpoint, captures: captures, request: request)
+            }
             return answer(endpoint, request)
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
@@ -41,6 +47,9 @@ final class ServerResponder: HTTPResponder {
 
     private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {
         switch endpoint {
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity:
+            // Answered by the FeatureStoreResponder before reaching here.
+            return .response(ErrorResponse.response(for: RoutingError.noRoute(method: "GET", path: "/v2/feature-sets")))
         case .healthLive:
             return .response(HTTPResponse(status: .ok, headers: HTTPHeaders(), body: []))
         case .healthReady:

@@ -1,0 +1,29 @@
+/// Named limits of a ``SQLiteOnlineStore``; every field has a documented default.
+public struct OnlineStoreConfiguration: Sendable {
+    /// Lock shards of the in-memory state (entities hash to one); default 64.
+    public var shardCount: Int
+    /// Entity states kept in memory over all feature sets; past it idle keys (no write in flight) are
+    /// evicted, least recently used first, and reloaded from SQLite on demand. Default 1,000,000.
+    public var maxKeysInMemory: Int
+    /// Idle read-only connections kept for loading evicted states (more are opened while busy); default 8.
+    public var maxIdleReaders: Int
+    /// How long an event id is remembered for exactly-once ingestion; default 24 h.
+    public var eventIDHorizonMilliseconds: Int64
+    /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
+    package var writer: StoreWriterConfiguration
+
+    /// A configuration; every argument has the default documented on its property.
+    public init(
+        shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
+        eventIDHorizonMilliseconds: Int64 = 86_400_000
+    ) {
+        self.eventIDHorizonMilliseconds = max(0, eventIDHorizonMilliseconds)
+        self.shardCount = max(1, shardCount)
+        self.maxKeysInMemory = max(1, maxKeysInMemory)
+        self.maxIdleReaders = max(0, maxIdleReaders)
+        self.writer = StoreWriterConfiguration()
+    }
+
+    /// Keys one shard may hold before it evicts.
+    var maxKeysPerShard: Int { max(1, maxKeysInMemory / shardCount) }
+}

@@ -1,0 +1,209 @@
+import ServingGraph
+import Synchronization
+
+// MARK: - Batch ingestion of an events CSV
+
+/// What ``SQLiteOnlineStore/ingestCSV(path:into:skipBadRows:progress:)`` did.
+public struct BatchIngestSummary: Sendable, Equatable {
+    /// Data rows read (header excluded).
+    public var rowsRead = 0
+    /// Rows ingested (committed).
+    public var rowsIngested = 0
+    /// Bad rows skipped (only with `skipBadRows`).
+    public var rowsSkipped = 0
+    /// The errors of the first skipped rows (at most ``ReplaySummary/maximumRecordedErrors``).
+    public var skippedErrors: [IngestError] = []
+    /// Distinct entity keys updated.
+    public var keys = 0
+
+    /// An empty summary.
+    public init() {}
+}
+
+/// How far a batch ingestion is, for a progress line.
+public struct BatchIngestProgress: Sendable {
+    /// Data rows processed so far.
+    public let rows: Int
+    /// Estimated data rows in the file (its line count minus the header).
+    public let estimatedRows: Int
+}
+
+extension SQLiteOnlineStore {
+    /// Rows between two progress callbacks.
+    static let progressInterval = 65_536
+    /// `PRAGMA cache_size` of the writer connection during a batch, in KiB (the default is 2,000).
+    static let batchCacheKibibytes = 131_072
+
+    /// Rows per chunk handed to the writer, and chunks that may wait in the channel.
+    static let batchChunkRows = 4_096
+    static let batchChannelCapacity = 8
+
+    /// Ingests every row of the events CSV at `path` (with a header) into `featureSet` as ONE transaction:
+    /// the calling thread parses and aggregates the rows (continuing the stored windows of each key) while the
+    /// writer thread inserts them into `event_log` inside a single transaction (a pipeline over two cores);
+    /// then the touched states are upserted and the statistics merged, and the transaction commits. A bad row
+    /// (without `skipBadRows`) or any failure rolls the whole file back. Returns after the commit (durable).
+    /// Errors name file, line and column (``IngestError``).
+    ///
+    /// Not meant to run while real-time ingestion updates the same keys: keys it touches are evicted from
+    /// memory afterwards and reload what it wrote.
+    public func ingestCSV(
+        path csvPath: String, into featureSet: String, skipBadRows: Bool,
+        progress: (@Sendable (BatchIngestProgress) -> Void)? = nil
+    ) throws -> BatchIngestSummary {
+        let position = try self.position(of: featureSet)
+        let set = registered[position]
+        let bytes = try FileBytes.read(csvPath)
+        let estimatedRows = max(0, bytes.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } - 1)
+        let channel = BatchChannel(capacity: Self.batchChannelCapacity)
+        let outcome = BlockingOutcome<Void>()
+        let name = set.definition.name
+        writer.submit(
+            { connection in try Self.writeBatch(from: channel, featureSet: name, connection: connection) },
+            completion: { result in
+                if case .failure = result { channel.fail() }
+                outcome.report(result)
+            })
+        let produced: Result<(BatchIngestSummary, [String]), any Error>
+        do {
+            produced = .success(
+                try produceBatch(bytes, file: csvPath, set: set, skipBadRows: skipBadRows, channel: channel) { rows in
+                    progress?(BatchIngestProgress(rows: rows, estimatedRows: estimatedRows))
+                })
+        } catch {
+            _ = channel.put(.abort(error))
+            produced = .failure(error)
+        }
+        let written = outcome.wait()
+        if case .failure(let error) = produced, case .closed? = error as? StoreWriterError {
+            try written.get()  // the writer stopped first: its error is the cause
+        }
+        let (summary, touched) = try produced.get()
+        try written.get()
+        evict(touched, position: position)
+        return summary
+    }
+
+    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer.
+    private func produceBatch(
+        _ bytes: [UInt8], file: String, set: RegisteredFeatureSet, skipBadRows: Bool, channel: BatchChannel,
+        progress: (Int) -> Void
+    ) throws -> (BatchIngestSummary, [String]) {
+        let definition = set.definition
+        var reader = CSVReader(bytes: bytes)
+        let header: CSVReader.Record
+        do {
+            guard let record = try reader.nextRecord() else { throw IngestError.missingHeader(file: file) }
+            header = record
+        } catch let error as CSVError {
+            throw IngestError.malformedCSV(file: file, error)
+        }
+        let layout = try ReplayLayout(featureSet: definition, header: header.fields, file: file)
+        let aggregator = set.aggregator
+        let statisticsSources = set.statisticsColumns.map(\.source)
+        let encoder = BatchEventEncoder(definition)
+        var states: [String: EntityState] = [:]
+        var statistics = Array(repeating: FeatureStatistics(), count: statisticsSources.count)
+        var summary = BatchIngestSummary()
+        var output: [Double?] = []
+        var json: [UInt8] = []
+        var chunk = BatchChannel.Rows()
+        func send(_ message: BatchChannel.Message) throws {
+            // The writer failed: its error is reported through the submission's completion.
+            guard channel.put(message) else { throw StoreWriterError.closed }
+        }
+        while true {
+            let record: CSVReader.Record
+            do {
+                guard let next = try reader.nextRecord() else { break }
+                record = next
+            } catch {
+                throw IngestError.malformedCSV(file: file, error)
+            }
+            summary.rowsRead += 1
+            if summary.rowsRead % Self.progressInterval == 0 { progress(summary.rowsRead) }
+            let row: ReplayLayout.Row
+            do {
+                row = try layout.parse(record)
+            } catch {
+                guard skipBadRows else { throw error }
+                summary.rowsSkipped += 1
+                if summary.skippedErrors.count < ReplaySummary.maximumRecordedErrors {
+                    summary.skippedErrors.append(error)
+                }
+                continue
+            }
+            if states[row.key] == nil {
+                // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
+                states[row.key] =
+                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set)
+                    ?? aggregator.makeState()
+            }
+            aggregator.ingest(
+                at: row.time, aggregationValues: row.aggregationValues, featureValues: row.featureValues,
+                into: &states[row.key, default: aggregator.makeState()], output: &output)
+            encoder.encode(row, into: &json)
+            chunk.keys.append(row.key)
+            chunk.times.append(row.time)
+            chunk.events.append(String(decoding: json, as: UTF8.self))
+            for (index, source) in statisticsSources.enumerated() {
+                if let value = RegisteredFeatureSet.value(of: source, in: row.aggregationValues, row.featureValues) {
+                    statistics[index].add(value)
+                }
+            }
+            summary.rowsIngested += 1
+            if chunk.count >= Self.batchChunkRows {
+                try send(.rows(chunk))
+                chunk = BatchChannel.Rows()
+            }
+        }
+        if chunk.count > 0 { try send(.rows(chunk)) }
+        // In key order: B-tree inserts then append instead of landing on random pages.
+        let serialized = states.sorted { $0.key < $1.key }.map { (key: $0.key, state: $0.value.serialized()) }
+        try send(
+            .finish(
+                states: serialized,
+                statistics: zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }))
+        progress(summary.rowsRead)
+        summary.keys = states.count
+        return (summary, Array(states.keys))
+    }
+
+    /// The writer thread's half (one work item, so one transaction): inserts chunks until told to finish.
+    private static func writeBatch(
+        from channel: BatchChannel, featureSet: String, connection: SQLiteConnection
+    ) throws {
+        let now = StoreWriterLoop.nowMilliseconds()
+        // A larger page cache for this one big transaction: with the default 2 MB most event-log index
+        // inserts would read and spill pages.
+        try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
+        defer { try? connection.execute("PRAGMA cache_size = -2000") }
+        do {
+            while true {
+                switch channel.take() {
+                case .rows(let rows):
+                    for index in 0..<rows.count {
+                        try StoreStatements.appendEvent(
+                            connection, featureSet: featureSet, key: rows.keys[index], time: rows.times[index],
+                            now: now, json: rows.events[index])
+                    }
+                case .finish(let states, let statistics):
+                    for (key, state) in states {
+                        try StoreStatements.upsertState(
+                            connection, featureSet: featureSet, key: key, state: state, now: now)
+                    }
+                    for (feature, value) in statistics {
+                        try StoreStatements.mergeStatistics(
+                            connection, featureSet: featureSet, feature: feature, value)
+                    }
+                    return
+                case .abort(let error):
+                    throw error
+                }
+            }
+        } catch {
+            channel.fail()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ServingGraph
+
+// MARK: - Registering definitions and rebuilding from the event log
+
+extension SQLiteOnlineStore {
+    /// Registers `definition` (writer thread, inside the open transaction). A stored definition with another hash
+    /// is refused, or with `rebuild` recomputed from `event_log` and replaced.
+    static func register(_ definition: FeatureSetDefinition, rebuild: Bool, connection: SQLiteConnection) throws {
+        let now = StoreWriterLoop.nowMilliseconds()
+        guard let stored = try StoreStatements.registeredDefinition(connection, featureSet: definition.name) else {
+            try StoreStatements.register(connection, definition, now: now)
+            return
+        }
+        guard stored.hash != StoreStatements.hashText(definition) else { return }
+        let previous: FeatureSetDefinition
+        do {
+            previous = try FeatureSetDefinition(jsonText: stored.json)
+        } catch {
+            throw OnlineStoreError.storedDefinitionUnreadable(name: definition.name, reason: error.description)
+        }
+        guard rebuild else {
+            let differences = definition.differences(from: previous)
+            throw OnlineStoreError.definitionChanged(
+                name: definition.name, differences: differences.isEmpty ? ["definition hash changed"] : differences)
+        }
+        let summary = try rebuildState(of: definition, connection: connection, now: now)
+        try StoreStatements.register(connection, definition, now: now)
+        FeatureEnrich.logger.info(
+            "rebuilt feature set from the event log",
+            [("feature_set", definition.name), ("events", String(summary.events)), ("keys", String(summary.keys))])
+    }
+
+    /// Replaces every entity state and the statistics of `definition` with those recomputed from its event-log
+    /// rows in ingestion order; rows whose entity key encodes differently under the new entities are re-keyed.
+    static func rebuildState(
+        of definition: FeatureSetDefinition, connection: SQLiteConnection, now: Int64
+    ) throws -> (events: Int, keys: Int) {
+        let name = definition.name
+        let set = RegisteredFeatureSet(definition)
+        try connection.cachedStatement(sql: "DELETE FROM entity_state WHERE feature_set = ?").execute([.text(name)])
+        try connection.cachedStatement(sql: "DELETE FROM feature_stats WHERE feature_set = ?").execute([.text(name)])
+        var states: [String: EntityState] = [:]
+        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
+        var rekeyed: [(seq: Int64, key: String)] = []
+        var events = 0
+        var output: [Double?] = []
+        let emptyState = set.aggregator.makeState()
+        // A statement of its own: the loop below uses cached statements of the same connection.
+        let rows = try connection.prepare(
+            sql: "SELECT seq, entity_key, event FROM event_log WHERE feature_set = ? ORDER BY seq")
+        try rows.bind(name, at: 1)
+        while try rows.step() {
+            let seq = rows.int64(at: 0)
+            let event: FeatureEvent
+            do {
+                let text = rows.text(at: 2)
+                event = try set.decoder.decode(try JSONParser.parse(text), json: text)
+            } catch {
+                throw OnlineStoreError.rebuildFailed(name: name, seq: seq, reason: "\(error)")
+            }
+            if event.key.encoded != rows.text(at: 1) { rekeyed.append((seq, event.key.encoded)) }
+            set.aggregator.ingest(
+                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+                into: &states[event.key.encoded, default: emptyState], output: &output)
+            for (index, column) in set.statisticsColumns.enumerated() {
+                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
+                    statistics[index].add(value)
+                }
+            }
+            events += 1
+        }
+        for (key, state) in states {
+            try StoreStatements.upsertState(connection, featureSet: name, key: key, state: state.serialized(), now: now)
+        }
+        for (column, value) in zip(set.statisticsColumns, statistics) {
+            try StoreStatements.mergeStatistics(connection, featureSet: name, feature: column.name, value)
+        }
+        for row in rekeyed {
+            try connection.cachedStatement(sql: "UPDATE event_log SET entity_key = ? WHERE seq = ?")
+                .execute([.text(row.key), .integer(row.seq)])
+        }
+        return (events, states.count)
+    }
+}

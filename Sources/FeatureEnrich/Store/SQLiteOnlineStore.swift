@@ -1,0 +1,301 @@
+public import ServingGraph
+import Synchronization
+
+/// The embedded online store: entity states in memory, sharded by key under one lock per shard, persisted to
+/// SQLite by the one store-writer thread with group commit (DESIGN.md, "The write path").
+///
+/// An update of one entity is atomic under its shard lock: load the state (from a read-only connection when it
+/// is not in memory), apply the event through the feature set's ``FeatureSetAggregator``, serialise, and submit
+/// one writer item, still under the lock, so the writer's order is the memory order. The item upserts
+/// `entity_state`, appends the event to `event_log` and folds the numeric values into `feature_stats`, in one
+/// commit; the caller's completion runs after that commit. A failed write evicts the entity once no other write
+/// of it is in flight, so it reloads what the disk holds (a later write built on the failed one is refused).
+/// Idle entities beyond ``OnlineStoreConfiguration/maxKeysInMemory`` are evicted least recently used first.
+///
+/// ```swift
+/// let store = try SQLiteOnlineStore(path: "features.db", featureSets: [transactions])
+/// _ = try store.ingestAndWait([["key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 12.5]],
+///                             into: "transactions")
+/// let row = try store.read(featureSet: "transactions", key: EntityKey(parts: ["a"]), features: nil, at: nil)
+/// ```
+public final class SQLiteOnlineStore: OnlineStore {
+    /// The database file.
+    public let path: String
+    /// The registered feature sets, in the order given at open.
+    public let featureSets: [FeatureSetDefinition]
+    let registered: [RegisteredFeatureSet]
+    private let positions: [String: Int]
+    let writer: StoreWriter
+    private let shards: [LockedStoreShard]
+    private let readers: StoreReaderPool
+    private let configuration: OnlineStoreConfiguration
+    /// Entities with a failed write whose later writes must fail too, until they are evicted.
+    private let poisoned = Mutex<Set<StoreShard.Key>>([])
+    private let poisonedCount = Atomic<Int>(0)
+    private let processedEvents: ProcessedEvents
+
+    /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
+    /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
+    /// changed, unless `rebuild` is true: then every entity state of that set is recomputed from `event_log`
+    /// (in ingestion order, through the same aggregator) and the new definition is registered.
+    public init(
+        path: String, featureSets: [FeatureSetDefinition], rebuild: Bool = false,
+        configuration: OnlineStoreConfiguration = OnlineStoreConfiguration()
+    ) throws {
+        var positions: [String: Int] = [:]
+        for (index, definition) in featureSets.enumerated() {
+            guard positions.updateValue(index, forKey: definition.name) == nil else {
+                throw OnlineStoreError.duplicateFeatureSet(name: definition.name)
+            }
+        }
+        let writer = try StoreWriter(path: path, configuration: configuration.writer)
+        let horizon = configuration.eventIDHorizonMilliseconds
+        try writer.submitAndWait { connection in
+            try StoreStatements.pruneProcessedEvents(
+                connection, before: StoreWriterLoop.nowMilliseconds() - horizon)
+            for definition in featureSets {
+                try Self.register(definition, rebuild: rebuild, connection: connection)
+            }
+        }
+        self.path = path
+        self.featureSets = featureSets
+        self.registered = featureSets.map(RegisteredFeatureSet.init)
+        self.positions = positions
+        self.writer = writer
+        self.shards = (0..<configuration.shardCount).map { _ in LockedStoreShard() }
+        self.readers = StoreReaderPool(path: path, maxIdle: configuration.maxIdleReaders)
+        self.configuration = configuration
+        self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
+    }
+
+    /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
+    /// ``StoreWriterError/closed``. Also done on release.
+    public func close() {
+        writer.close()
+    }
+
+    /// The definition named `name`, if registered.
+    public func featureSet(named name: String) -> FeatureSetDefinition? {
+        positions[name].map { featureSets[$0] }
+    }
+
+    /// Entity states currently held in memory (all feature sets).
+    public var keysInMemory: Int {
+        shards.reduce(0) { total, shard in total + shard.withLock { $0.entries.count } }
+    }
+
+    // MARK: - Ingest
+
+    public func ingest(
+        _ events: [Value], into featureSet: String, eventID: String?,
+        completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+    ) throws(OnlineStoreError) {
+        let position = try self.position(of: featureSet)
+        let decoder = registered[position].decoder
+        var decoded: [FeatureEvent] = []
+        decoded.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            do {
+                decoded.append(try decoder.decode(event))
+            } catch {
+                throw .badEvent(featureSet: featureSet, index: index, error)
+            }
+        }
+        guard let eventID else { return ingest(decoded, position: position, eventID: nil, completion: completion) }
+        let outcome: ProcessedEvents.Outcome
+        do {
+            outcome = try processedEvents.begin(eventID, readers: readers)
+        } catch {
+            return completion(.failure(error))
+        }
+        switch outcome {
+        case .new:
+            ingest(decoded, position: position, eventID: eventID) { [processedEvents] result in
+                processedEvents.end(eventID)
+                completion(result)
+            }
+        case .seen(let count):
+            completion(.success(count))
+        }
+    }
+
+    /// Applies the decoded events of one request to the feature set at `position` as ONE writer item, so the
+    /// request commits or fails as a whole. Every entity's shard is locked (ascending shard order: no
+    /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
+    /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
+    func ingest(
+        _ events: [FeatureEvent], position: Int, eventID: String?,
+        completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+    ) {
+        guard !events.isEmpty else { return completion(.success(0)) }
+        let set = registered[position]
+        let name = set.definition.name
+        let now = StoreWriterLoop.nowMilliseconds()
+        let keys = events.map { StoreShard.Key(featureSet: position, entity: $0.key.encoded) }
+        let shardIndices = Set(keys.map(shardIndex)).sorted()
+        for index in shardIndices { shards[index].lock() }
+        var updated: [StoreShard.Key: StoreShard.Entry] = [:]
+        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
+        var output: [Double?] = []
+        var refusal: (any Error)?
+        for (event, key) in zip(events, keys) {
+            var entry: StoreShard.Entry
+            if let current = updated[key] ?? shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
+                entry = current
+            } else {
+                do {
+                    entry = StoreShard.Entry(state: try loadState(key, set) ?? set.aggregator.makeState())
+                } catch {
+                    refusal = error
+                    break
+                }
+            }
+            set.aggregator.ingest(
+                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+                into: &entry.state, output: &output)
+            updated[key] = entry
+            for (index, column) in set.statisticsColumns.enumerated() {
+                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
+                    statistics[index].add(value)
+                }
+            }
+        }
+        if refusal == nil {
+            let states = updated.map { (key: $0.key, state: $0.value.state.serialized()) }
+            let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
+            let touched = Array(updated.keys)
+            let count = events.count
+            refusal = writer.enqueue(
+                { [self] connection in
+                    try write(
+                        events, states: states, statistics: statisticsRows, featureSet: name, now: now,
+                        eventID: eventID, count: count, connection: connection)
+                },
+                completion: { [self] result in
+                    finishWrite(touched, result: result)
+                    completion(result.map { count })
+                })
+        }
+        if refusal == nil {
+            for (key, var entry) in updated {
+                entry.pendingWrites += 1
+                shards[shardIndex(key)].withLockHeld { shard in
+                    shard.set(entry, for: key)
+                    shard.evictIdle(over: configuration.maxKeysPerShard)
+                }
+            }
+        }
+        for index in shardIndices.reversed() { shards[index].unlock() }
+        if let refusal { completion(.failure(refusal)) }
+    }
+
+    /// The writer-thread body of one request: states, event-log rows, statistics and the event id, in one
+    /// savepoint of the group commit. A failure poisons every touched key.
+    private func write(
+        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
+        statistics: [(feature: String, FeatureStatistics)], featureSet: String, now: Int64, eventID: String?,
+        count: Int, connection: SQLiteConnection
+    ) throws {
+        for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
+        do {
+            for (key, state) in states {
+                try StoreStatements.upsertState(
+                    connection, featureSet: featureSet, key: key.entity, state: state, now: now)
+            }
+            for event in events {
+                try StoreStatements.appendEvent(
+                    connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
+                    json: event.json)
+            }
+            for (feature, value) in statistics {
+                try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)
+            }
+            if let eventID {
+                try StoreStatements.recordProcessedEvent(connection, eventID: eventID, now: now, count: count)
+            }
+        } catch {
+            for (key, _) in states { markPoisoned(key) }
+            throw error
+        }
+    }
+
+    private func finishWrite(_ keys: [StoreShard.Key], result: Result<Void, any Error>) {
+        for key in keys {
+            shards[shardIndex(key)].withLock { shard in
+                if case .failure = result { markPoisoned(key) }
+                let inFlight = shard.completeWrite(key)
+                shard.evictIdle(over: configuration.maxKeysPerShard)
+                guard inFlight == 0, poisonedCount.load(ordering: .acquiring) > 0 else { return }
+                let wasPoisoned = poisoned.withLock { $0.remove(key) != nil }
+                if wasPoisoned {
+                    poisonedCount.subtract(1, ordering: .releasing)
+                    shard.evict(key)
+                }
+            }
+        }
+    }
+
+    private func markPoisoned(_ key: StoreShard.Key) {
+        if poisoned.withLock({ $0.insert(key).inserted }) { poisonedCount.add(1, ordering: .releasing) }
+    }
+
+    private func checkNotPoisoned(_ key: StoreShard.Key, featureSet: String) throws {
+        guard poisonedCount.load(ordering: .acquiring) > 0, poisoned.withLock({ $0.contains(key) }) else { return }
+        throw OnlineStoreError.precedingWriteFailed(featureSet: featureSet, key: key.entity)
+    }
+
+    // MARK: - Read
+
+    public func read(
+        featureSet: String, key: EntityKey, features: [String]? = nil, at time: Int64? = nil
+    ) throws -> ValueObject? {
+        let position = try self.position(of: featureSet)
+        let set = registered[position]
+        if let features {
+            for name in features where !set.hasColumn(name) {
+                throw OnlineStoreError.unknownFeature(featureSet: featureSet, name: name)
+            }
+        }
+        let storeKey = StoreShard.Key(featureSet: position, entity: key.encoded)
+        let state: EntityState? = try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
+            if let entry = shard.entry(storeKey) { return entry.state }
+            guard let loaded = try loadState(storeKey, set) else { return nil }
+            shard.set(StoreShard.Entry(state: loaded), for: storeKey)
+            shard.evictIdle(over: configuration.maxKeysPerShard)
+            return loaded
+        }
+        guard let state else { return nil }
+        return set.row(state, at: time ?? StoreWriterLoop.nowMilliseconds(), features: features)
+    }
+
+    // MARK: - Helpers
+
+    func position(of featureSet: String) throws(OnlineStoreError) -> Int {
+        guard let position = positions[featureSet] else { throw .unknownFeatureSet(name: featureSet) }
+        return position
+    }
+
+    func shardIndex(_ key: StoreShard.Key) -> Int {
+        Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))
+    }
+
+    /// The stored state of `key`, or nil when it has none (through a read-only connection).
+    func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
+        let name = set.definition.name
+        guard
+            let bytes = try readers.withConnection({
+                try StoreStatements.loadState($0, featureSet: name, key: key.entity)
+            })
+        else { return nil }
+        return try set.state(from: bytes, key: key.entity)
+    }
+
+    /// Drops `keys` of the feature set at `position` from memory (they reload from disk), except those with
+    /// writes in flight.
+    func evict(_ keys: some Sequence<String>, position: Int) {
+        for entity in keys {
+            let key = StoreShard.Key(featureSet: position, entity: entity)
+            shards[shardIndex(key)].withLock { _ = $0.evict(key) }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One lock shard of the online store's in-memory state: the entity states that hash to it.
+///
+/// Lives inside a `Mutex` of ``SQLiteOnlineStore``; every method runs under that lock. An entry with writes in
+/// flight (`pendingWrites > 0`) is never evicted, so memory never runs ahead of what reload could see.
+struct StoreShard: Sendable {
+    /// One entity's state and its bookkeeping.
+    struct Entry: Sendable {
+        var state: EntityState
+        /// Writes submitted to the store writer and not completed yet.
+        var pendingWrites = 0
+        /// ``StoreShard/clock`` at the last use (for least-recently-used eviction).
+        var lastUsed: UInt64 = 0
+    }
+
+    /// Identifies an entity across feature sets: (feature-set position, encoded key).
+    struct Key: Sendable, Hashable {
+        let featureSet: Int
+        let entity: String
+    }
+
+    private(set) var entries: [Key: Entry] = [:]
+    private var clock: UInt64 = 0
+
+    /// The entry of `key`, marked used.
+    mutating func entry(_ key: Key) -> Entry? {
+        guard var entry = entries[key] else { return nil }
+        clock += 1
+        entry.lastUsed = clock
+        entries[key] = entry
+        return entry
+    }
+
+    /// Stores `entry` for `key`, marked used.
+    mutating func set(_ entry: Entry, for key: Key) {
+        clock += 1
+        var entry = entry
+        entry.lastUsed = clock
+        entries[key] = entry
+    }
+
+    /// Drops `key` when no write of it is in flight; returns whether it is gone.
+    @discardableResult
+    mutating func evict(_ key: Key) -> Bool {
+        guard let entry = entries[key] else { return true }
+        guard entry.pendingWrites == 0 else { return false }
+        entries[key] = nil
+        return true
+    }
+
+    /// Records that one write of `key` completed; returns the writes still in flight.
+    mutating func completeWrite(_ key: Key) -> Int {
+        guard var entry = entries[key] else { return 0 }
+        entry.pendingWrites = max(0, entry.pendingWrites - 1)
+        entries[key] = entry
+        return entry.pendingWrites
+    }
+
+    /// When over `limit` entries, evicts idle ones, least recently used first, down to 7/8 of `limit` (a burst,
+    /// so the sort is paid once per `limit / 8` insertions).
+    mutating func evictIdle(over limit: Int) {
+        guard entries.count > limit else { return }
+        let target = max(0, limit - max(1, limit / 8))
+        let idle = entries.filter { $0.value.pendingWrites == 0 }.sorted { $0.value.lastUsed < $1.value.lastUsed }
+        for (key, _) in idle.prefix(entries.count - target) {
+            entries[key] = nil
+        }
+    }
+}
+
+/// One shard behind its own lock. Besides `withLock`, a request that updates several entities locks all their
+/// shards at once (``lock()``/``unlock()``, always in ascending shard order, so two requests never deadlock)
+/// and reaches each one with ``withLockHeld(_:)``.
+///
+/// `@unchecked Sendable`: `shard` is only touched between `pthread_mutex_lock` and `pthread_mutex_unlock`.
+final class LockedStoreShard: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var shard = StoreShard()
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with the shard locked.
+    func withLock<Result>(_ body: (inout StoreShard) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&shard)
+    }
+
+    /// Locks the shard; pair with ``unlock()``.
+    func lock() { pthread_mutex_lock(mutex) }
+
+    /// Unlocks the shard.
+    func unlock() { pthread_mutex_unlock(mutex) }
+
+    /// Runs `body` on the shard; the caller holds the lock (``lock()``).
+    func withLockHeld<Result>(_ body: (inout StoreShard) throws -> Result) rethrows -> Result {
+        try body(&shard)
+    }
+}

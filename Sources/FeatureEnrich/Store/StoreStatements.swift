@@ -1,0 +1,139 @@
+import ServingGraph
+
+/// The SQL of the online store, one function per statement (all cached on their connection).
+///
+/// Tables and columns are those of ``StoreSchema``; times are epoch milliseconds.
+enum StoreStatements {
+    /// The serialized state of one entity, or nil when it has none.
+    static func loadState(_ connection: SQLiteConnection, featureSet: String, key: String) throws -> [UInt8]? {
+        let statement = try connection.cachedStatement(
+            sql: "SELECT state FROM entity_state WHERE feature_set = ? AND entity_key = ?")
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key, at: 2)
+        guard try statement.step() else { return nil }
+        return statement.blob(at: 0)
+    }
+
+    /// Inserts or replaces the state of one entity.
+    static func upsertState(
+        _ connection: SQLiteConnection, featureSet: String, key: String, state: [UInt8], now: Int64
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO entity_state(feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT(feature_set, entity_key) DO UPDATE SET state = excluded.state,
+                updated_at_ms = excluded.updated_at_ms
+                """)
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key, at: 2)
+        try statement.bind(bytes: state, at: 3)
+        try statement.bind(now, at: 4)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Appends one event to the offline event log.
+    static func appendEvent(
+        _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, now: Int64, json: String
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO event_log(feature_set, entity_key, event_ts_ms, ingested_at_ms, event)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key, at: 2)
+        try statement.bind(time, at: 3)
+        try statement.bind(now, at: 4)
+        try statement.bind(json, at: 5)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Folds `statistics` into the `feature_stats` row of `feature` (Chan et al.'s merge of two Welford
+    /// accumulators; SQLite evaluates every right-hand side with the row's old values).
+    static func mergeStatistics(
+        _ connection: SQLiteConnection, featureSet: String, feature: String, _ statistics: FeatureStatistics
+    ) throws {
+        guard statistics.count > 0 else { return }
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO feature_stats(feature_set, feature, count, mean, m2, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(feature_set, feature) DO UPDATE SET
+                count = count + excluded.count,
+                mean = mean + (excluded.mean - mean) * excluded.count / (count + excluded.count),
+                m2 = m2 + excluded.m2
+                    + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count
+                    / (count + excluded.count),
+                min = MIN(min, excluded.min), max = MAX(max, excluded.max)
+                """)
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(feature, at: 2)
+        try statement.bind(statistics.count, at: 3)
+        try statement.bind(statistics.mean, at: 4)
+        try statement.bind(statistics.m2, at: 5)
+        try statement.bind(statistics.min, at: 6)
+        try statement.bind(statistics.max, at: 7)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Records that `eventID` was ingested with `count` events (its answer for retries).
+    static func recordProcessedEvent(_ connection: SQLiteConnection, eventID: String, now: Int64, count: Int) throws {
+        try connection.cachedStatement(
+            sql: """
+                INSERT INTO processed_events(event_id, seen_at_ms, response) VALUES (?, ?, ?)
+                ON CONFLICT(event_id) DO UPDATE SET seen_at_ms = excluded.seen_at_ms, response = excluded.response
+                """
+        ).execute([.text(eventID), .integer(now), .text("{\"ingested\":\(count)}")])
+    }
+
+    /// The event count recorded for `eventID` at or after `since`, or nil when it was not processed then.
+    static func processedEventCount(_ connection: SQLiteConnection, eventID: String, since: Int64) throws -> Int? {
+        let rows = try connection.query(
+            "SELECT response FROM processed_events WHERE event_id = ? AND seen_at_ms >= ?",
+            [.text(eventID), .integer(since)])
+        guard let row = rows.first else { return nil }
+        guard let text = row.first?.textValue, let count = try? JSONParser.parse(text)["ingested"]?.intValue else {
+            return 0
+        }
+        return Int(count)
+    }
+
+    /// Forgets event ids older than `before` (past the exactly-once horizon).
+    static func pruneProcessedEvents(_ connection: SQLiteConnection, before: Int64) throws {
+        try connection.cachedStatement(sql: "DELETE FROM processed_events WHERE seen_at_ms < ?")
+            .execute([.integer(before)])
+    }
+
+    /// The stored definition text and hash of `featureSet`, or nil when it is not registered.
+    static func registeredDefinition(
+        _ connection: SQLiteConnection, featureSet: String
+    ) throws -> (json: String, hash: String)? {
+        let rows = try connection.query(
+            "SELECT definition, definition_hash FROM feature_sets WHERE name = ?", [.text(featureSet)])
+        guard let row = rows.first, row.count == 2, let json = row[0].textValue, let hash = row[1].textValue
+        else { return nil }
+        return (json, hash)
+    }
+
+    /// Registers (or replaces) the definition of a feature set.
+    static func register(_ connection: SQLiteConnection, _ definition: FeatureSetDefinition, now: Int64) throws {
+        try connection.cachedStatement(
+            sql: """
+                INSERT INTO feature_sets(name, definition, definition_hash, registered_at_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET definition = excluded.definition,
+                definition_hash = excluded.definition_hash, registered_at_ms = excluded.registered_at_ms
+                """
+        ).execute([
+            .text(definition.name), .text(definition.jsonText), .text(hashText(definition)), .integer(now),
+        ])
+    }
+
+    /// The hash as stored in `feature_sets.definition_hash`: 16 lowercase hex digits.
+    static func hashText(_ definition: FeatureSetDefinition) -> String {
+        let hex = String(definition.definitionHash, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+}

@@ -1,0 +1,103 @@
+import FeatureEnrich
+import Foundation
+import Glibc
+import ServingGraph
+import Testing
+
+/// Durability: `serve run --feature-set ... --store ...` as a child process, acknowledged HTTP ingests, then
+/// `kill -9` mid-stream; after a restart every acknowledged event is in the store.
+struct FeatureStoreDurabilityTests {
+    /// A running `serve run` child with its stderr in a file.
+    private final class ServeProcess {
+        let process = Process()
+        let port: Int
+
+        init(arguments: [String], log: URL) throws {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = URL(fileURLWithPath: ServeBinary.path)
+            process.arguments = arguments
+            process.standardError = try FileHandle(forWritingTo: log)
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            var found: Int?
+            for _ in 0..<400 where found == nil {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if let range = text.range(of: "ready address=http://127.0.0.1:") {
+                    found = Int(text[range.upperBound...].prefix { $0.isNumber })
+                } else {
+                    usleep(50_000)
+                }
+            }
+            guard let found else {
+                process.terminate()
+                throw HTTPTestClientError(
+                    description: "serve did not get ready: \(try String(contentsOf: log, encoding: .utf8))")
+            }
+            port = found
+        }
+
+        /// SIGKILL: a child spawned by Foundation's `Process` inherits a signal mask that blocks SIGTERM.
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    private static func request(_ index: Int) -> String {
+        let body = #"{"key": "k\#(index % 7)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 5)}"#
+        return "POST /v2/feature-sets/transactions/ingest HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    @Test func everyAcknowledgedIngestSurvivesKillDashNine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("store.db").path
+        let arguments = [
+            "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
+            store,
+        ]
+        let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
+        let client = try HTTPTestClient(port: first.port)
+        var acknowledged = 0
+        var sent = 0
+        var killed = false
+        // Pipelined windows of 8 requests; the kill lands while a window is in flight.
+        while !killed {
+            for _ in 0..<8 {
+                try client.send(Self.request(sent))
+                sent += 1
+            }
+            if acknowledged >= 400 {
+                kill(first.process.processIdentifier, SIGKILL)
+                killed = true
+            }
+            for _ in 0..<8 {
+                guard let response = try? client.readResponse() else { break }
+                if response.status == 200 { acknowledged += 1 }
+            }
+        }
+        first.process.waitUntilExit()
+        #expect(first.process.terminationReason == .uncaughtSignal)
+        let second = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("second.log"))
+        defer { second.stop() }
+        let logged = try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log")
+        #expect(logged >= Int64(acknowledged))
+        #expect(logged <= Int64(sent))
+        // Aggregates agree with the log: every event is within 24 h, so the counts add up to the log's rows.
+        var counted = 0.0
+        for key in 0..<7 {
+            let read = try Curl.run(
+                "http://127.0.0.1:\(second.port)/v2/feature-sets/transactions/entities/k\(key)"
+                    + "?at=\(1_767_225_600_000 + 3_600_000)&features=amount_count_24h")
+            counted += (try? JSONParser.parse(read.body))?["features"]?["amount_count_24h"]?.doubleValue ?? 0
+        }
+        #expect(counted == Double(logged))
+        // And the restarted server keeps ingesting on top of the recovered state.
+        let more = try Curl.run(
+            "http://127.0.0.1:\(second.port)/v2/feature-sets/transactions/ingest",
+            ["-X", "POST", "-d", #"{"key": "k0", "timestamp": 1767225600, "amount": 1}"#])
+        #expect(more.status == 200)
+    }
+}
