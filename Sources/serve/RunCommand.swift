@@ -20,6 +20,7 @@ enum RunCommand {
           --max-header-bytes <n>      request line + headers limit, over it 431 (default 16384)
           --max-header-count <n>      header lines limit, over it 431 (default 100)
           --max-body-bytes <n>        body limit after de-chunking, over it 413 (default 67108864)
+          --max-buffered-bytes <n>    request bytes held across all connections, over it 503 (default 1 GiB)
           --header-timeout <dur>      time to receive a request's headers, then 408 (default 10s)
           --idle-timeout <dur>        idle keep-alive connections are closed after this (default 60s)
           --shutdown-grace <dur>      on SIGTERM/SIGINT, time to finish in-flight requests (default 10s)
@@ -81,6 +82,9 @@ enum RunCommand {
         }
         if let n = try arguments.intOption("--max-header-count", in: 1...10_000) {
             configuration.http.maxHeaderCount = n
+        }
+        if let n = try arguments.intOption("--max-buffered-bytes", in: (1 << 16)...(1 << 40)) {
+            configuration.http.maxBufferedBytes = n
         }
         if let n = try arguments.intOption("--max-body-bytes", in: 0...(1 << 40)) {
             configuration.http.maxBodyBytes = n

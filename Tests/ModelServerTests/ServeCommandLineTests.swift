@@ -9,7 +9,7 @@ struct ServeCommandLineTests {
     }
 
     @Test(arguments: ["--host", "--port", "--loops", "--log-level", "--max-connections", "--max-header-bytes",
-                      "--max-header-count", "--max-body-bytes", "--header-timeout", "--idle-timeout",
+                      "--max-header-count", "--max-body-bytes", "--max-buffered-bytes", "--header-timeout", "--idle-timeout",
                       "--shutdown-grace"])
     func runHelpDescribesEveryFlag(flag: String) throws {
         let output = try ServeBinary.run(["run", "--help"])
