@@ -12,6 +12,7 @@ let usage = """
     COMMANDS:
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
+      training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -26,6 +27,8 @@ case "run":
     status = RunCommand.main(arguments)
 case "ingest":
     status = IngestCommand.main(arguments)
+case "training-set":
+    status = TrainingSetCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)
