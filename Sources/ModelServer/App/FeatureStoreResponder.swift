@@ -21,10 +21,13 @@ final class FeatureStoreResponder {
     private let store: (any OnlineStore)?
     private let catalogBody: [UInt8]
     private let setBodies: [String: [UInt8]]
+    private let offline: OfflineVectorResponder
 
-    /// A responder over `store` (nil: no feature sets configured, every set is unknown).
-    init(store: (any OnlineStore)?) {
+    /// A responder over `store` (nil: no feature sets configured, every set is unknown) serving point-in-time
+    /// training rows of `vectors` from the store's file.
+    init(store: (any OnlineStore)?, vectors: [FeatureVectorDefinition] = []) {
         self.store = store
+        offline = OfflineVectorResponder(storePath: (store as? SQLiteOnlineStore)?.path, vectors: vectors)
         let sets = store?.featureSets ?? []
         let entries = sets.map(Self.catalogEntry)
         catalogBody = JSONWriter.bytes(["feature_sets": .array(entries)])
@@ -47,6 +50,8 @@ final class FeatureStoreResponder {
                     into: Self.decoded(captures, 0), body: request.body, eventID: request.headers["X-Event-Id"])
             case .featureSetEntity:
                 return .response(try entity(Self.decoded(captures, 0), key: Self.decoded(captures, 1), request.query))
+            case .featureVectorOffline:
+                return try offline.respond(vector: Self.decoded(captures, 0), body: request.body)
             default:
                 throw RoutingError.noRoute(method: request.method.name, path: request.path)
             }

@@ -15,11 +15,13 @@ enum ServerEndpoint: Sendable {
     case featureSet
     case featureSetIngest
     case featureSetEntity
+    /// `POST /v2/feature-vectors/{vec}/offline`: point-in-time training rows.
+    case featureVectorOffline
 
     /// True for the endpoints ``FeatureStoreResponder`` answers.
     var isFeatureStore: Bool {
         switch self {
-        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity: true
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline: true
         case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
         }
     }
@@ -47,6 +49,7 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/feature-sets/{set}", .featureSet)
         router.add(.post, "/v2/feature-sets/{set}/ingest", .featureSetIngest)
         router.add(.get, "/v2/feature-sets/{set}/entities/{key}", .featureSetEntity)
+        router.add(.post, "/v2/feature-vectors/{vec}/offline", .featureVectorOffline)
         return router
     }
 }
