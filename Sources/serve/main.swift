@@ -13,6 +13,7 @@ let usage = """
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
       training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
+      catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -29,6 +30,8 @@ case "ingest":
     status = IngestCommand.main(arguments)
 case "training-set":
     status = TrainingSetCommand.main(arguments)
+case "catalog":
+    status = CatalogCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)

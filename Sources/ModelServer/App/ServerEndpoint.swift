@@ -17,11 +17,16 @@ enum ServerEndpoint: Sendable {
     case featureSetEntity
     /// `POST /v2/feature-vectors/{vec}/offline`: point-in-time training rows.
     case featureVectorOffline
+    /// `GET /v2/feature-vectors` and `GET /v2/feature-vectors/{vec}`: the served vectors, resolved.
+    case featureVectors
+    case featureVector
 
     /// True for the endpoints ``FeatureStoreResponder`` answers.
     var isFeatureStore: Bool {
         switch self {
-        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline: true
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline, .featureVectors,
+            .featureVector:
+            true
         case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
         }
     }
@@ -50,6 +55,8 @@ enum ServerEndpoint: Sendable {
         router.add(.post, "/v2/feature-sets/{set}/ingest", .featureSetIngest)
         router.add(.get, "/v2/feature-sets/{set}/entities/{key}", .featureSetEntity)
         router.add(.post, "/v2/feature-vectors/{vec}/offline", .featureVectorOffline)
+        router.add(.get, "/v2/feature-vectors", .featureVectors)
+        router.add(.get, "/v2/feature-vectors/{vec}", .featureVector)
         return router
     }
 }
