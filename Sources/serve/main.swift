@@ -14,6 +14,7 @@ let usage = """
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
       training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
       catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
+      stats <feature-set> [--from T] [--to T]   feature statistics from the store's event log
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -32,6 +33,8 @@ case "training-set":
     status = TrainingSetCommand.main(arguments)
 case "catalog":
     status = CatalogCommand.main(arguments)
+case "stats":
+    status = StatsCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)

@@ -7,7 +7,7 @@ import ServingGraph
 public final class OfflineStoreReader {
     /// The store file.
     public let path: String
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
 
     /// Opens the store at `path` read-only; it must exist.
     public init(path: String) throws {
@@ -53,5 +53,29 @@ public final class OfflineStoreReader {
             }
         }
         return events
+    }
+}
+
+extension OfflineStoreReader {
+    /// Calls `body` with every event of `featureSet` with `from <= event_ts < to`, in ingestion order.
+    func forEachEvent(
+        featureSet: String, from: Int64, to: Int64, decoder: FeatureEventDecoder, _ body: (FeatureEvent) -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            sql:
+                "SELECT seq, event FROM event_log WHERE feature_set = ? AND event_ts_ms >= ? AND event_ts_ms < ? ORDER BY seq"
+        )
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(from, at: 2)
+        try statement.bind(to, at: 3)
+        while try statement.step() {
+            let text = statement.text(at: 1)
+            do {
+                body(try decoder.decode(try JSONParser.parse(text), json: text))
+            } catch {
+                throw TrainingSetError.unreadableEvent(
+                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
+            }
+        }
     }
 }
