@@ -15,6 +15,7 @@ let usage = """
       training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
       catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
       stats <feature-set> [--from T] [--to T]   feature statistics from the store's event log
+      predict <graph.json> <entities.csv> --vector <v.json> --out <file>   batch prediction over offline vectors
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -35,6 +36,8 @@ case "catalog":
     status = CatalogCommand.main(arguments)
 case "stats":
     status = StatsCommand.main(arguments)
+case "predict":
+    status = PredictCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)
