@@ -58,7 +58,7 @@ echo "serve training-set: $ours rows/s"
 
 if [ "$FEAST" = 1 ]; then
     echo "--- Feast get_historical_features (file offline store)"
-    venv=../shared/.venv-feast-bench
+    venv=.build/venv-feast-bench
     [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" -q install feast pyarrow; }
     "$venv/bin/python" - "$work" "$ROWS" <<'PY'
 import os, sys, time, pandas as pd
