@@ -27,6 +27,7 @@ enum RunCommand {
           --load-in-background        bind first and load models after (ready answers 503 until loaded)
           --mlrun-errors              answer model errors as MLRun: 400 text/plain '<Type>: <message>'
           --feature-set <fs.json>     serve a feature set (repeatable): POST /v2/feature-sets/{name}/ingest...
+          --feature-vector <v.json>   serve POST /v2/feature-vectors/{name}/offline for a vector (repeatable)
           --store <path.db>           the SQLite online store of the feature sets (default features.db)
           --rebuild                   recompute a changed feature set's state from the store's event log
           -h, --help                  show this help
@@ -101,6 +102,7 @@ enum RunCommand {
         configuration.loadInBackground = arguments.flag("--load-in-background")
         configuration.mlrunErrors = arguments.flag("--mlrun-errors")
         configuration.featureSetPaths = try arguments.options("--feature-set")
+        configuration.featureVectorPaths = try arguments.options("--feature-vector")
         if let store = try arguments.option("--store") { configuration.storePath = store }
         configuration.rebuildStore = arguments.flag("--rebuild")
         configuration.graphPath = arguments.positional()

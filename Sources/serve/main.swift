@@ -12,6 +12,10 @@ let usage = """
     COMMANDS:
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
+      training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
+      catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
+      stats <feature-set> [--from T] [--to T]   feature statistics from the store's event log
+      predict <graph.json> <entities.csv> --vector <v.json> --out <file>   batch prediction over offline vectors
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -26,6 +30,14 @@ case "run":
     status = RunCommand.main(arguments)
 case "ingest":
     status = IngestCommand.main(arguments)
+case "training-set":
+    status = TrainingSetCommand.main(arguments)
+case "catalog":
+    status = CatalogCommand.main(arguments)
+case "stats":
+    status = StatsCommand.main(arguments)
+case "predict":
+    status = PredictCommand.main(arguments)
 case "help", "--help", "-h":
     if arguments.first == "run" {
         print(RunCommand.help)

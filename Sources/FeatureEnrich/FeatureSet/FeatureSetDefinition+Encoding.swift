@@ -15,6 +15,7 @@ extension FeatureSetDefinition {
             features.map { .object(["name": .string($0.name), "type": .string($0.type.rawValue)]) })
         root["aggregations"] = .array(aggregations.map(Self.encode))
         if let ttl { root["ttl"] = .string(ttl.text) }
+        if let offlineRetention { root["offline_retention"] = .string(offlineRetention.text) }
         return .object(root)
     }
 

@@ -7,7 +7,8 @@ extension FeatureSetDefinition {
     ///
     /// Fields: `name`, `entities` (`[{"name", "type": "string"|"int64"}]`, type defaults to string),
     /// `timestamp_key`, `features` (`[{"name", "type": "double"|"int64"|"string"|"bool"}]`, optional),
-    /// `aggregations` (`[{"name", "column"?, "operations", "windows", "period"?}]`, optional) and `ttl`.
+    /// `aggregations` (`[{"name", "column"?, "operations", "windows", "period"?}]`, optional), `ttl` and
+    /// `offline_retention` (how long the offline event log keeps events; default forever).
     public init(json: Value) throws(FeatureSetError) {
         let root = try Self.object(json, path: "feature set")
         let name = try Self.string(root["name"], path: "name")
@@ -40,9 +41,10 @@ extension FeatureSetDefinition {
             aggregations.append(try Self.aggregation(value, path: "aggregations[\(index)]"))
         }
         let ttl = try Self.optionalDuration(root["ttl"], path: "ttl")
+        let retention = try Self.optionalDuration(root["offline_retention"], path: "offline_retention")
         try self.init(
             name: name, entities: entities, timestampKey: timestampKey, features: features,
-            aggregations: aggregations, ttl: ttl)
+            aggregations: aggregations, ttl: ttl, offlineRetention: retention)
     }
 
     /// Parses and decodes feature-set JSON text.

@@ -23,6 +23,9 @@ public struct FeatureSetDefinition: Sendable, Hashable {
     public let aggregations: [AggregationDefinition]
     /// How long stored values stay valid; `nil` = forever.
     public let ttl: FeatureDuration?
+    /// How long the offline log keeps this set's events, counted back from now by event time; `nil` = forever.
+    /// Not part of ``definitionHash``: it changes no online state.
+    public let offlineRetention: FeatureDuration?
 
     /// Validates and builds a definition; errors name the JSON field (`entities[1].name: duplicate name …`).
     public init(
@@ -31,7 +34,8 @@ public struct FeatureSetDefinition: Sendable, Hashable {
         timestampKey: String,
         features: [FeatureColumn] = [],
         aggregations: [AggregationDefinition] = [],
-        ttl: FeatureDuration? = nil
+        ttl: FeatureDuration? = nil,
+        offlineRetention: FeatureDuration? = nil
     ) throws(FeatureSetError) {
         guard !name.isEmpty else { throw .emptyValue(path: "name") }
         guard !entities.isEmpty else { throw .emptyValue(path: "entities") }
@@ -56,6 +60,7 @@ public struct FeatureSetDefinition: Sendable, Hashable {
         self.features = features
         self.aggregations = aggregations
         self.ttl = ttl
+        self.offlineRetention = offlineRetention
     }
 
     /// Every aggregation output column, sorted by name (the order of replay output rows).

@@ -24,6 +24,9 @@
 ///   - `feature_set` TEXT, `feature` TEXT: the primary key.
 ///   - `count` INTEGER, `mean` REAL, `m2` REAL (sum of squared deviations; variance is
 ///     `m2 / (count - 1)`), `min` REAL, `max` REAL.
+/// - `feature_set_versions` (migration 2, WITHOUT ROWID): every definition ever registered under a name.
+///   - `name` TEXT, `version` INTEGER (1, 2, ... in registration order): the primary key.
+///   - `definition` TEXT, `definition_hash` TEXT, `registered_at_ms` INTEGER: as in `feature_sets`.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -71,7 +74,21 @@ package enum StoreSchema {
                     seen_at_ms INTEGER NOT NULL,
                     response TEXT
                 );
-                """)
+                """),
+        SchemaMigration(
+            version: 2, name: "keep every registered definition of a feature set",
+            sql: """
+                CREATE TABLE feature_set_versions (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    definition TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    registered_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (name, version)
+                ) WITHOUT ROWID;
+                INSERT INTO feature_set_versions(name, version, definition, definition_hash, registered_at_ms)
+                SELECT name, 1, definition, definition_hash, registered_at_ms FROM feature_sets;
+                """),
     ]
 
     /// A migrator over ``migrations``.

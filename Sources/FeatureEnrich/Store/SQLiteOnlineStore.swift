@@ -55,6 +55,8 @@ public final class SQLiteOnlineStore: OnlineStore {
                 connection, before: StoreWriterLoop.nowMilliseconds() - horizon)
             for definition in featureSets {
                 try Self.register(definition, rebuild: rebuild, connection: connection)
+                try OfflineLogRetention.prune(
+                    definition, connection: connection, now: StoreWriterLoop.nowMilliseconds())
             }
         }
         self.path = path

@@ -129,6 +129,15 @@ enum StoreStatements {
         ).execute([
             .text(definition.name), .text(definition.jsonText), .text(hashText(definition)), .integer(now),
         ])
+        try connection.cachedStatement(
+            sql: """
+                INSERT INTO feature_set_versions(name, version, definition, definition_hash, registered_at_ms)
+                SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM feature_set_versions WHERE name = ?
+                """
+        ).execute([
+            .text(definition.name), .text(definition.jsonText), .text(hashText(definition)), .integer(now),
+            .text(definition.name),
+        ])
     }
 
     /// The hash as stored in `feature_sets.definition_hash`: 16 lowercase hex digits.

@@ -36,8 +36,13 @@ enum ErrorResponse {
                 .corruptState:
                 return .internalServerError
             }
-        case is FeatureEventError:
+        case is FeatureEventError, is TrainingSetError, is FeatureVectorError, is IngestError:
             return .badRequest
+        case let offline as OfflineRequestError:
+            switch offline {
+            case .unknownVector: return .notFound
+            case .badBody: return .badRequest
+            }
         case let request as FeatureStoreRequestError:
             switch request {
             case .entityNotFound: return .notFound

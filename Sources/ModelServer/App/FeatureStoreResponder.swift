@@ -4,8 +4,8 @@ import ServingGraph
 /// Answers the feature-store endpoints (DESIGN.md, "HTTP surface") for one event loop; ``ServerResponder``
 /// delegates to it.
 ///
-/// - `GET /v2/feature-sets`: `{"feature_sets": [{"name", "hash", "definition"}...]}` (the catalog).
-/// - `GET /v2/feature-sets/{set}`: `{"name", "hash", "definition"}` of one set, 404 when unknown.
+/// - `GET /v2/feature-sets[/{set}]`, `GET /v2/feature-vectors[/{vec}]`: the catalog (``CatalogResponder``).
+/// - `POST /v2/feature-vectors/{vec}/offline`: point-in-time training rows (``OfflineVectorResponder``).
 /// - `POST /v2/feature-sets/{set}/ingest`: a JSON event or an array of events; `{"ingested": N}` once they
 ///   are committed, all in one transaction (a pending response: the loop never waits), 404 for an unknown
 ///   set, 400 naming the bad field (nothing of the request is ingested then). With an `X-Event-Id` header
@@ -19,17 +19,15 @@ import ServingGraph
 /// Loop-confined like its owner; the store it calls is thread-safe.
 final class FeatureStoreResponder {
     private let store: (any OnlineStore)?
-    private let catalogBody: [UInt8]
-    private let setBodies: [String: [UInt8]]
+    private let offline: OfflineVectorResponder
+    private let catalog: CatalogResponder
 
-    /// A responder over `store` (nil: no feature sets configured, every set is unknown).
-    init(store: (any OnlineStore)?) {
+    /// A responder over `store` (nil: no feature sets configured, every set is unknown) serving point-in-time
+    /// training rows of `vectors` from the store's file.
+    init(store: (any OnlineStore)?, vectors: [FeatureVectorDefinition] = []) {
         self.store = store
-        let sets = store?.featureSets ?? []
-        let entries = sets.map(Self.catalogEntry)
-        catalogBody = JSONWriter.bytes(["feature_sets": .array(entries)])
-        setBodies = Dictionary(
-            zip(sets.map(\.name), entries.map(JSONWriter.bytes)), uniquingKeysWith: { first, _ in first })
+        offline = OfflineVectorResponder(storePath: (store as? SQLiteOnlineStore)?.path, vectors: vectors)
+        catalog = CatalogResponder(storePath: (store as? SQLiteOnlineStore)?.path, vectors: vectors)
     }
 
     /// The answer to a feature-store `endpoint` with its path `captures`.
@@ -37,16 +35,20 @@ final class FeatureStoreResponder {
         do {
             switch endpoint {
             case .featureSets:
-                return .response(.json(.ok, catalogBody))
+                return catalog.featureSets(named: nil)
             case .featureSet:
-                let name = try Self.decoded(captures, 0)
-                guard let body = setBodies[name] else { throw OnlineStoreError.unknownFeatureSet(name: name) }
-                return .response(.json(.ok, body))
+                return catalog.featureSets(named: try Self.decoded(captures, 0))
+            case .featureVectors:
+                return catalog.featureVectors(named: nil)
+            case .featureVector:
+                return catalog.featureVectors(named: try Self.decoded(captures, 0))
             case .featureSetIngest:
                 return try ingest(
                     into: Self.decoded(captures, 0), body: request.body, eventID: request.headers["X-Event-Id"])
             case .featureSetEntity:
                 return .response(try entity(Self.decoded(captures, 0), key: Self.decoded(captures, 1), request.query))
+            case .featureVectorOffline:
+                return try offline.respond(vector: Self.decoded(captures, 0), body: request.body)
             default:
                 throw RoutingError.noRoute(method: request.method.name, path: request.path)
             }
@@ -86,15 +88,6 @@ final class FeatureStoreResponder {
         body["at"] = parameters.at.map { .int($0) } ?? .null
         body["features"] = .object(row)
         return .json(.ok, JSONWriter.bytes(.object(body)))
-    }
-
-    private static func catalogEntry(_ definition: FeatureSetDefinition) -> Value {
-        let hex = String(definition.definitionHash, radix: 16)
-        return [
-            "name": .string(definition.name),
-            "hash": .string(String(repeating: "0", count: max(0, 16 - hex.count)) + hex),
-            "definition": definition.jsonValue,
-        ]
     }
 
     private static func decoded(_ captures: [Substring], _ index: Int) throws -> String {

@@ -19,6 +19,8 @@ package struct ServeConfiguration: Sendable {
     package var mlrunErrors = false
     /// Feature-set definition files served by the online store (`--feature-set`, repeatable); none: no store.
     package var featureSetPaths: [String] = []
+    /// Feature-vector files served by `POST /v2/feature-vectors/{vec}/offline` (`--feature-vector`, repeatable).
+    package var featureVectorPaths: [String] = []
     /// The SQLite file of the online store (`--store`); default `features.db`.
     package var storePath = "features.db"
     /// Recompute a feature set's state from the event log when its stored definition differs (`--rebuild`).

@@ -25,12 +25,14 @@ package final class ServerApplication: Sendable {
         self.configuration = configuration
         let store = try Self.openStore(configuration)
         self.store = store
+        let vectors = try configuration.featureVectorPaths.map { try FeatureVectorDefinition(contentsOfFile: $0) }
         let readiness = self.readiness
         let catalog = self.catalog
         guard configuration.graphPath != nil || configuration.graphJSON != nil else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-                ServerResponder(readiness: readiness, featureStore: FeatureStoreResponder(store: store))
+                ServerResponder(
+                    readiness: readiness, featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             }
             return
         }
@@ -47,11 +49,12 @@ package final class ServerApplication: Sendable {
             do {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
-                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store))
+                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(
-                    readiness: readiness, catalog: catalog, featureStore: FeatureStoreResponder(store: store))
+                    readiness: readiness, catalog: catalog,
+                    featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             }
         }
     }

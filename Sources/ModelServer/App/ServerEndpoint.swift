@@ -15,11 +15,18 @@ enum ServerEndpoint: Sendable {
     case featureSet
     case featureSetIngest
     case featureSetEntity
+    /// `POST /v2/feature-vectors/{vec}/offline`: point-in-time training rows.
+    case featureVectorOffline
+    /// `GET /v2/feature-vectors` and `GET /v2/feature-vectors/{vec}`: the served vectors, resolved.
+    case featureVectors
+    case featureVector
 
     /// True for the endpoints ``FeatureStoreResponder`` answers.
     var isFeatureStore: Bool {
         switch self {
-        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity: true
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline, .featureVectors,
+            .featureVector:
+            true
         case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
         }
     }
@@ -47,6 +54,9 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/feature-sets/{set}", .featureSet)
         router.add(.post, "/v2/feature-sets/{set}/ingest", .featureSetIngest)
         router.add(.get, "/v2/feature-sets/{set}/entities/{key}", .featureSetEntity)
+        router.add(.post, "/v2/feature-vectors/{vec}/offline", .featureVectorOffline)
+        router.add(.get, "/v2/feature-vectors", .featureVectors)
+        router.add(.get, "/v2/feature-vectors/{vec}", .featureVector)
         return router
     }
 }

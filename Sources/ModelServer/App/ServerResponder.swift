@@ -47,7 +47,8 @@ final class ServerResponder: HTTPResponder {
 
     private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {
         switch endpoint {
-        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity:
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline, .featureVectors,
+            .featureVector:
             // Answered by the FeatureStoreResponder before reaching here.
             return .response(ErrorResponse.response(for: RoutingError.noRoute(method: "GET", path: "/v2/feature-sets")))
         case .healthLive:

@@ -22,11 +22,12 @@ struct SchemaMigratorTests {
         #expect(
             try tables(connection).isSuperset(of: [
                 "schema_version", "feature_sets", "entity_state", "event_log", "event_log_by_entity_time",
-                "feature_stats", "processed_events",
+                "feature_stats", "processed_events", "feature_set_versions",
             ]))
         #expect(
             try connection.query("SELECT version, name, applied_at_ms FROM schema_version") == [
-                [.integer(1), .text("create online and offline store tables"), .integer(1_700_000_000_000)]
+                [.integer(1), .text("create online and offline store tables"), .integer(1_700_000_000_000)],
+                [.integer(2), .text("keep every registered definition of a feature set"), .integer(1_700_000_000_000)],
             ])
     }
 
@@ -41,7 +42,7 @@ struct SchemaMigratorTests {
         #expect(outcome.fromVersion == outcome.toVersion)
         #expect(
             try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [
-                [.integer(1), .integer(1)]
+                [.integer(2), .integer(1)]
             ])
     }
 

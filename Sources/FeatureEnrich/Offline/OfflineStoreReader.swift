@@ -1,0 +1,81 @@
+import ServingGraph
+
+/// Read access to the offline half of a store file: the registered feature-set definitions (the catalog)
+/// and each entity's logged events in ingestion order (`event_log`, see ``StoreSchema``).
+///
+/// Opens its own read-only connection (WAL: never blocks the store writer). Confined to one thread.
+public final class OfflineStoreReader {
+    /// The store file.
+    public let path: String
+    let connection: SQLiteConnection
+
+    /// Opens the store at `path` read-only; it must exist.
+    public init(path: String) throws {
+        self.path = path
+        connection = try SQLiteConnection(path: path, configuration: .readOnly)
+    }
+
+    /// Every registered feature-set definition, by name order.
+    public func featureSets() throws -> [FeatureSetDefinition] {
+        var result: [FeatureSetDefinition] = []
+        for row in try connection.query("SELECT name, definition FROM feature_sets ORDER BY name") {
+            guard row.count == 2, let name = row[0].textValue, let json = row[1].textValue else { continue }
+            do {
+                result.append(try FeatureSetDefinition(jsonText: json))
+            } catch {
+                throw OnlineStoreError.storedDefinitionUnreadable(name: name, reason: error.description)
+            }
+        }
+        return result
+    }
+
+    /// The events of entity `key` in `featureSet` with `event_ts <= upTo`, decoded, in ingestion order.
+    func events(
+        featureSet: String, key: EntityKey, upTo time: Int64, decoder: FeatureEventDecoder
+    ) throws -> [FeatureEvent] {
+        let statement = try connection.cachedStatement(
+            sql: """
+                SELECT seq, event FROM event_log
+                WHERE feature_set = ? AND entity_key = ? AND event_ts_ms <= ? ORDER BY seq
+                """)
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key.encoded, at: 2)
+        try statement.bind(time, at: 3)
+        var events: [FeatureEvent] = []
+        while try statement.step() {
+            let text = statement.text(at: 1)
+            do {
+                events.append(try decoder.decode(try JSONParser.parse(text), json: text))
+            } catch {
+                throw TrainingSetError.unreadableEvent(
+                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
+            }
+        }
+        return events
+    }
+}
+
+extension OfflineStoreReader {
+    /// Calls `body` with every event of `featureSet` with `from <= event_ts < to`, in ingestion order.
+    func forEachEvent(
+        featureSet: String, from: Int64, to: Int64, decoder: FeatureEventDecoder, _ body: (FeatureEvent) -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            sql:
+                "SELECT seq, event FROM event_log WHERE feature_set = ? AND event_ts_ms >= ? AND event_ts_ms < ? ORDER BY seq"
+        )
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(from, at: 2)
+        try statement.bind(to, at: 3)
+        while try statement.step() {
+            let text = statement.text(at: 1)
+            do {
+                body(try decoder.decode(try JSONParser.parse(text), json: text))
+            } catch {
+                throw TrainingSetError.unreadableEvent(
+                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ServingGraph
+
+/// Replays one entity's logged events so that it can be read as of several times T, each read seeing
+/// exactly the events with `event_ts <= T`, applied in ingestion order through the feature set's
+/// ``FeatureSetAggregator`` (the online engine), and then read at T with the online store's own row code.
+///
+/// Times must be asked for in ascending order. When the events that become visible at a new T all arrived
+/// after those already applied (an in-order stream) they are applied incrementally: O(events + reads) per key.
+/// A late event (arrived after an event with a later timestamp) that becomes visible forces a replay from
+/// the start for that T, which keeps the result exact. Plain features follow Feast's point-in-time rule by
+/// construction: the latest event time wins, equal times go to the later arrival, and the ttl is counted
+/// back from T.
+struct PointInTimeReplay {
+    private let set: RegisteredFeatureSet
+    private let events: [FeatureEvent]
+    private let byTime: [Int]
+    private var cursor = 0
+    private var lastApplied = -1
+    private var state: EntityState
+    private var output: [Double?] = []
+
+    /// A replay of `events` (ingestion order) of one key of `set`.
+    init(set: RegisteredFeatureSet, events: [FeatureEvent]) {
+        self.set = set
+        self.events = events
+        byTime = events.indices.sorted { (events[$0].time, $0) < (events[$1].time, $1) }
+        state = set.aggregator.makeState()
+    }
+
+    /// The row of `features` as of `time` (not before the previous call's time), or nil when no event of the
+    /// key has `event_ts <= time` (as an online read of a key never ingested).
+    mutating func row(at time: Int64, features: [String]) -> ValueObject? {
+        var visible: [Int] = []
+        while cursor < byTime.count, events[byTime[cursor]].time <= time {
+            visible.append(byTime[cursor])
+            cursor += 1
+        }
+        if let first = visible.min() {
+            if first > lastApplied {
+                visible.sort()
+                for index in visible { apply(index) }
+            } else {
+                state = set.aggregator.makeState()
+                lastApplied = -1
+                for index in events.indices where events[index].time <= time { apply(index) }
+            }
+        }
+        guard lastApplied >= 0 else { return nil }
+        return set.row(state, at: time, features: features)
+    }
+
+    private mutating func apply(_ index: Int) {
+        let event = events[index]
+        set.aggregator.ingest(
+            at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+            into: &state, output: &output)
+        lastApplied = max(lastApplied, index)
+    }
+}

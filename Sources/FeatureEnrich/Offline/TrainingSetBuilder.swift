@@ -1,0 +1,101 @@
+public import ServingGraph
+
+/// Builds point-in-time training sets: for each entity row (keys, timestamp T) the feature vector as it was
+/// at T, with no leakage from the future (reference/feast.md §5; DESIGN.md, "Offline = online").
+///
+/// Values come from the offline event log replayed through the same ``FeatureSetAggregator`` and read with
+/// the same row code as the online store, so a served vector at T equals the training row for T whenever the
+/// events up to T had arrived in time order (see ``PointInTimeReplay``). Rows are grouped by entity key and
+/// sorted by T, so each key's events are read and replayed once.
+///
+/// ```swift
+/// let store = try OfflineStoreReader(path: "features.db")
+/// let builder = try TrainingSetBuilder(vector: vectorDefinition, store: store)
+/// let set = try builder.build(try EntityTable(csvPath: "entities.csv"))
+/// ```
+public struct TrainingSetBuilder {
+    /// The vector, resolved against the store's catalog.
+    public let vector: ResolvedFeatureVector
+    private let store: OfflineStoreReader
+
+    /// Resolves `vector` against the feature sets registered in `store`: an unknown set or feature is a
+    /// ``FeatureVectorError`` naming it.
+    public init(vector: FeatureVectorDefinition, store: OfflineStoreReader) throws {
+        self.vector = try vector.resolve(featureSets: try store.featureSets())
+        self.store = store
+    }
+
+    /// Output column names after the entity columns: the vector's columns in declared order, then the label.
+    public var featureColumns: [String] {
+        vector.columns.map(\.name) + (vector.label.map { [$0.name] } ?? [])
+    }
+
+    /// The training rows of `table`, in its row order. `progress` is called with (rows done, total rows)
+    /// after each entity key.
+    public func build(_ table: EntityTable, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingSet {
+        let outputs = vector.columns + (vector.label.map { [$0] } ?? [])
+        let width = outputs.count
+        var values = [Value](repeating: .null, count: table.rows.count * width)
+        let total = table.rows.count * vector.featureSets.count
+        var done = 0
+        for definition in vector.featureSets {
+            let set = RegisteredFeatureSet(definition)
+            let slots = outputs.enumerated().filter { $0.element.featureSet == definition.name }
+            let features = slots.map(\.element.feature)
+            for (key, rowIndices) in try group(table, by: definition) {
+                let ordered = rowIndices.sorted { (table.rows[$0].time, $0) < (table.rows[$1].time, $1) }
+                guard let last = ordered.last else { continue }
+                let events = try store.events(
+                    featureSet: definition.name, key: key, upTo: table.rows[last].time, decoder: set.decoder)
+                var replay = PointInTimeReplay(set: set, events: events)
+                for rowIndex in ordered {
+                    guard let row = replay.row(at: table.rows[rowIndex].time, features: features) else { continue }
+                    for (slot, feature) in zip(slots, features) {
+                        values[rowIndex * width + slot.offset] = row[feature] ?? .null
+                    }
+                }
+                done += ordered.count
+                progress?(done, total)
+            }
+        }
+        return TrainingSet(table: table, featureColumns: featureColumns, values: values)
+    }
+
+    /// Row indices of `table` by their entity key in `definition` (int64 columns canonicalised).
+    private func group(_ table: EntityTable, by definition: FeatureSetDefinition) throws -> [(EntityKey, [Int])] {
+        var columnIndices: [(Int, EntityColumn)] = []
+        for entity in definition.entities {
+            guard let index = table.columns.firstIndex(of: entity.name) else {
+                throw TrainingSetError.missingEntityColumn(source: table.source, column: entity.name)
+            }
+            columnIndices.append((index, entity))
+        }
+        var positions: [String: Int] = [:]
+        var groups: [(EntityKey, [Int])] = []
+        var parts: [String] = []
+        for (rowIndex, row) in table.rows.enumerated() {
+            parts.removeAll(keepingCapacity: true)
+            for (index, entity) in columnIndices {
+                let text = row.fields[index]
+                switch entity.type {
+                case .string:
+                    parts.append(text)
+                case .int64:
+                    guard let number = Int64(text) else {
+                        throw TrainingSetError.badEntityKey(
+                            source: table.source, line: row.line, column: entity.name, value: text)
+                    }
+                    parts.append(String(number))
+                }
+            }
+            let key = EntityKey(parts: parts)
+            if let position = positions[key.encoded] {
+                groups[position].1.append(rowIndex)
+            } else {
+                positions[key.encoded] = groups.count
+                groups.append((key, [rowIndex]))
+            }
+        }
+        return groups
+    }
+}

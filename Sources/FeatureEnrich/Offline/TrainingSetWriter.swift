@@ -1,0 +1,86 @@
+public import ServingGraph
+
+/// Serialises a ``TrainingSet`` as CSV (RFC 4180, header row; null is an empty field; numbers as JSON writes
+/// them, so a double keeps its `.0`) or JSON Lines (one object per row), in chunks of about
+/// ``chunkBytes`` handed to a sink: a file, standard output or an HTTP body.
+public struct TrainingSetWriter: Sendable {
+    /// The output format.
+    public enum Format: String, Sendable {
+        /// Comma-separated values with a header row.
+        case csv
+        /// One JSON object per line.
+        case jsonl
+
+        /// The format named `name` (`csv` or `jsonl`).
+        public init(name: String) throws(TrainingSetError) {
+            guard let format = Format(rawValue: name) else { throw .unknownFormat(name) }
+            self = format
+        }
+    }
+
+    /// The format written.
+    public let format: Format
+    /// Bytes gathered before each call of the sink.
+    public let chunkBytes: Int
+
+    /// A writer of `format`, flushing every `chunkBytes` (default 64 KiB).
+    public init(format: Format, chunkBytes: Int = 1 << 16) {
+        self.format = format
+        self.chunkBytes = chunkBytes
+    }
+
+    /// Writes `set` to `sink` in order, in chunks (the last may be short; none is empty).
+    public func write(_ set: TrainingSet, to sink: ([UInt8]) throws -> Void) rethrows {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunkBytes + 4096)
+        switch format {
+        case .csv:
+            appendCSVRecord(set.columns, to: &buffer)
+            for index in set.table.rows.indices {
+                let fields = set.table.rows[index].fields + set.featureValues(ofRow: index).map(Self.csvText)
+                appendCSVRecord(fields, to: &buffer)
+                if buffer.count >= chunkBytes {
+                    try sink(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+        case .jsonl:
+            for index in set.table.rows.indices {
+                buffer.append(contentsOf: JSONWriter.string(.object(set.object(ofRow: index))).utf8)
+                buffer.append(UInt8(ascii: "\n"))
+                if buffer.count >= chunkBytes {
+                    try sink(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !buffer.isEmpty { try sink(buffer) }
+    }
+
+    /// The CSV text of one value: empty for null, the string itself, else its JSON form.
+    static func csvText(_ value: Value) -> String {
+        switch value {
+        case .null: ""
+        case .string(let text): text
+        default: JSONWriter.string(value)
+        }
+    }
+
+    private func appendCSVRecord(_ fields: [String], to buffer: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            guard needsQuotes else {
+                buffer.append(contentsOf: field.utf8)
+                continue
+            }
+            buffer.append(0x22)
+            for byte in field.utf8 {
+                if byte == 0x22 { buffer.append(0x22) }
+                buffer.append(byte)
+            }
+            buffer.append(0x22)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+}

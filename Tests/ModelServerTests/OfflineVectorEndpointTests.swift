@@ -1,0 +1,82 @@
+import FeatureEnrich
+import Foundation
+import Testing
+
+@testable import ModelServer
+@testable import ServingGraph
+
+/// `POST /v2/feature-vectors/{vec}/offline` of `serve run --feature-set ... --feature-vector ...`, over real
+/// sockets with curl, against events ingested through `POST /v2/feature-sets/{set}/ingest`.
+@Suite(.serialized)
+struct OfflineVectorEndpointTests {
+    private func withServer(_ body: (Int) throws -> Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vector = directory.appendingPathComponent("v.json")
+        try #"{"name": "v", "features": ["transactions.amount as last", "transactions.amount_sum_1h"]}"#
+            .write(to: vector, atomically: true, encoding: .utf8)
+        var configuration = ServeConfiguration()
+        configuration.http.port = 0
+        configuration.http.loops = 1
+        configuration.featureSetPaths = [FeatureStoreEndpointTests.featureSet]
+        configuration.featureVectorPaths = [vector.path]
+        configuration.storePath = directory.appendingPathComponent("store.db").path
+        let application = try ServerApplication(configuration: configuration)
+        let port = try application.start()
+        defer {
+            application.shutdown()
+            application.waitUntilStopped()
+        }
+        try body(port)
+    }
+
+    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
+        try Curl.run(
+            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+    }
+
+    @Test func answersTrainingRowsEqualToTheOnlineReadsAtTheSameTimes() throws {
+        try withServer { port in
+            let batches = [
+                #"[{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 2.5}]"#,
+                #"[{"key": "a", "timestamp": "2026-01-01T00:20:00Z", "amount": 4}, "#
+                    + #"{"key": "a", "timestamp": "2026-01-01T00:15:00Z", "amount": 1.25}]"#,
+            ]
+            var online: [Value] = []
+            for (batch, time) in zip(batches, ["2026-01-01T00:10:00Z", "2026-01-01T00:25:00Z"]) {
+                #expect(try post(port, "/v2/feature-sets/transactions/ingest", batch).status == 200)
+                let read = try Curl.run(
+                    "http://127.0.0.1:\(port)/v2/feature-sets/transactions/entities/a?at=\(time)"
+                        + "&features=amount,amount_sum_1h")
+                online.append(try JSONParser.parse(read.body)["features"] ?? .null)
+            }
+            let result = try post(
+                port, "/v2/feature-vectors/v/offline",
+                #"{"entity_rows": [{"key": "a", "timestamp": "2026-01-01T00:25:00Z"}, "#
+                    + #"{"key": "a", "timestamp": "2026-01-01T00:10:00Z"}, {"key": "zz", "timestamp": 1767225600}]}"#)
+            #expect(result.status == 200, "\(result.body)")
+            let lines = try result.body.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+            #expect(lines.count == 3)
+            for (line, served) in zip(lines.prefix(2), online.reversed()) {
+                #expect(line["last"] == served["amount"])
+                #expect(line["amount_sum_1h"] == served["amount_sum_1h"])
+            }
+            #expect(lines.first?["amount_sum_1h"] == .double(7.75))
+            #expect(lines.last?["last"] == .null)
+        }
+    }
+
+    @Test func refusesUnknownVectorWith404AndBadTimestampWith400NamingTheRow() throws {
+        try withServer { port in
+            let unknown = try post(port, "/v2/feature-vectors/nope/offline", #"{"entity_rows": []}"#)
+            #expect(unknown.status == 404)
+            #expect(unknown.body.contains("unknown feature vector 'nope'"))
+            let bad = try post(
+                port, "/v2/feature-vectors/v/offline",
+                #"{"entity_rows": [{"key": "a", "timestamp": 1767225600}, {"key": "a", "timestamp": "later"}]}"#)
+            #expect(bad.status == 400)
+            #expect(bad.body.contains("entity_rows:2: column 'timestamp': unparsable timestamp 'later'"))
+        }
+    }
+}
