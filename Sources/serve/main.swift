@@ -11,6 +11,8 @@ let usage = """
 
     COMMANDS:
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
+      test <graph.json>    send one request to a graph in-process and print the answer
+      plot <graph.json>    print a graph as Mermaid or Graphviz DOT
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -23,11 +25,16 @@ let status: Int32
 switch command {
 case "run":
     status = RunCommand.main(arguments)
+case "test":
+    status = TestCommand.main(arguments)
+case "plot":
+    status = PlotCommand.main(arguments)
 case "help", "--help", "-h":
-    if arguments.first == "run" {
-        print(RunCommand.help)
-    } else {
-        print(usage)
+    switch arguments.first {
+    case "run": print(RunCommand.help)
+    case "test": print(TestCommand.help)
+    case "plot": print(PlotCommand.help)
+    default: print(usage)
     }
     status = 0
 case "--version", "version":

@@ -13,6 +13,8 @@ package final class ServerApplication: Sendable {
     private let server: HTTPServer
     private let readiness = ServerReadiness()
     private let catalog = ModelCatalog()
+    /// What `GET /metrics` reports, summed over the loops.
+    private let metrics = ServerMetrics()
     private let logger = Logger(label: "serve")
     /// The graph built at start-up: its models' `load()` runs on it; kept until loading has finished.
     private let startupGraph: StartupGraph?
@@ -22,11 +24,13 @@ package final class ServerApplication: Sendable {
         self.configuration = configuration
         let readiness = self.readiness
         let catalog = self.catalog
+        let metrics = self.metrics
         guard configuration.graphPath != nil || configuration.graphJSON != nil else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-                ServerResponder(readiness: readiness)
+                ServerResponder(readiness: readiness, metrics: metrics)
             }
+            metrics.attach(server.counters)
             return
         }
         let loader = try GraphLoader(configuration: configuration)
@@ -38,16 +42,18 @@ package final class ServerApplication: Sendable {
         }
         let logger = self.logger
         let mlrunErrors = configuration.mlrunErrors
+        let isFlow = loader.spec.kind == .flow
         server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { index in
             do {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
-                    mlrunErrors: mlrunErrors)
+                    mlrunErrors: mlrunErrors, metrics: metrics, graphServesAllPaths: isFlow)
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
-                return ServerResponder(readiness: readiness, catalog: catalog)
+                return ServerResponder(readiness: readiness, catalog: catalog, metrics: metrics)
             }
         }
+        metrics.attach(server.counters)
     }
 
     /// Binds and starts the loops; returns the bound port. Background model loading starts here.
