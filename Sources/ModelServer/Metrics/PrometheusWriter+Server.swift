@@ -44,7 +44,8 @@ extension PrometheusWriter {
         for step in steps.steps {
             out += "serve_step_errors_total{step=\"\(escape(step.name))\"} \(step.failures)\n"
         }
-        out += "# HELP serve_graph_branch_failures_total Failures on branches that do not respond (logged, never answered).\n"
+        out +=
+            "# HELP serve_graph_branch_failures_total Failures on branches that do not respond (logged, never answered).\n"
         out += "# TYPE serve_graph_branch_failures_total counter\n"
         out += "serve_graph_branch_failures_total \(steps.branchFailures)\n"
         return out

@@ -1,5 +1,5 @@
-import Synchronization
 import ServingGraph
+import Synchronization
 
 /// Everything `GET /metrics` reports, gathered from every event loop at scrape time: requests by
 /// route and status and in flight (``RequestCounters``, one per loop), open and accepted connections

@@ -70,7 +70,8 @@ struct InProcessServerTests {
     }
 
     @Test func reportsAGraphErrorNamingTheStepAndField() throws {
-        let json = #"{"kind": "flow", "steps": {"prep": {"class_name": "Compute", "class_args": {"expressions": {"a": "1 +"}}}}}"#
+        let json =
+            #"{"kind": "flow", "steps": {"prep": {"class_name": "Compute", "class_args": {"expressions": {"a": "1 +"}}}}}"#
         do {
             _ = try InProcessServer(graphJSON: json)
             Issue.record("a bad expression must fail at load")

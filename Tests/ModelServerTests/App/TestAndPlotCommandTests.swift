@@ -57,15 +57,26 @@ struct TestAndPlotCommandTests {
         #expect(output.stderr.contains("'no-colon'"))
     }
 
-    @Test(arguments: ["test", "plot"], [
-        (#""tensor": {"class_name": "NoSuch", "after": ["prep"]}"#, "spec.graph.steps.tensor.class_name: unknown class 'NoSuch'"),
-        (#""tensor": {"class_name": "Select", "after": ["nowhere"], "class_args": {"fields": ["a"]}}"#,
-         "spec.graph.steps.tensor.after: no step named 'nowhere'"),
-        (#""tensor": {"class_name": "Select", "after": ["prep"], "class_args": {"fields": 3}}"#,
-         "spec.graph.steps.tensor.class_args.fields"),
-        (#""tensor": {"class_name": "Compute", "after": ["prep"], "class_args": {"expressions": {"y": "a +* 2"}}}"#,
-         "spec.graph.steps.tensor.class_args.expressions"),
-    ])
+    @Test(
+        arguments: ["test", "plot"],
+        [
+            (
+                #""tensor": {"class_name": "NoSuch", "after": ["prep"]}"#,
+                "spec.graph.steps.tensor.class_name: unknown class 'NoSuch'"
+            ),
+            (
+                #""tensor": {"class_name": "Select", "after": ["nowhere"], "class_args": {"fields": ["a"]}}"#,
+                "spec.graph.steps.tensor.after: no step named 'nowhere'"
+            ),
+            (
+                #""tensor": {"class_name": "Select", "after": ["prep"], "class_args": {"fields": 3}}"#,
+                "spec.graph.steps.tensor.class_args.fields"
+            ),
+            (
+                #""tensor": {"class_name": "Compute", "after": ["prep"], "class_args": {"expressions": {"y": "a +* 2"}}}"#,
+                "spec.graph.steps.tensor.class_args.expressions"
+            ),
+        ])
     func malformedGraphFileIsReportedNamingFileStepAndField(command: String, step: (String, String)) throws {
         let path = try write(
             #"{"kind": "serving", "spec": {"graph": {"kind": "flow", "steps": {"prep": {"class_name": "Defaults", "class_args": {"values": {"a": 1}}}, \#(step.0)}}}}"#
