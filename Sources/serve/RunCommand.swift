@@ -7,7 +7,8 @@ enum RunCommand {
         USAGE: serve run [graph.json] [options]
 
         Serves over HTTP/1.1. With a graph file (MLRun function-spec JSON: a router of models or a flow),
-        every request under /v2/models runs through the graph; models load before the port is bound.
+        every request under /v2/models runs through the graph (a flow also takes every other path no
+        fixed endpoint answers); models load before the port is bound. GET /metrics: Prometheus text.
         Without a graph: GET /v2/health/live, GET /v2/health/ready and GET /v2 only.
 
         OPTIONS:

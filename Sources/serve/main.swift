@@ -16,6 +16,8 @@ let usage = """
       catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
       stats <feature-set> [--from T] [--to T]   feature statistics from the store's event log
       predict <graph.json> <entities.csv> --vector <v.json> --out <file>   batch prediction over offline vectors
+      test <graph.json>    send one request to a graph in-process and print the answer
+      plot <graph.json>    print a graph as Mermaid or Graphviz DOT
       help [command]       show help for a command
 
     Run 'serve <command> --help' for the options of a command.
@@ -38,11 +40,16 @@ case "stats":
     status = StatsCommand.main(arguments)
 case "predict":
     status = PredictCommand.main(arguments)
+case "test":
+    status = TestCommand.main(arguments)
+case "plot":
+    status = PlotCommand.main(arguments)
 case "help", "--help", "-h":
-    if arguments.first == "run" {
-        print(RunCommand.help)
-    } else {
-        print(usage)
+    switch arguments.first {
+    case "run": print(RunCommand.help)
+    case "test": print(TestCommand.help)
+    case "plot": print(PlotCommand.help)
+    default: print(usage)
     }
     status = 0
 case "--version", "version":

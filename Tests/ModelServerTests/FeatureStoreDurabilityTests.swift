@@ -13,7 +13,7 @@ struct FeatureStoreDurabilityTests {
         let port: Int
 
         init(arguments: [String], log: URL) throws {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: ServeBinary.path)
             process.arguments = arguments
             process.standardError = try FileHandle(forWritingTo: log)

@@ -7,7 +7,7 @@ struct RegistryTests {
         #expect(
             StepRegistry.standard.classNames == [
                 "", "AppendJSONL", "Compute", "DateExtractor", "Defaults", "DropFeatures", "Imputer", "MapValues",
-                "OneHotEncoder", "Rename", "Select", "ToTensor",
+                "OneHotEncoder", "Rename", "ReportError", "Select", "ToTensor",
             ])
     }
 

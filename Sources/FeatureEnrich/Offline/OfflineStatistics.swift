@@ -1,4 +1,4 @@
-public import ServingGraph
+import ServingGraph
 
 /// Per-feature statistics computed from the offline event log over an event-time range: count of events,
 /// nulls (events without a value), and over the numeric values min, max, mean and sample standard deviation.

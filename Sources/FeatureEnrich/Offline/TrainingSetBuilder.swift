@@ -1,4 +1,4 @@
-public import ServingGraph
+import ServingGraph
 
 /// Builds point-in-time training sets: for each entity row (keys, timestamp T) the feature vector as it was
 /// at T, with no leakage from the future (reference/feast.md §5; DESIGN.md, "Offline = online").

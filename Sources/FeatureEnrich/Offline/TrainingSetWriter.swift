@@ -1,4 +1,4 @@
-public import ServingGraph
+import ServingGraph
 
 /// Serialises a ``TrainingSet`` as CSV (RFC 4180, header row; null is an empty field; numbers as JSON writes
 /// them, so a double keeps its `.0`) or JSON Lines (one object per row), in chunks of about

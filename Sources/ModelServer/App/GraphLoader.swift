@@ -61,6 +61,20 @@ struct GraphLoader: Sendable {
         }
     }
 
+    /// Builds one graph (validated by compiling it, then returned uncompiled, for plotting); its
+    /// models join `catalog` but do not load.
+    func makeGraph(catalog: ModelCatalog) throws -> Graph {
+        do {
+            return try ModelCatalog.$current.withValue(catalog) {
+                let graph = try spec.makeGraph(registry: registry)
+                _ = try graph.compile()
+                return graph
+            }
+        } catch let error as GraphError {
+            throw ApplicationError.invalidGraph(path: source, error: error)
+        }
+    }
+
     /// Builds and compiles one graph whose models join `catalog`.
     func build(catalog: ModelCatalog) throws -> CompiledGraph {
         do {

@@ -13,7 +13,9 @@ package final class ServerApplication: Sendable {
     private let configuration: ServeConfiguration
     private let server: HTTPServer
     private let readiness = ServerReadiness()
-    private let catalog = ModelCatalog()
+    private let catalog = ModelCatalog(loadsOnFirstUse: false)
+    /// What `GET /metrics` reports, summed over the loops.
+    private let metrics = ServerMetrics()
     private let logger = Logger(label: "serve")
     /// The graph built at start-up: its models' `load()` runs on it; kept until loading has finished.
     private let startupGraph: StartupGraph?
@@ -28,12 +30,15 @@ package final class ServerApplication: Sendable {
         let vectors = try configuration.featureVectorPaths.map { try FeatureVectorDefinition(contentsOfFile: $0) }
         let readiness = self.readiness
         let catalog = self.catalog
+        let metrics = self.metrics
         guard configuration.graphPath != nil || configuration.graphJSON != nil else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
                 ServerResponder(
-                    readiness: readiness, featureStore: FeatureStoreResponder(store: store, vectors: vectors))
+                    readiness: readiness, metrics: metrics,
+                    featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             }
+            metrics.attach(server.counters)
             return
         }
         let loader = try GraphLoader(configuration: configuration)
@@ -45,18 +50,21 @@ package final class ServerApplication: Sendable {
         }
         let logger = self.logger
         let mlrunErrors = configuration.mlrunErrors
+        let isFlow = loader.spec.kind == .flow
         server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { index in
             do {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
-                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store, vectors: vectors))
+                    mlrunErrors: mlrunErrors, metrics: metrics, graphServesAllPaths: isFlow,
+                    featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(
-                    readiness: readiness, catalog: catalog,
+                    readiness: readiness, catalog: catalog, metrics: metrics,
                     featureStore: FeatureStoreResponder(store: store, vectors: vectors))
             }
         }
+        metrics.attach(server.counters)
     }
 
     /// Binds and starts the loops; returns the bound port. Background model loading starts here.

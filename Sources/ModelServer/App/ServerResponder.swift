@@ -13,13 +13,25 @@ final class ServerResponder: HTTPResponder {
     private var eventIDs = EventIDGenerator()
     private let mlrunErrors: Bool
     private let featureStore: FeatureStoreResponder
+    /// What `GET /metrics` reports; this loop's request counters are registered in it.
+    private let metrics: ServerMetrics?
+    private let requests: RequestCounters?
+    /// A flow graph answers every path no fixed endpoint takes (MLRun: the event path is the URL path).
+    private let graphServesAllPaths: Bool
 
-    /// A responder serving `graph` (or only health and metadata when `nil`) and the feature store's endpoints.
+    /// A responder serving `graph` (or only health and metadata when `nil`). With `metrics`, it
+    /// counts its requests and its graph's steps there; with `graphServesAllPaths` (a flow), a
+    /// request no endpoint matches runs through the graph instead of getting 404.
     init(
         readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
+        metrics: ServerMetrics? = nil, graphServesAllPaths: Bool = false,
         featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil)
     ) {
         self.mlrunErrors = mlrunErrors
+        self.metrics = metrics
+        self.requests = metrics?.makeLoopCounters()
+        self.graphServesAllPaths = graphServesAllPaths && graph != nil
+        if let metrics, let graph { metrics.register(graph.metrics) }
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
         self.graph = graph
@@ -28,20 +40,36 @@ final class ServerResponder: HTTPResponder {
         self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
     }
 
+    /// Answers one request and counts it by route and status (a pending answer when it completes).
     func respond(to request: HTTPRequest) -> HTTPResponderResult {
+        guard let requests else { return dispatch(request).result }
+        requests.requestStarted()
+        let (route, result) = dispatch(request)
+        switch result {
+        case .response(let response):
+            requests.requestFinished(route: route, status: response.status.code)
+        case .pending(let pending):
+            pending.observeCompletion { requests.requestFinished(route: route, status: $0.status.code) }
+        }
+        return result
+    }
+
+    /// The route label and the answer: the one dispatch the HTTP server and ``InProcessServer`` share.
+    private func dispatch(_ request: HTTPRequest) -> (route: String, result: HTTPResponderResult) {
         switch router.lookup(request.method, request.path[...]) {
         case .found(let endpoint, let captures):
             if endpoint.isFeatureStore {
-                return featureStore.respond(to: endpoint, captures: captures, request: request)
+                return (endpoint.metricsLabel, featureStore.respond(to: endpoint, captures: captures, request: request))
             }
-            return answer(endpoint, request)
+            return (endpoint.metricsLabel, answer(endpoint, request))
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
                 method: request.method.name, path: String(request.path), allowed: allowed.map(\.name))
-            return .response(ErrorResponse.response(for: error))
+            return (ServerEndpoint.unmatchedLabel, .response(ErrorResponse.response(for: error)))
         case .notFound:
+            if graphServesAllPaths { return (ServerEndpoint.graph.metricsLabel, runGraph(request)) }
             let error = RoutingError.noRoute(method: request.method.name, path: String(request.path))
-            return .response(ErrorResponse.response(for: error))
+            return (ServerEndpoint.unmatchedLabel, .response(ErrorResponse.response(for: error)))
         }
     }
 
@@ -61,7 +89,7 @@ final class ServerResponder: HTTPResponder {
         case .metrics:
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
-            let text = catalog.map(PrometheusWriter.text) ?? ""
+            let text = metrics.map { $0.text(catalog: catalog) } ?? catalog.map(PrometheusWriter.text) ?? ""
             return .response(HTTPResponse(status: .ok, headers: headers, body: Array(text.utf8)))
         case .graph:
             return runGraph(request)

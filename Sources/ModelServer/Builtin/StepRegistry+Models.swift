@@ -3,10 +3,21 @@ public import ServingGraph
 extension StepRegistry {
     /// The standard steps plus the model-serving classes: `ModelRouter` (also the default router
     /// `""`), `VotingEnsemble`, `LinearModel`, `LogisticRegressionModel` and `XGBoostModel`.
-    /// A relative `model_path` is resolved against `baseDirectory` (the graph file's folder).
+    /// A relative `model_path` (and `AppendJSONL` `path`) is resolved against `baseDirectory` (the
+    /// graph file's folder).
     public static func serving(baseDirectory: String? = nil) -> StepRegistry {
         var registry = StepRegistry.standard
         registry.registerModelRouters()
+        if let baseDirectory {
+            // Like `model_path`, a relative JSONL path in a graph file is relative to the file's folder.
+            registry.register("AppendJSONL") { args, context in
+                var values = args.values
+                if let path = values["path"]?.stringValue, !path.isEmpty, !path.hasPrefix("/") {
+                    values["path"] = .string(baseDirectory + "/" + path)
+                }
+                return try AppendJSONLStep(name: context.name, arguments: StepArguments(values, path: args.path))
+            }
+        }
         registry.registerModel("LinearModel", baseDirectory: baseDirectory) { name, args in
             LinearModel(name: name, classArgs: args)
         }

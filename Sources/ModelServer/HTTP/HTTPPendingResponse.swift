@@ -21,18 +21,34 @@ package final class HTTPPendingResponse: Sendable {
     }
 
     private let state = Mutex<State>(.waiting(nil))
+    /// Called once with the response when it completes (metrics count its status there).
+    private let observer = Mutex<(@Sendable (HTTPResponse) -> Void)?>(nil)
 
     /// A response not completed yet.
     package init() {}
 
     /// Hands the response to the owning loop. Thread-safe; only the first call has an effect.
     package func complete(_ response: HTTPResponse) {
-        let binding: Binding? = state.withLock { state in
+        let first: Binding?? = state.withLock { state in
             guard case .waiting(let binding) = state else { return nil }
             state = .completed(response)
-            return binding
+            return .some(binding)
         }
+        guard let binding = first else { return }
+        observer.withLock { $0.take() }?(response)
         if let binding { binding.waker.post(binding.token) }
+    }
+
+    /// Calls `body` once with the response when it completes (at once if it already has). Call it
+    /// before handing the pending response to the loop; one observer at a time.
+    package func observeCompletion(_ body: @escaping @Sendable (HTTPResponse) -> Void) {
+        observer.withLock { $0 = body }
+        let completed: HTTPResponse? = state.withLock { state in
+            if case .completed(let response) = state { return response }
+            return nil
+        }
+        // `complete` may have run before the observer was set; whichever side takes it calls it.
+        if let completed { observer.withLock { $0.take() }?(completed) }
     }
 
     /// Whether `complete` has been called.

@@ -36,7 +36,7 @@ enum PrometheusWriter {
     }
 
     /// A label value with `\`, `"` and newlines escaped.
-    private static func escape(_ value: String) -> String {
+    static func escape(_ value: String) -> String {
         var escaped = ""
         for character in value {
             switch character {

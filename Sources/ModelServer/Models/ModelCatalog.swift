@@ -13,9 +13,15 @@ public final class ModelCatalog: Sendable {
     @TaskLocal public static var current: ModelCatalog?
 
     private let slots = Mutex<[(key: String, owner: ObjectIdentifier, slot: ModelSlot)]>([])
+    /// Whether a request may run a model's `load()` when nobody has yet (see ``init(loadsOnFirstUse:)``).
+    let loadsOnFirstUse: Bool
 
-    /// An empty catalog.
-    public init() {}
+    /// An empty catalog. With `loadsOnFirstUse` false (a server: it loads through ``loadAll()`` at
+    /// start-up or on its loader thread), a request that finds a model not loaded answers 503 instead
+    /// of running `load()` on its event loop.
+    public init(loadsOnFirstUse: Bool = true) {
+        self.loadsOnFirstUse = loadsOnFirstUse
+    }
 
     /// The slot of `key` for models of class `owner`, created with `loader` when new (the loader is
     /// then kept; otherwise dropped). Two classes under one name (a route and an ensemble child)
@@ -25,7 +31,7 @@ public final class ModelCatalog: Sendable {
     ) -> ModelSlot {
         slots.withLock { slots in
             if let found = slots.first(where: { $0.key == key && $0.owner == owner }) { return found.slot }
-            let slot = ModelSlot(loader: loader)
+            let slot = ModelSlot(loader: loader, loadsOnFirstUse: loadsOnFirstUse)
             slots.append((key, owner, slot))
             return slot
         }
@@ -74,8 +80,17 @@ final class ModelSlot: Sendable {
     /// Request counts and stage latencies of the model, from every loop.
     let metrics = ModelMetrics()
 
-    init(loader: @escaping @Sendable () throws -> (any Sendable)?) {
+    /// Whether ``loadIfNeeded(onFirstUse:)`` from a request may run the loader.
+    private let loadsOnFirstUse: Bool
+
+    init(loader: @escaping @Sendable () throws -> (any Sendable)?, loadsOnFirstUse: Bool = true) {
         phase = Mutex(.notStarted(loader))
+        self.loadsOnFirstUse = loadsOnFirstUse
+    }
+
+    /// For a request: loads only when this slot allows loading on first use; otherwise reports the state.
+    func loadOnFirstUse() -> ModelState {
+        loadsOnFirstUse ? loadIfNeeded() : state
     }
 
     /// The public view of the phase.

@@ -166,9 +166,10 @@ open class V2ModelServer: Step {
         return typed
     }
 
-    /// Loads on the calling thread when no server has started the load (graphs run without a server).
+    /// Loads on the calling thread when no server owns the load (graphs run without a server); under a
+    /// server a model still loading answers 503 and its `load()` never runs on an event loop.
     func ensureReady() throws {
-        switch slotStorage.loadIfNeeded() {
+        switch slotStorage.loadOnFirstUse() {
         case .ready: return
         case .loading: throw ServingError.notReady("model '\(modelName)' is not ready yet")
         case .failed(let error): throw ServingError.notReady("model '\(modelName)' failed to load: \(error)")

@@ -18,6 +18,10 @@ public final class CompiledGraph {
 
     /// Failures on branches that do not lead to the response (logged, never answered), since creation.
     public private(set) var branchFailureCount = 0
+    /// Per-step runs, failures and latencies, readable from any thread (`GET /metrics` sums every loop's).
+    public let metrics: GraphMetrics
+    /// The sample buffer of the last event, kept so events after the first do not allocate one.
+    private var spareSamples: [GraphMetrics.Sample] = []
 
     init(
         nodes: [CompiledNode], handlers: [CompiledNode], graphErrorHandler: Int?, hasResponsePath: Bool, forkCount: Int
@@ -27,6 +31,8 @@ public final class CompiledGraph {
         self.handlers = handlers
         self.graphErrorHandler = graphErrorHandler
         self.hasResponsePath = hasResponsePath
+        self.metrics = GraphMetrics(stepNames: nodes.map(\.name) + handlers.map(\.name))
+        spareSamples.reserveCapacity(nodes.count + 1)
     }
 
     /// Step names in walk order.
@@ -41,8 +47,13 @@ public final class CompiledGraph {
     /// the other branches ran.
     public func run(_ event: Event) throws -> Event {
         // A chain keeps no outputs: each step's input is the previous output. Forks save theirs.
-        var walk = Walk(forkOutputs: forkCount == 0 ? [] : [Event](repeating: event, count: forkCount))
+        var walk = Walk(
+            forkOutputs: forkCount == 0 ? [] : [Event](repeating: event, count: forkCount), samples: spareSamples)
+        spareSamples = []
         self.walk(event, from: 0, to: nodes.count, firstInput: event, &walk)
+        metrics.record(walk.samples, branchFailures: walk.branchFailures)
+        walk.samples.removeAll(keepingCapacity: true)
+        spareSamples = walk.samples
         if let failure = walk.failure { throw failure }
         if hasResponsePath, let response = walk.response { return response }
         var accepted = event
@@ -55,6 +66,9 @@ public final class CompiledGraph {
         var forkOutputs: [Event]
         var response: Event?
         var failure: (any Error)?
+        /// Timings of the steps run, folded into ``metrics`` once the event is done.
+        var samples: [GraphMetrics.Sample]
+        var branchFailures = 0
     }
 
     /// Runs walk slots `start..<end` of `request`, giving the first step `firstInput`.
@@ -62,10 +76,15 @@ public final class CompiledGraph {
         let nodes = self.nodes  // one retain for the walk instead of one per access
         var input = firstInput
         var i = start
+        // One clock reading per step: a step's time runs from the previous reading to its own end.
+        var clock = GraphMetrics.now()
         while i < end {
             let node = nodes[i]
             do {
                 let output = try node.run(input)
+                let finished = GraphMetrics.now()
+                walk.samples.append(GraphMetrics.Sample(slot: i, nanoseconds: finished &- clock, failed: false))
+                clock = finished
                 if node.isOnResponsePath { walk.response = output }
                 if output.isTerminated {
                     i = node.subtreeEnd
@@ -79,8 +98,11 @@ public final class CompiledGraph {
                     }
                 }
             } catch {
+                let failed = GraphMetrics.now()
+                walk.samples.append(GraphMetrics.Sample(slot: i, nanoseconds: failed &- clock, failed: true))
                 recover(from: error, at: node, request: request, input: input, &walk)
                 i = node.subtreeEnd
+                clock = GraphMetrics.now()
             }
             guard i < end else { break }
             switch nodes[i].input {
@@ -98,11 +120,12 @@ public final class CompiledGraph {
     ) {
         if !node.isOnResponsePath {
             branchFailureCount += 1
+            walk.branchFailures += 1
             logger.warning(
                 "step failed on a branch that does not respond",
                 [("step", node.name), ("event", request.id), ("error", "\(error)")])
         }
-        switch handle(error, of: node, input: input) {
+        switch handle(error, of: node, input: input, &walk) {
         case .success(let handlerOutput):
             if node.isOnResponsePath { walk.response = handlerOutput }
             let handler = node.errorHandler ?? graphErrorHandler
@@ -115,14 +138,22 @@ public final class CompiledGraph {
     }
 
     /// Sends a failed event to the node's handler, else the graph's; `.failure` when none exists or it fails.
-    private func handle(_ error: any Error, of node: CompiledNode, input: Event) -> Result<Event, any Error> {
+    private func handle(_ error: any Error, of node: CompiledNode, input: Event, _ walk: inout Walk) -> Result<
+        Event, any Error
+    > {
         guard let slot = node.errorHandler ?? graphErrorHandler else { return .failure(error) }
         var failed = input
         failed.error = error
         failed.originStep = node.name
+        let start = GraphMetrics.now()
         do {
-            return .success(try handlers[slot].run(failed))
+            let output = try handlers[slot].run(failed)
+            walk.samples.append(
+                GraphMetrics.Sample(slot: nodes.count + slot, nanoseconds: GraphMetrics.now() &- start, failed: false))
+            return .success(output)
         } catch let handlerError {
+            walk.samples.append(
+                GraphMetrics.Sample(slot: nodes.count + slot, nanoseconds: GraphMetrics.now() &- start, failed: true))
             logger.error(
                 "error handler failed",
                 [("handler", handlers[slot].name), ("step", node.name), ("error", "\(handlerError)")])

@@ -85,8 +85,11 @@ public enum GraphPlot {
         var edges: [Edge] = []
         func addRoutes(of router: String, _ routes: [(name: String, step: any Step)]) {
             for route in routes {
-                nodes.append(Node(name: route.step.name, shape: .task, isResponder: false))
+                // A route that routes again (an ensemble under a router) is drawn with its own routes.
+                let inner = route.step as? any RoutingStep
+                nodes.append(Node(name: route.step.name, shape: inner == nil ? .task : .router, isResponder: false))
                 edges.append(Edge(from: router, to: route.step.name, label: route.name, dashed: false))
+                if let inner { addRoutes(of: route.step.name, inner.routes) }
             }
         }
         if graph.topology == .router {
@@ -96,7 +99,7 @@ public enum GraphPlot {
             return (nodes, edges)
         }
         for node in graph.nodes {
-            let router = node.step as? RouterStep
+            let router = node.step as? any RoutingStep
             let shape: Node.Shape = node.role == .errorHandler ? .handler : (router == nil ? .task : .router)
             nodes.append(Node(name: node.name, shape: shape, isResponder: node.isResponder))
             if node.role == .flow {

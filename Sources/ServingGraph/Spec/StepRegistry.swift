@@ -42,7 +42,7 @@ public struct StepRegistry: Sendable {
 extension StepRegistry {
     /// A registry holding the built-in steps under their spec class names: `Rename`, `Select`,
     /// `Defaults`, `DropFeatures`, `ToTensor`, `Compute`, `MapValues`, `Imputer`, `OneHotEncoder`,
-    /// `DateExtractor`, `AppendJSONL`, and the default router (`""`).
+    /// `DateExtractor`, `AppendJSONL`, `ReportError`, and the default router (`""`).
     public static var standard: StepRegistry {
         var registry = StepRegistry()
         registry.register("Rename") { args, context in try RenameStep(name: context.name, arguments: args) }
@@ -60,6 +60,7 @@ extension StepRegistry {
             try DateExtractorStep(name: context.name, arguments: args)
         }
         registry.register("AppendJSONL") { args, context in try AppendJSONLStep(name: context.name, arguments: args) }
+        registry.register("ReportError") { args, context in try ReportErrorStep(name: context.name, arguments: args) }
         return registry
     }
 }

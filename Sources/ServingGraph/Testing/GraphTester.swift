@@ -1,5 +1,7 @@
 /// Runs a graph in-process, the way MLRun's `to_mock_server().test(path, body)` does: no sockets,
-/// the same walk the server runs. Useful in tests and in `serve` dry runs.
+/// the same walk the server runs. Useful in tests and in `serve` dry runs. It returns the response
+/// body or rethrows the failure; for the whole HTTP request path (routes, request decoding, error
+/// to status mapping, response bytes) use `ModelServer`'s `InProcessServer`, which `serve test` runs.
 ///
 /// ```swift
 /// let tester = try GraphTester(spec: GraphSpec(json), registry: .standard)

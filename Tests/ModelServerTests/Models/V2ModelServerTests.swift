@@ -205,6 +205,22 @@ struct V2ModelServerTests {
         #expect(CountingModel.loads.load(ordering: .relaxed) == before + 1)
     }
 
+    @Test func aServerOwnedModelNotYetLoadedAnswers503WithoutLoadingOnTheRequestThread() throws {
+        // Before the fix, the first request of a background-loading server ran load() on its event loop.
+        let catalog = ModelCatalog(loadsOnFirstUse: false)
+        let before = CountingModel.loads.load(ordering: .relaxed)
+        let model = ModelCatalog.$current.withValue(catalog) { CountingModel(name: "background-\(before)") }
+        do {
+            _ = try model.run(Event(body: ["inputs": [[1.0]]], path: "infer"))
+            Issue.record("no error")
+        } catch {
+            #expect(ErrorResponse.status(for: error) == .serviceUnavailable)
+        }
+        #expect(CountingModel.loads.load(ordering: .relaxed) == before)
+        #expect(catalog.loadAll().isEmpty)
+        #expect(CountingModel.loads.load(ordering: .relaxed) == before + 1)
+    }
+
     @Test func twoClassesUnderOneNameKeepSeparateModels() throws {
         let catalog = ModelCatalog()
         let (adder, counter) = ModelCatalog.$current.withValue(catalog) {

@@ -1,0 +1,5 @@
+public import ServingGraph
+
+extension ModelRouter: RoutingStep {}
+
+extension VotingEnsemble: RoutingStep {}
