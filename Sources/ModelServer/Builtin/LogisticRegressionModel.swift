@@ -13,16 +13,14 @@ public import ServingGraph
 /// `class_args` as ``LinearModel``: `model_path`, `input_name` (default `x`), `input_datatype`
 /// (default `FP32`). Input: an OIP tensor [N, k] or MLRun rows.
 public final class LogisticRegressionModel: V2ModelServer {
-    let inputName: String
-    let inputDatatype: TensorDatatype
+    let input: TabularInput
 
     /// A model from `class_args` (see the type's documentation).
     public override init(
         name: String, version: String? = nil, modelPath: String? = nil, classArgs: ValueObject = ValueObject(),
         blocking: Bool? = nil, timeout: Duration? = nil
     ) {
-        inputName = classArgs["input_name"]?.stringValue ?? "x"
-        inputDatatype = classArgs["input_datatype"]?.stringValue.flatMap(TensorDatatype.init(rawValue:)) ?? .fp32
+        input = TabularInput(classArgs: classArgs)
         super.init(
             name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking,
             timeout: timeout)
@@ -40,13 +38,13 @@ public final class LogisticRegressionModel: V2ModelServer {
     /// The input [-1, features] once loaded (empty before).
     public override var inputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
-        return [TensorMetadata(name: inputName, datatype: inputDatatype, shape: [-1, weights.features])]
+        return [input.metadata(features: weights.features)]
     }
 
     /// The outputs once loaded (empty before).
     public override var outputs: [TensorMetadata] {
         guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
-        let datatype: TensorDatatype = inputDatatype == .fp32 ? .fp32 : .fp64
+        let datatype = input.outputDatatype
         var declared = [
             TensorMetadata(
                 name: "probability", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])
@@ -64,7 +62,7 @@ public final class LogisticRegressionModel: V2ModelServer {
     public override func predict(_ request: InferenceRequest) throws -> [Tensor] {
         let weights = try loadedModel(as: LinearWeights.self)
         let (x, rows) = try LinearFeatures.read(
-            request, input: inputName, features: weights.features, featureNames: weights.featureNames)
+            request, input: input.name, features: weights.features, featureNames: weights.featureNames)
         var probabilities = try x.withDoubles { weights.scores($0, rows: rows) }
         let classCount = weights.outputs
         if classCount == 1 {
