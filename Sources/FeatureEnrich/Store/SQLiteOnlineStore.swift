@@ -27,7 +27,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     private let positions: [String: Int]
     let writer: StoreWriter
     private let shards: [LockedStoreShard]
-    private let readers: StoreReaderPool
+    let readers: StoreReaderPool
     private let configuration: OnlineStoreConfiguration
     /// Entities with a failed write whose later writes must fail too, until they are evicted.
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
@@ -256,16 +256,22 @@ public final class SQLiteOnlineStore: OnlineStore {
                 throw OnlineStoreError.unknownFeature(featureSet: featureSet, name: name)
             }
         }
+        guard let state = try entityState(position: position, key: key) else { return nil }
+        return set.row(state, at: time ?? StoreWriterLoop.nowMilliseconds(), features: features)
+    }
+
+    /// The entity's state under its shard lock (loaded from disk and cached when not in memory); nil when never
+    /// ingested.
+    func entityState(position: Int, key: EntityKey) throws -> EntityState? {
+        let set = registered[position]
         let storeKey = StoreShard.Key(featureSet: position, entity: key.encoded)
-        let state: EntityState? = try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
+        return try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
             if let entry = shard.entry(storeKey) { return entry.state }
             guard let loaded = try loadState(storeKey, set) else { return nil }
             shard.set(StoreShard.Entry(state: loaded), for: storeKey)
             shard.evictIdle(over: configuration.maxKeysPerShard)
             return loaded
         }
-        guard let state else { return nil }
-        return set.row(state, at: time ?? StoreWriterLoop.nowMilliseconds(), features: features)
     }
 
     // MARK: - Helpers

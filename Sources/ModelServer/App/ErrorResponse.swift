@@ -38,6 +38,12 @@ enum ErrorResponse {
             }
         case is FeatureEventError:
             return .badRequest
+        case let online as OnlineFeatureError:
+            switch online {
+            case .unknownVector: return .notFound
+            case .featureSetNotServed, .unknownImputeColumn, .unknownImputeStatistic: return .internalServerError
+            case .missingEntityKey, .wrongEntityKeyType, .wrongRowLength, .badRequest: return .badRequest
+            }
         case let request as FeatureStoreRequestError:
             switch request {
             case .entityNotFound: return .notFound

@@ -23,14 +23,18 @@ package final class ServerApplication: Sendable {
     /// Reads the graph, builds it once and loads its models (unless in the background); throws before any port is bound.
     package init(configuration: ServeConfiguration) throws {
         self.configuration = configuration
-        let store = try Self.openStore(configuration)
+        let enrichmentConfiguration = try configuration.graphPath.map(EnrichmentConfiguration.init) ?? .init()
+        let store = try Self.openStore(configuration, extra: enrichmentConfiguration.featureSets)
         self.store = store
+        let enrichment = try Self.enrichment(enrichmentConfiguration, store: store)
         let readiness = self.readiness
         let catalog = self.catalog
-        guard configuration.graphPath != nil || configuration.graphJSON != nil else {
+        guard configuration.graphPath != nil || configuration.graphJSON != nil, enrichmentConfiguration.servesGraph
+        else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
-                ServerResponder(readiness: readiness, featureStore: FeatureStoreResponder(store: store))
+                ServerResponder(
+                    readiness: readiness, featureStore: FeatureStoreResponder(store: store), enrichment: enrichment)
             }
             return
         }
@@ -47,11 +51,12 @@ package final class ServerApplication: Sendable {
             do {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
-                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store))
+                    mlrunErrors: mlrunErrors, featureStore: FeatureStoreResponder(store: store), enrichment: enrichment)
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(
-                    readiness: readiness, catalog: catalog, featureStore: FeatureStoreResponder(store: store))
+                    readiness: readiness, catalog: catalog, featureStore: FeatureStoreResponder(store: store),
+                    enrichment: enrichment)
             }
         }
     }
@@ -91,11 +96,29 @@ package final class ServerApplication: Sendable {
     }
 
     /// Opens the online store over the configured feature sets (nil when there are none).
-    private static func openStore(_ configuration: ServeConfiguration) throws -> SQLiteOnlineStore? {
-        guard !configuration.featureSetPaths.isEmpty else { return nil }
-        let definitions = try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) }
+    private static func openStore(_ configuration: ServeConfiguration, extra: [FeatureSetDefinition]) throws
+        -> SQLiteOnlineStore?
+    {
+        let definitions = try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) } + extra
+        guard !definitions.isEmpty else { return nil }
         return try SQLiteOnlineStore(
             path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
+    }
+
+    /// Resolves the service file's feature vectors against the store (errors name the vector and feature).
+    private static func enrichment(_ configuration: EnrichmentConfiguration, store: SQLiteOnlineStore?) throws
+        -> EnrichmentResponder
+    {
+        var services: [String: OnlineFeatureService] = [:]
+        for definition in configuration.featureVectors {
+            let resolved = try definition.resolve(featureSets: store?.featureSets ?? [])
+            guard let store else { throw OnlineFeatureError.unknownVector(name: definition.name) }
+            services[definition.name] = try OnlineFeatureService(vector: resolved, store: store)
+        }
+        return EnrichmentResponder(
+            vectors: FeatureVectorEndpoints(services: services),
+            feast: FeastResponder(
+                store: store, featureServices: configuration.featureServices, pushSources: configuration.pushSources))
     }
 
     /// Begins a graceful shutdown (as SIGTERM does).

@@ -15,12 +15,29 @@ enum ServerEndpoint: Sendable {
     case featureSet
     case featureSetIngest
     case featureSetEntity
+    /// `POST /v2/feature-vectors/{vector}/online`.
+    case featureVectorOnline
+    /// Feast `POST /get-online-features`.
+    case feastOnlineFeatures
+    /// Feast `POST /push`.
+    case feastPush
+    /// Feast `GET /health`.
+    case feastHealth
 
     /// True for the endpoints ``FeatureStoreResponder`` answers.
     var isFeatureStore: Bool {
         switch self {
         case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity: true
         case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
+        case .featureVectorOnline, .feastOnlineFeatures, .feastPush, .feastHealth: false
+        }
+    }
+
+    /// True for the endpoints ``EnrichmentResponder`` answers.
+    var isEnrichment: Bool {
+        switch self {
+        case .featureVectorOnline, .feastOnlineFeatures, .feastPush, .feastHealth: true
+        default: false
         }
     }
 
@@ -47,6 +64,10 @@ enum ServerEndpoint: Sendable {
         router.add(.get, "/v2/feature-sets/{set}", .featureSet)
         router.add(.post, "/v2/feature-sets/{set}/ingest", .featureSetIngest)
         router.add(.get, "/v2/feature-sets/{set}/entities/{key}", .featureSetEntity)
+        router.add(.post, "/v2/feature-vectors/{vector}/online", .featureVectorOnline)
+        router.add(.post, "/get-online-features", .feastOnlineFeatures)
+        router.add(.post, "/push", .feastPush)
+        router.add(.get, "/health", .feastHealth)
         return router
     }
 }

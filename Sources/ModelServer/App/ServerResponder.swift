@@ -13,12 +13,15 @@ final class ServerResponder: HTTPResponder {
     private var eventIDs = EventIDGenerator()
     private let mlrunErrors: Bool
     private let featureStore: FeatureStoreResponder
+    private let enrichment: EnrichmentResponder
 
     /// A responder serving `graph` (or only health and metadata when `nil`) and the feature store's endpoints.
     init(
         readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
-        featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil)
+        featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil),
+        enrichment: EnrichmentResponder = EnrichmentResponder()
     ) {
+        self.enrichment = enrichment
         self.mlrunErrors = mlrunErrors
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
@@ -34,6 +37,9 @@ final class ServerResponder: HTTPResponder {
             if endpoint.isFeatureStore {
                 return featureStore.respond(to: endpoint, captures: captures, request: request)
             }
+            if endpoint.isEnrichment {
+                return enrichment.respond(to: endpoint, captures: captures, request: request)
+            }
             return answer(endpoint, request)
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
@@ -47,7 +53,8 @@ final class ServerResponder: HTTPResponder {
 
     private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {
         switch endpoint {
-        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity:
+        case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOnline,
+            .feastOnlineFeatures, .feastPush, .feastHealth:
             // Answered by the FeatureStoreResponder before reaching here.
             return .response(ErrorResponse.response(for: RoutingError.noRoute(method: "GET", path: "/v2/feature-sets")))
         case .healthLive:
