@@ -26,7 +26,7 @@ package final class ServerApplication: Sendable {
         let enrichmentConfiguration = try configuration.graphPath.map(EnrichmentConfiguration.init) ?? .init()
         let store = try Self.openStore(configuration, extra: enrichmentConfiguration.featureSets)
         self.store = store
-        let enrichment = try Self.enrichment(enrichmentConfiguration, store: store)
+        let (enrichment, services) = try Self.enrichment(enrichmentConfiguration, store: store)
         let readiness = self.readiness
         let catalog = self.catalog
         guard configuration.graphPath != nil || configuration.graphJSON != nil, enrichmentConfiguration.servesGraph
@@ -38,7 +38,13 @@ package final class ServerApplication: Sendable {
             }
             return
         }
-        let loader = try GraphLoader(configuration: configuration)
+        var loaderConfiguration = configuration
+        var registry =
+            configuration.registry
+            ?? .serving(baseDirectory: configuration.graphPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })
+        registry.registerEnrichment(services: services, store: store)
+        loaderConfiguration.registry = registry
+        let loader = try GraphLoader(configuration: loaderConfiguration)
         startupGraph = StartupGraph(graph: try loader.build(catalog: catalog))
         if !configuration.loadInBackground {
             if let failure = catalog.loadAll().first {
@@ -107,7 +113,7 @@ package final class ServerApplication: Sendable {
 
     /// Resolves the service file's feature vectors against the store (errors name the vector and feature).
     private static func enrichment(_ configuration: EnrichmentConfiguration, store: SQLiteOnlineStore?) throws
-        -> EnrichmentResponder
+        -> (EnrichmentResponder, [String: OnlineFeatureService])
     {
         var services: [String: OnlineFeatureService] = [:]
         for definition in configuration.featureVectors {
@@ -115,10 +121,11 @@ package final class ServerApplication: Sendable {
             guard let store else { throw OnlineFeatureError.unknownVector(name: definition.name) }
             services[definition.name] = try OnlineFeatureService(vector: resolved, store: store)
         }
-        return EnrichmentResponder(
+        let responder = EnrichmentResponder(
             vectors: FeatureVectorEndpoints(services: services),
             feast: FeastResponder(
                 store: store, featureServices: configuration.featureServices, pushSources: configuration.pushSources))
+        return (responder, services)
     }
 
     /// Begins a graceful shutdown (as SIGTERM does).

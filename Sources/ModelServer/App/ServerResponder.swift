@@ -1,4 +1,5 @@
 import Dispatch
+import FeatureEnrich
 import ServingGraph
 
 /// Answers the server's endpoints for one event loop. Loop-confined: built by the server's factory on the
@@ -88,11 +89,26 @@ final class ServerResponder: HTTPResponder {
             }
             let answer = try graph.run(event)
             if let deferred = answer[DeferredResponseKey.self] { return .pending(start(deferred, id: event.id)) }
+            if let ticket = answer[CommitTicketKey.self] { return .pending(afterCommit(ticket, answer)) }
             return .response(HTTPEventCodec.response(from: answer))
         } catch {
             let response = Self.errorResponse(error, eventID: eventID, logger: logger)
             return .response(mlrunErrors ? ErrorResponse.mlrunResponse(for: error) : response)
         }
+    }
+
+    /// The answer of `event`, released once the store writes of the request (`ticket`) are committed.
+    private func afterCommit(_ ticket: CommitTicket, _ event: Event) -> HTTPPendingResponse {
+        let pending = HTTPPendingResponse()
+        let logger = self.logger
+        let id = event.id
+        ticket.whenDone { result in
+            switch result {
+            case .success: pending.complete(HTTPEventCodec.response(from: event))
+            case .failure(let error): pending.complete(Self.errorResponse(error, eventID: id, logger: logger))
+            }
+        }
+        return pending
     }
 
     /// Starts deferred work with its deadline; 504 if the deadline passes first.

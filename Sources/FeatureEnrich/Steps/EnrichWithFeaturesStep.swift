@@ -1,0 +1,99 @@
+public import ServingGraph
+
+/// `EnrichWithFeatures`: fetches a feature vector for the request's entity and merges it into the body.
+///
+/// ```json
+/// {"class_name": "EnrichWithFeatures",
+///  "class_args": {"vector": "fraud-vector", "keys": {"account_id": "user.account"}, "rows": "inputs",
+///                 "into": "features", "on_missing": "null"}}
+/// ```
+/// - `keys`: entity key column → dotted path in the body (or in each row); default each key's own name.
+/// - `rows`: a path to an array of row objects (MLRun rows): each row is enriched; default the body itself.
+/// - `into`: write the vector as an object at this path of the body (or row); default merge its columns in.
+/// - `on_missing`: `null` (MLRun: the columns are null, imputed by the vector's policy where possible) or
+///   `error` (404 naming the key).
+///
+/// The vector's impute policy applies. A missing or mistyped key is a 400 naming its path.
+public struct EnrichWithFeaturesStep: Step {
+    /// What to do with an entity the store does not have.
+    public enum MissingPolicy: String, Sendable {
+        /// Null columns (MLRun).
+        case null
+        /// Fail the request with 404.
+        case error
+    }
+
+    public let name: String
+    private let service: OnlineFeatureService
+    private let keys: [(column: String, path: BodyPath)]
+    private let rows: BodyPath?
+    private let into: BodyPath?
+    private let onMissing: MissingPolicy
+
+    /// A step over `service`.
+    public init(
+        name: String, service: OnlineFeatureService, keyPaths: [(String, String)], rows: String?, into: String?,
+        onMissing: MissingPolicy
+    ) {
+        self.name = name
+        self.service = service
+        let given = Dictionary(keyPaths, uniquingKeysWith: { _, last in last })
+        self.keys = service.vector.entityKeys.map { ($0, BodyPath(given[$0] ?? $0)) }
+        self.rows = rows.map(BodyPath.init)
+        self.into = into.map(BodyPath.init)
+        self.onMissing = onMissing
+    }
+
+    public func run(_ event: Event) throws -> Event {
+        var output = event
+        if let rows {
+            guard case .array(var list)? = rows.value(in: event.body) else {
+                throw ServingError.invalidInput("\(rows): expected an array of rows")
+            }
+            for index in list.indices {
+                list[index] = try enrich(list[index], path: "\(rows)[\(index)]")
+            }
+            rows.set(.array(list), in: &output.body)
+        } else {
+            output.body = try enrich(event.body, path: "body")
+        }
+        return output
+    }
+
+    private func enrich(_ target: Value, path: String) throws -> Value {
+        var keyValues = ValueObject(minimumCapacity: keys.count)
+        for (column, keyPath) in keys {
+            guard let value = keyPath.value(in: target), !value.isNull else {
+                throw ServingError.invalidInput("\(path).\(keyPath): missing entity key '\(column)'")
+            }
+            keyValues[column] = value
+        }
+        let values: [Value]
+        do {
+            guard let found = try service.values(.object(keyValues), path: path) else {
+                if onMissing == .error {
+                    throw ServingError.notFound("no features for entity \(JSONWriter.string(.object(keyValues)))")
+                }
+                return merge(Array(repeating: .null, count: service.vector.columns.count), into: target)
+            }
+            values = found
+        } catch let error as OnlineFeatureError {
+            throw ServingError.invalidInput(error.description)
+        }
+        return merge(values, into: target)
+    }
+
+    private func merge(_ values: [Value], into target: Value) -> Value {
+        var features = ValueObject(minimumCapacity: values.count)
+        for (column, value) in zip(service.vector.columns, values) { features[column.name] = value }
+        var result = target
+        if let into {
+            into.set(.object(features), in: &result)
+        } else {
+            var object = target.objectValue ?? ValueObject()
+            for (key, value) in features.members { object[key] = value }
+            result = .object(object)
+        }
+        return result
+    }
+}
