@@ -27,7 +27,8 @@ extension StepRegistry {
                 throw args.invalid("feature_set", "unknown feature set '\(name)'")
             }
             return UpdateAggregatesStep(
-                name: context.name, store: store, featureSet: definition, fieldPaths: try args.stringMap("fields") ?? [],
+                name: context.name, store: store, featureSet: definition,
+                fieldPaths: try args.stringMap("fields") ?? [],
                 timestamp: try args.string("timestamp"), rows: try args.string("rows"))
         }
     }

@@ -9,8 +9,10 @@ struct EnrichmentResponder: Sendable {
 
     /// No store: every vector, view and service is unknown.
     init() {
-        self.init(vectors: FeatureVectorEndpoints(services: [:]), feast: FeastResponder(
-            store: nil, featureServices: [:], pushSources: [:]))
+        self.init(
+            vectors: FeatureVectorEndpoints(services: [:]),
+            feast: FeastResponder(
+                store: nil, featureServices: [:], pushSources: [:]))
     }
 
     /// A responder over the given endpoints.

@@ -63,7 +63,8 @@ struct FeastReadPlan {
             groups.append(Group(set: set, columns: positions.map { resolved.columns[$0] }, positions: positions))
             for entity in set.entities where !joinKeys.contains(entity.name) {
                 guard entities[entity.name] != nil else {
-                    throw .badRequest(message: "entities: missing join key '\(entity.name)' of feature view '\(set.name)'")
+                    throw .badRequest(
+                        message: "entities: missing join key '\(entity.name)' of feature view '\(set.name)'")
                 }
                 joinKeys.append(entity.name)
             }

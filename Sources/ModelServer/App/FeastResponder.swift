@@ -71,7 +71,9 @@ final class FeastResponder: Sendable {
     private func onlineFeatures(_ request: Value) throws -> Value {
         let references: [String]
         if let service = request["feature_service"], !service.isNull {
-            guard let name = service.stringValue else { throw FeastError.badRequest(message: "feature_service: expected a string") }
+            guard let name = service.stringValue else {
+                throw FeastError.badRequest(message: "feature_service: expected a string")
+            }
             guard let features = featureServices[name] else { throw FeastError.featureServiceNotFound(name: name) }
             references = features
         } else {
@@ -89,9 +91,12 @@ final class FeastResponder: Sendable {
         let fullNames = request["full_feature_names"]?.boolValue ?? false
         var rowCount: Int?
         for (name, column) in entities.members {
-            guard let values = column.arrayValue else { throw FeastError.badRequest(message: "entities.\(name): expected a list") }
+            guard let values = column.arrayValue else {
+                throw FeastError.badRequest(message: "entities.\(name): expected a list")
+            }
             if let rowCount, rowCount != values.count {
-                throw FeastError.badRequest(message: "entities: columns differ in length (\(rowCount) and \(values.count) for '\(name)')")
+                throw FeastError.badRequest(
+                    message: "entities: columns differ in length (\(rowCount) and \(values.count) for '\(name)')")
             }
             rowCount = values.count
         }
@@ -103,7 +108,8 @@ final class FeastResponder: Sendable {
         for key in plan.joinKeys {
             names.append(.string(key))
             let values = entities[key]?.arrayValue ?? []
-            results.append(Self.result(values, Array(repeating: "PRESENT", count: count), Array(repeating: epoch, count: count)))
+            results.append(
+                Self.result(values, Array(repeating: "PRESENT", count: count), Array(repeating: epoch, count: count)))
         }
         var columns = plan.columns.map { _ in (values: [Value](), statuses: [Value](), times: [Value]()) }
         for row in 0..<count {
@@ -176,7 +182,8 @@ final class FeastResponder: Sendable {
             className = "FeastError"
         }
         let detail = JSONWriter.string([
-            "module": "feast.errors", "class": .string(className), "message": .string(ErrorResponse.message(for: error)),
+            "module": "feast.errors", "class": .string(className),
+            "message": .string(ErrorResponse.message(for: error)),
         ])
         return .json(status, JSONWriter.bytes(.string(detail)))
     }

@@ -41,7 +41,9 @@ package final class ServerApplication: Sendable {
         var loaderConfiguration = configuration
         var registry =
             configuration.registry
-            ?? .serving(baseDirectory: configuration.graphPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })
+            ?? .serving(
+                baseDirectory: configuration.graphPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+            )
         registry.registerEnrichment(services: services, store: store)
         loaderConfiguration.registry = registry
         let loader = try GraphLoader(configuration: loaderConfiguration)

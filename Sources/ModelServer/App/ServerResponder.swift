@@ -18,7 +18,8 @@ final class ServerResponder: HTTPResponder {
 
     /// A responder serving `graph` (or only health and metadata when `nil`) and the feature store's endpoints.
     init(
-        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
+        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil,
+        mlrunErrors: Bool = false,
         featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil),
         enrichment: EnrichmentResponder = EnrichmentResponder()
     ) {

@@ -56,8 +56,10 @@ struct OnlineFeatureServiceTests {
         try withStore { store in
             let service = try service(
                 store,
-                ["name": "v", "features": ["accounts.amount", "accounts.country"],
-                 "impute_policy": ["*": "$mean", "country": "unknown"]])
+                [
+                    "name": "v", "features": ["accounts.amount", "accounts.country"],
+                    "impute_policy": ["*": "$mean", "country": "unknown"],
+                ])
             let rows = try service.get([["account_id": 3]], at: Self.base + 60_000)
             #expect(rows == [["amount": 20.0, "country": "unknown"]])
         }

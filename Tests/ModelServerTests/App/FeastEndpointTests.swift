@@ -77,7 +77,8 @@ struct FeastEndpointTests {
     @Test func featureServiceFormServesTheServicesFeatures() throws {
         try withServer { port in
             try pushTwoCustomers(port)
-            let result = try post(port, "/get-online-features", #"{"feature_service": "svc", "entities": {"customer_id": [7]}}"#)
+            let result = try post(
+                port, "/get-online-features", #"{"feature_service": "svc", "entities": {"customer_id": [7]}}"#)
             let value = try JSONParser.parse(result.body)
             #expect(value["metadata"]?["feature_names"] == ["customer_id", "country"])
             #expect(value["results"]?.arrayValue?[1]["values"] == ["US"])
@@ -96,7 +97,8 @@ struct FeastEndpointTests {
 
     @Test func unknownFeatureViewIs404WithFeastErrorBody() throws {
         try withServer { port in
-            let result = try post(port, "/get-online-features", #"{"features": ["nope:x"], "entities": {"customer_id": [1]}}"#)
+            let result = try post(
+                port, "/get-online-features", #"{"features": ["nope:x"], "entities": {"customer_id": [1]}}"#)
             #expect(result.status == 404)
             let detail = try #require(try JSONParser.parse(result.body).stringValue)
             let inner = try JSONParser.parse(detail)
