@@ -16,7 +16,8 @@ public import ServingGraph
 public final class OnlineFeatureService: Sendable {
     /// The vector served.
     public let vector: ResolvedFeatureVector
-    private let store: SQLiteOnlineStore
+    /// The store it reads.
+    public let store: SQLiteOnlineStore
     /// Per feature set used: its definition and its columns with their output positions.
     private let groups: [(set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int])]
     private let imputeRules: [Value?]

@@ -45,6 +45,7 @@ package final class ServerApplication: Sendable {
                 baseDirectory: configuration.graphPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
             )
         registry.registerEnrichment(services: services, store: store)
+        registry.registerEnrichmentRouters(services: services)
         loaderConfiguration.registry = registry
         let loader = try GraphLoader(configuration: loaderConfiguration)
         startupGraph = StartupGraph(graph: try loader.build(catalog: catalog))
