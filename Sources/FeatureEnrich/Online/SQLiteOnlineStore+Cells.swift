@@ -9,7 +9,14 @@ extension SQLiteOnlineStore {
     ) throws -> [FeatureCell]? {
         let position = try self.position(of: featureSet)
         guard let state = try entityState(position: position, key: key) else { return nil }
-        let set = registered[position]
+        return cells(of: state, featureSet: registered[position], columns: columns, at: time)
+    }
+
+    /// The cells of `columns` read from `state` (an entity state of `set`) at `time` (nil = now).
+    func cells(
+        of state: EntityState, featureSet set: RegisteredFeatureSet, columns: [ResolvedFeatureVector.Column],
+        at time: Int64?
+    ) -> [FeatureCell] {
         let now = time ?? StoreWriterLoop.nowMilliseconds()
         let ttl = set.definition.ttl?.milliseconds
         var aggregates: [Double?] = []

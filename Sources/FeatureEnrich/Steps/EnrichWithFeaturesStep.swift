@@ -46,21 +46,22 @@ public struct EnrichWithFeaturesStep: Step {
 
     public func run(_ event: Event) throws -> Event {
         var output = event
+        let snapshots = event[EntityStateSnapshotKey.self] ?? []
         if let rows {
             guard case .array(var list)? = rows.value(in: event.body) else {
                 throw ServingError.invalidInput("\(rows): expected an array of rows")
             }
             for index in list.indices {
-                list[index] = try enrich(list[index], path: "\(rows)[\(index)]")
+                list[index] = try enrich(list[index], path: "\(rows)[\(index)]", snapshots: snapshots)
             }
             rows.set(.array(list), in: &output.body)
         } else {
-            output.body = try enrich(event.body, path: "body")
+            output.body = try enrich(event.body, path: "body", snapshots: snapshots)
         }
         return output
     }
 
-    private func enrich(_ target: Value, path: String) throws -> Value {
+    private func enrich(_ target: Value, path: String, snapshots: [EntityStateSnapshot]) throws -> Value {
         var keyValues = ValueObject(minimumCapacity: keys.count)
         for (column, keyPath) in keys {
             guard let value = keyPath.value(in: target), !value.isNull else {
@@ -70,7 +71,7 @@ public struct EnrichWithFeaturesStep: Step {
         }
         let values: [Value]
         do {
-            guard let found = try service.values(.object(keyValues), path: path) else {
+            guard let found = try service.values(.object(keyValues), path: path, snapshots: snapshots) else {
                 if onMissing == .error {
                     throw ServingError.notFound("no features for entity \(JSONWriter.string(.object(keyValues)))")
                 }

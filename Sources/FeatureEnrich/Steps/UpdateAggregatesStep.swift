@@ -12,7 +12,8 @@ public import ServingGraph
 /// - `timestamp`: path of the event time; absent (or absent in the request): the server's receive time.
 /// - `rows`: a path to an array of row objects: N rows are N events, in row order; default the body itself.
 ///
-/// Place it before `EnrichWithFeatures` for the model to see aggregates including this request, after it for
+/// Place it before `EnrichWithFeatures` for the model to see aggregates including this request (read from the
+/// states taken under the same shard locks as the update: no other request's event in between), after it for
 /// aggregates without it. With a client event id (`X-Event-Id`, or body `id`) a retry within the store's
 /// horizon is not counted twice.
 public struct UpdateAggregatesStep: Step {
@@ -64,14 +65,20 @@ public struct UpdateAggregatesStep: Step {
         }
         let eventID = event.header("X-Event-Id") ?? event.body["id"]?.stringValue
         let ticket = CommitTicket()
+        let snapshot: EntityStateSnapshot?
         do {
-            try store.ingest(events, into: featureSet.name, eventID: eventID.map { "\(name):\($0)" }) { result in
+            snapshot = try store.ingestAndSnapshot(
+                events, into: featureSet.name, eventID: eventID.map { "\(name):\($0)" }
+            ) { result in
                 ticket.complete(result)
             }
         } catch {
             throw ServingError.invalidInput(error.description)
         }
         var output = event
+        if let snapshot {
+            output[EntityStateSnapshotKey.self] = (event[EntityStateSnapshotKey.self] ?? []) + [snapshot]
+        }
         if let earlier = event[CommitTicketKey.self] {
             output[CommitTicketKey.self] = CommitTicket.all([earlier, ticket])
         } else {

@@ -32,7 +32,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// Entities with a failed write whose later writes must fail too, until they are evicted.
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
-    private let processedEvents: ProcessedEvents
+    let processedEvents: ProcessedEvents
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
     /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
@@ -123,8 +123,11 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// request commits or fails as a whole. Every entity's shard is locked (ascending shard order: no
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
     /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
+    /// `underLock` sees every updated entity's new state (by encoded key) while the shards are still locked:
+    /// a read there is atomic with the update.
     func ingest(
         _ events: [FeatureEvent], position: Int, eventID: String?,
+        underLock: (([String: EntityState]) -> Void)? = nil,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
@@ -183,6 +186,11 @@ public final class SQLiteOnlineStore: OnlineStore {
                     shard.set(entry, for: key)
                     shard.evictIdle(over: configuration.maxKeysPerShard)
                 }
+            }
+            if let underLock {
+                var states: [String: EntityState] = [:]
+                for (key, entry) in updated { states[key.entity] = entry.state }
+                underLock(states)
             }
         }
         for index in shardIndices.reversed() { shards[index].unlock() }

@@ -74,13 +74,24 @@ public final class OnlineFeatureService: Sendable {
     }
 
     /// The imputed values of one entity row in column order, or nil when the entity is in none of the sets.
-    public func values(_ row: Value, path: String, at time: Int64? = nil) throws -> [Value]? {
+    /// With `snapshots` (taken by ``SQLiteOnlineStore/ingestAndSnapshot(_:into:eventID:completion:)``), an
+    /// entity they hold is read from them: atomic with that update.
+    public func values(
+        _ row: Value, path: String, at time: Int64? = nil, snapshots: [EntityStateSnapshot] = []
+    ) throws -> [Value]? {
         let keys = try keyValues(row, path: path)
         var values = [Value](repeating: .null, count: vector.columns.count)
         var found = false
         for group in groups {
             let key = try EntityKeyReader.key(of: group.set, from: keys, path: path)
-            guard let cells = try store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            let snapshotCells =
+                snapshots.isEmpty
+                ? nil
+                : try store.cells(
+                    from: snapshots, featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            guard
+                let cells = try snapshotCells
+                    ?? store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
             else { continue }
             found = true
             for (cell, position) in zip(cells, group.positions) where cell.status == .present {

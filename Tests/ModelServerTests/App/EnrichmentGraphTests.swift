@@ -99,4 +99,17 @@ struct EnrichmentGraphTests {
             #expect(total == Double(acknowledged.load(ordering: .relaxed)))
         }
     }
+
+    @Test func eachConcurrentRequestOnOneKeySeesExactlyTheAggregatesUpToItsOwnUpdate() throws {
+        try withServer { port, _ in
+            let counts = Mutex<[Double]>([])
+            DispatchQueue.concurrentPerform(iterations: 30) { _ in
+                guard let result = try? post(port, #"{"user": {"account": "one"}, "amount": 1}"#),
+                    let count = (try? JSONParser.parse(result.body))?["features"]?["amount_count_1h"]?.doubleValue
+                else { return }
+                counts.withLock { $0.append(count) }
+            }
+            #expect(counts.withLock { $0.sorted() } == (1...30).map(Double.init))
+        }
+    }
 }
