@@ -13,6 +13,11 @@ public import ServingGraph
 /// - `on_missing`: `null` (MLRun: the columns are null, imputed by the vector's policy where possible) or
 ///   `error` (404 naming the key).
 ///
+/// - `key_tensors`: entity key column → name of an Open Inference Protocol input tensor holding one key per
+///   row (`{"inputs": [{"name": "cid", "shape": [N], "datatype": "INT64", "data": [...]}]}`); with it the
+///   vector is appended as the FP64 input tensor `output_tensor` (default `features`) of shape `[N, k]`, its
+///   columns in `columns` order (default the vector's). A non-numeric or null value there is a 400.
+///
 /// The vector's impute policy applies. A missing or mistyped key is a 400 naming its path.
 public struct EnrichWithFeaturesStep: Step {
     /// What to do with an entity the store does not have.
@@ -29,6 +34,7 @@ public struct EnrichWithFeaturesStep: Step {
     private let rows: BodyPath?
     private let into: BodyPath?
     private let onMissing: MissingPolicy
+    private var tensorInput: TensorEnrichment?
 
     /// A step over `service`.
     public init(
@@ -42,12 +48,36 @@ public struct EnrichWithFeaturesStep: Step {
         self.rows = rows.map(BodyPath.init)
         self.into = into.map(BodyPath.init)
         self.onMissing = onMissing
+        self.tensorInput = nil
+    }
+
+    /// A step reading keys from OIP input tensors and appending the vector as a tensor (see the type's docs).
+    public init(
+        name: String, service: OnlineFeatureService, keyTensors: [(String, String)], outputTensor: String,
+        columns: [String]?, onMissing: MissingPolicy
+    ) throws(OnlineFeatureError) {
+        self.init(name: name, service: service, keyPaths: [], rows: nil, into: nil, onMissing: onMissing)
+        let names = service.vector.columns.map(\.name)
+        var positions: [Int] = []
+        for column in columns ?? names {
+            guard let position = names.firstIndex(of: column) else {
+                throw .badRequest(path: "columns", reason: "'\(column)' is not a column of the vector")
+            }
+            positions.append(position)
+        }
+        let given = Dictionary(keyTensors, uniquingKeysWith: { _, last in last })
+        tensorInput = TensorEnrichment(
+            keyTensors: service.vector.entityKeys.map { ($0, given[$0] ?? $0) }, outputTensor: outputTensor,
+            positions: positions)
     }
 
     public func run(_ event: Event) throws -> Event {
         var output = event
         let snapshots = event[EntityStateSnapshotKey.self] ?? []
-        if let rows {
+        if let tensorInput {
+            output.body = try tensorInput.enrich(
+                event.body, service: service, snapshots: snapshots, onMissing: onMissing)
+        } else if let rows {
             guard case .array(var list)? = rows.value(in: event.body) else {
                 throw ServingError.invalidInput("\(rows): expected an array of rows")
             }

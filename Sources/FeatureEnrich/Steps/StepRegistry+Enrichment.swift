@@ -4,7 +4,8 @@ extension StepRegistry {
     /// Registers `EnrichWithFeatures` (over `services`, by vector name) and `UpdateAggregates` (over `store`).
     public mutating func registerEnrichment(services: [String: OnlineFeatureService], store: SQLiteOnlineStore?) {
         register("EnrichWithFeatures") { args, context in
-            try args.rejectUnknown(["vector", "keys", "rows", "into", "on_missing"])
+            try args.rejectUnknown(
+                ["vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns"])
             guard let vector = try args.string("vector") else { throw args.invalid("vector", "required") }
             guard let service = services[vector] else {
                 throw args.invalid("vector", "unknown feature vector '\(vector)'")
@@ -15,6 +16,17 @@ extension StepRegistry {
                     throw args.invalid("on_missing", "expected null or error, got '\(text)'")
                 }
                 onMissing = parsed
+            }
+            if let keyTensors = try args.stringMap("key_tensors") {
+                do {
+                    return try EnrichWithFeaturesStep(
+                        name: context.name, service: service, keyTensors: keyTensors,
+                        outputTensor: try args.string("output_tensor") ?? "features",
+                        columns: try args.strings("columns"),
+                        onMissing: onMissing)
+                } catch {
+                    throw args.invalid("columns", "\(error)")
+                }
             }
             return EnrichWithFeaturesStep(
                 name: context.name, service: service, keyPaths: try args.stringMap("keys") ?? [],

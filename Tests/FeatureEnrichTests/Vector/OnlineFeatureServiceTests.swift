@@ -106,4 +106,26 @@ struct OnlineFeatureServiceTests {
             }
         }
     }
+
+    @Test func enrichStepReadsKeysFromAnInputTensorAndAppendsTheVectorAsATensor() throws {
+        try withStore { store in
+            let now = Value.int(Int64(Date().timeIntervalSince1970))
+            _ = try store.ingestAndWait(
+                [
+                    ["account_id": 4, "ts": now, "amount": 10.0, "age": 30],
+                    ["account_id": 5, "ts": now, "amount": 30.0, "age": 50],
+                ],
+                into: "accounts")
+            let service = try service(store, ["name": "v", "features": ["accounts.amount", "accounts.age"]])
+            let step = try EnrichWithFeaturesStep(
+                name: "enrich", service: service, keyTensors: [("account_id", "ids")], outputTensor: "x",
+                columns: ["age", "amount"], onMissing: .null)
+            let body: Value = ["inputs": [["name": "ids", "shape": [2], "datatype": "INT64", "data": [5, 4]]]]
+            let output = try step.run(Event(body: body))
+            let tensor = output.body["inputs"]?.arrayValue?.last
+            #expect(tensor?["name"] == "x")
+            #expect(tensor?["shape"] == [2, 2])
+            #expect(tensor?["data"] == [50.0, 30.0, 30.0, 10.0])
+        }
+    }
 }
