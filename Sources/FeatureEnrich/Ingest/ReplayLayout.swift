@@ -21,7 +21,10 @@ struct ReplayLayout {
     let file: String
     let featureSet: FeatureSetDefinition
     let entityPositions: [Int]
-    let timestampPosition: Int
+    /// Header position of the timestamp; nil when the CSV has none and rows take ``defaultTime``.
+    let timestampPosition: Int?
+    /// Event time of rows when the CSV has no timestamp column (batch ingest: the ingest time).
+    let defaultTime: Int64?
     /// Per aggregation: index into `valueColumns`.
     let aggregationColumn: [Int]
     /// Distinct aggregation input columns: (name, header position).
@@ -30,7 +33,10 @@ struct ReplayLayout {
     let featurePositions: [Int?]
 
     /// Resolves every needed column in `header`; a missing one throws `events.csv:1: missing column 'x'`.
-    init(featureSet: FeatureSetDefinition, header: [String], file: String) throws(IngestError) {
+    /// With `defaultTime`, a CSV without the timestamp column is accepted and every row gets that time.
+    init(featureSet: FeatureSetDefinition, header: [String], file: String, defaultTime: Int64? = nil)
+        throws(IngestError)
+    {
         // A repeated header name resolves to its last column, as in Python's `csv.DictReader`.
         let positions = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
         func position(_ column: String) throws(IngestError) -> Int {
@@ -40,7 +46,12 @@ struct ReplayLayout {
         var entityPositions: [Int] = []
         for entity in featureSet.entities { entityPositions.append(try position(entity.name)) }
         self.entityPositions = entityPositions
-        timestampPosition = try position(featureSet.timestampKey)
+        if let defaultTime, positions[featureSet.timestampKey] == nil {
+            timestampPosition = nil
+        } else {
+            timestampPosition = try position(featureSet.timestampKey)
+        }
+        self.defaultTime = defaultTime
         var valueColumns: [(name: String, position: Int)] = []
         var aggregationColumn: [Int] = []
         for aggregation in featureSet.aggregations {
@@ -61,7 +72,7 @@ struct ReplayLayout {
     /// Parses one data record. Missing trailing value cells count as empty, as in Python's `csv.DictReader`.
     func parse(_ record: CSVReader.Record) throws(IngestError) -> Row {
         let fields = record.fields
-        let needed = (entityPositions + [timestampPosition]).max() ?? 0
+        let needed = (entityPositions + [timestampPosition ?? 0]).max() ?? 0
         guard fields.count > needed else {
             throw .tooFewFields(file: file, line: record.line, expected: needed + 1, got: fields.count)
         }
@@ -87,12 +98,18 @@ struct ReplayLayout {
             key += "\(value.utf8.count):\(value)"  // length-prefixed: no two compound keys encode alike
             entities.append((entity.name, value, isNumber))
         }
-        let timestamp = fields[timestampPosition]
+        let timestamp: String
         let time: Int64
-        do {
-            time = try TimestampParser.epochMilliseconds(timestamp)
-        } catch {
-            throw .badValue(file: file, line: record.line, column: featureSet.timestampKey, error)
+        if let timestampPosition {
+            timestamp = fields[timestampPosition]
+            do {
+                time = try TimestampParser.epochMilliseconds(timestamp)
+            } catch {
+                throw .badValue(file: file, line: record.line, column: featureSet.timestampKey, error)
+            }
+        } else {
+            time = defaultTime ?? 0
+            timestamp = RFC3339.string(epochMilliseconds: time)
         }
         var parsed: [Double?] = []
         parsed.reserveCapacity(valueColumns.count)

@@ -98,7 +98,8 @@ extension SQLiteOnlineStore {
         } catch let error as CSVError {
             throw IngestError.malformedCSV(file: file, error)
         }
-        let layout = try ReplayLayout(featureSet: definition, header: header.fields, file: file)
+        let layout = try ReplayLayout(
+            featureSet: definition, header: header.fields, file: file, defaultTime: StoreWriterLoop.nowMilliseconds())
         let aggregator = set.aggregator
         let statisticsSources = set.statisticsColumns.map(\.source)
         let encoder = BatchEventEncoder(definition)

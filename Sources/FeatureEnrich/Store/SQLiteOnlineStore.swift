@@ -27,12 +27,12 @@ public final class SQLiteOnlineStore: OnlineStore {
     private let positions: [String: Int]
     let writer: StoreWriter
     private let shards: [LockedStoreShard]
-    private let readers: StoreReaderPool
+    let readers: StoreReaderPool
     private let configuration: OnlineStoreConfiguration
     /// Entities with a failed write whose later writes must fail too, until they are evicted.
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
-    private let processedEvents: ProcessedEvents
+    let processedEvents: ProcessedEvents
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
     /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
@@ -125,8 +125,11 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// request commits or fails as a whole. Every entity's shard is locked (ascending shard order: no
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
     /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
+    /// `underLock` sees every updated entity's new state (by encoded key) while the shards are still locked:
+    /// a read there is atomic with the update.
     func ingest(
         _ events: [FeatureEvent], position: Int, eventID: String?,
+        underLock: (([String: EntityState]) -> Void)? = nil,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
@@ -185,6 +188,11 @@ public final class SQLiteOnlineStore: OnlineStore {
                     shard.set(entry, for: key)
                     shard.evictIdle(over: configuration.maxKeysPerShard)
                 }
+            }
+            if let underLock {
+                var states: [String: EntityState] = [:]
+                for (key, entry) in updated { states[key.entity] = entry.state }
+                underLock(states)
             }
         }
         for index in shardIndices.reversed() { shards[index].unlock() }
@@ -258,16 +266,22 @@ public final class SQLiteOnlineStore: OnlineStore {
                 throw OnlineStoreError.unknownFeature(featureSet: featureSet, name: name)
             }
         }
+        guard let state = try entityState(position: position, key: key) else { return nil }
+        return set.row(state, at: time ?? StoreWriterLoop.nowMilliseconds(), features: features)
+    }
+
+    /// The entity's state under its shard lock (loaded from disk and cached when not in memory); nil when never
+    /// ingested.
+    func entityState(position: Int, key: EntityKey) throws -> EntityState? {
+        let set = registered[position]
         let storeKey = StoreShard.Key(featureSet: position, entity: key.encoded)
-        let state: EntityState? = try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
+        return try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
             if let entry = shard.entry(storeKey) { return entry.state }
             guard let loaded = try loadState(storeKey, set) else { return nil }
             shard.set(StoreShard.Entry(state: loaded), for: storeKey)
             shard.evictIdle(over: configuration.maxKeysPerShard)
             return loaded
         }
-        guard let state else { return nil }
-        return set.row(state, at: time ?? StoreWriterLoop.nowMilliseconds(), features: features)
     }
 
     // MARK: - Helpers

@@ -43,6 +43,12 @@ enum ErrorResponse {
             case .unknownVector: return .notFound
             case .badBody: return .badRequest
             }
+        case let online as OnlineFeatureError:
+            switch online {
+            case .unknownVector: return .notFound
+            case .featureSetNotServed, .unknownImputeColumn, .unknownImputeStatistic: return .internalServerError
+            case .missingEntityKey, .wrongEntityKeyType, .wrongRowLength, .badRequest: return .badRequest
+            }
         case let request as FeatureStoreRequestError:
             switch request {
             case .entityNotFound: return .notFound

@@ -15,6 +15,10 @@ extension ServerEndpoint {
         case .featureVectorOffline: "feature_vector_offline"
         case .featureVectors: "feature_vectors"
         case .featureVector: "feature_vector"
+        case .featureVectorOnline: "feature_vector_online"
+        case .feastOnlineFeatures: "feast_get_online_features"
+        case .feastPush: "feast_push"
+        case .feastHealth: "feast_health"
         }
     }
 

@@ -20,6 +20,14 @@ enum ServerEndpoint: Sendable {
     /// `GET /v2/feature-vectors` and `GET /v2/feature-vectors/{vec}`: the served vectors, resolved.
     case featureVectors
     case featureVector
+    /// `POST /v2/feature-vectors/{vector}/online`.
+    case featureVectorOnline
+    /// Feast `POST /get-online-features`.
+    case feastOnlineFeatures
+    /// Feast `POST /push`.
+    case feastPush
+    /// Feast `GET /health`.
+    case feastHealth
 
     /// True for the endpoints ``FeatureStoreResponder`` answers.
     var isFeatureStore: Bool {
@@ -28,6 +36,15 @@ enum ServerEndpoint: Sendable {
             .featureVector:
             true
         case .healthLive, .healthReady, .serverMetadata, .metrics, .graph: false
+        case .featureVectorOnline, .feastOnlineFeatures, .feastPush, .feastHealth: false
+        }
+    }
+
+    /// True for the endpoints ``EnrichmentResponder`` answers.
+    var isEnrichment: Bool {
+        switch self {
+        case .featureVectorOnline, .feastOnlineFeatures, .feastPush, .feastHealth: true
+        default: false
         }
     }
 
@@ -57,6 +74,10 @@ enum ServerEndpoint: Sendable {
         router.add(.post, "/v2/feature-vectors/{vec}/offline", .featureVectorOffline)
         router.add(.get, "/v2/feature-vectors", .featureVectors)
         router.add(.get, "/v2/feature-vectors/{vec}", .featureVector)
+        router.add(.post, "/v2/feature-vectors/{vector}/online", .featureVectorOnline)
+        router.add(.post, "/get-online-features", .feastOnlineFeatures)
+        router.add(.post, "/push", .feastPush)
+        router.add(.get, "/health", .feastHealth)
         return router
     }
 }

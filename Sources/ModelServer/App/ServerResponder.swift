@@ -1,4 +1,5 @@
 import Dispatch
+import FeatureEnrich
 import ServingGraph
 
 /// Answers the server's endpoints for one event loop. Loop-confined: built by the server's factory on the
@@ -18,6 +19,7 @@ final class ServerResponder: HTTPResponder {
     private let requests: RequestCounters?
     /// A flow graph answers every path no fixed endpoint takes (MLRun: the event path is the URL path).
     private let graphServesAllPaths: Bool
+    private let enrichment: EnrichmentResponder
 
     /// A responder serving `graph` (or only health and metadata when `nil`). With `metrics`, it
     /// counts its requests and its graph's steps there; with `graphServesAllPaths` (a flow), a
@@ -25,8 +27,10 @@ final class ServerResponder: HTTPResponder {
     init(
         readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
         metrics: ServerMetrics? = nil, graphServesAllPaths: Bool = false,
-        featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil)
+        featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil),
+        enrichment: EnrichmentResponder = EnrichmentResponder()
     ) {
+        self.enrichment = enrichment
         self.mlrunErrors = mlrunErrors
         self.metrics = metrics
         self.requests = metrics?.makeLoopCounters()
@@ -61,6 +65,9 @@ final class ServerResponder: HTTPResponder {
             if endpoint.isFeatureStore {
                 return (endpoint.metricsLabel, featureStore.respond(to: endpoint, captures: captures, request: request))
             }
+            if endpoint.isEnrichment {
+                return (endpoint.metricsLabel, enrichment.respond(to: endpoint, captures: captures, request: request))
+            }
             return (endpoint.metricsLabel, answer(endpoint, request))
         case .methodNotAllowed(let allowed):
             let error = RoutingError.methodNotAllowed(
@@ -76,7 +83,7 @@ final class ServerResponder: HTTPResponder {
     private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {
         switch endpoint {
         case .featureSets, .featureSet, .featureSetIngest, .featureSetEntity, .featureVectorOffline, .featureVectors,
-            .featureVector:
+            .featureVector, .featureVectorOnline, .feastOnlineFeatures, .feastPush, .feastHealth:
             // Answered by the FeatureStoreResponder before reaching here.
             return .response(ErrorResponse.response(for: RoutingError.noRoute(method: "GET", path: "/v2/feature-sets")))
         case .healthLive:
@@ -110,11 +117,26 @@ final class ServerResponder: HTTPResponder {
             }
             let answer = try graph.run(event)
             if let deferred = answer[DeferredResponseKey.self] { return .pending(start(deferred, id: event.id)) }
+            if let ticket = answer[CommitTicketKey.self] { return .pending(afterCommit(ticket, answer)) }
             return .response(HTTPEventCodec.response(from: answer))
         } catch {
             let response = Self.errorResponse(error, eventID: eventID, logger: logger)
             return .response(mlrunErrors ? ErrorResponse.mlrunResponse(for: error) : response)
         }
+    }
+
+    /// The answer of `event`, released once the store writes of the request (`ticket`) are committed.
+    private func afterCommit(_ ticket: CommitTicket, _ event: Event) -> HTTPPendingResponse {
+        let pending = HTTPPendingResponse()
+        let logger = self.logger
+        let id = event.id
+        ticket.whenDone { result in
+            switch result {
+            case .success: pending.complete(HTTPEventCodec.response(from: event))
+            case .failure(let error): pending.complete(Self.errorResponse(error, eventID: id, logger: logger))
+            }
+        }
+        return pending
     }
 
     /// Starts deferred work with its deadline; 504 if the deadline passes first.

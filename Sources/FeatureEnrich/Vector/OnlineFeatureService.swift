@@ -1,0 +1,144 @@
+public import ServingGraph
+
+/// Serves one resolved feature vector from the online store, as MLRun's online feature service does.
+///
+/// `get` takes entity rows (objects holding the entity key columns, or arrays mapped positionally onto
+/// ``ResolvedFeatureVector/entityKeys``) and answers one result per row, in order: an object of the vector's
+/// columns in declared order, or with `asList` an array of their values.
+///
+/// Missing entities, as MLRun: an entity not found in ANY of the vector's feature sets gives a `null` row
+/// (not imputed). An entity present in some sets only gets `null` for the other sets' columns, then imputed.
+/// A value older than its set's `ttl`, a never-observed feature and an empty window count as missing and are
+/// imputed. Impute rules: a constant, or `$mean`, `$min`, `$max`, `$count`, `$std` from the running statistics
+/// the store keeps for that feature (for an aggregation column without its own statistics, those of the
+/// aggregation's input column); `*` is the default for every column. Only a truly missing entity gives `null`
+/// (MLRun's all-falsy-row defect is not reproduced).
+public final class OnlineFeatureService: Sendable {
+    /// The vector served.
+    public let vector: ResolvedFeatureVector
+    /// The store it reads.
+    public let store: SQLiteOnlineStore
+    /// Per feature set used: its definition and its columns with their output positions.
+    private let groups: [(set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int])]
+    private let imputeRules: [Value?]
+
+    /// A service over `store`; throws when a set is not served or an impute rule names an unknown column.
+    public init(vector: ResolvedFeatureVector, store: SQLiteOnlineStore) throws(OnlineFeatureError) {
+        let name = vector.definition.name
+        var groups: [(FeatureSetDefinition, [ResolvedFeatureVector.Column], [Int])] = []
+        for set in vector.featureSets {
+            guard store.featureSet(named: set.name) != nil else {
+                throw .featureSetNotServed(vector: name, featureSet: set.name)
+            }
+            let positions = vector.columns.indices.filter { vector.columns[$0].featureSet == set.name }
+            groups.append((set, positions.map { vector.columns[$0] }, positions))
+        }
+        let policy = vector.definition.imputePolicy
+        let columnNames = Set(vector.columns.map(\.name))
+        for (column, rule) in policy.members {
+            guard column == "*" || columnNames.contains(column) else {
+                throw .unknownImputeColumn(vector: name, column: column)
+            }
+            if case .string(let text) = rule, text.hasPrefix("$"),
+                !["$mean", "$min", "$max", "$count", "$std"].contains(text)
+            {
+                throw .unknownImputeStatistic(vector: name, column: column, rule: text)
+            }
+        }
+        self.vector = vector
+        self.store = store
+        self.groups = groups
+        self.imputeRules = vector.columns.map { policy[$0.name] ?? policy["*"] }
+    }
+
+    /// One result per entity row, in order: an object (or with `asList` an array) of the vector's columns, or
+    /// `null` for an entity found in none of the vector's feature sets. Throws ``OnlineFeatureError`` naming
+    /// `entity_rows[i].<key>` for a missing or mistyped key.
+    public func get(_ entityRows: [Value], asList: Bool = false, at time: Int64? = nil) throws -> [Value] {
+        var results: [Value] = []
+        results.reserveCapacity(entityRows.count)
+        for (index, row) in entityRows.enumerated() {
+            guard let values = try values(row, path: "entity_rows[\(index)]", at: time) else {
+                results.append(.null)
+                continue
+            }
+            if asList {
+                results.append(.array(values))
+            } else {
+                var object = ValueObject(minimumCapacity: values.count)
+                for (column, value) in zip(vector.columns, values) { object[column.name] = value }
+                results.append(.object(object))
+            }
+        }
+        return results
+    }
+
+    /// The imputed values of one entity row in column order, or nil when the entity is in none of the sets.
+    /// With `snapshots` (taken by ``SQLiteOnlineStore/ingestAndSnapshot(_:into:eventID:completion:)``), an
+    /// entity they hold is read from them: atomic with that update.
+    public func values(
+        _ row: Value, path: String, at time: Int64? = nil, snapshots: [EntityStateSnapshot] = []
+    ) throws -> [Value]? {
+        let keys = try keyValues(row, path: path)
+        var values = [Value](repeating: .null, count: vector.columns.count)
+        var found = false
+        for group in groups {
+            let key = try EntityKeyReader.key(of: group.set, from: keys, path: path)
+            let snapshotCells =
+                snapshots.isEmpty
+                ? nil
+                : try store.cells(
+                    from: snapshots, featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            guard
+                let cells = try snapshotCells
+                    ?? store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            else { continue }
+            found = true
+            for (cell, position) in zip(cells, group.positions) where cell.status == .present {
+                values[position] = cell.value
+            }
+        }
+        guard found else { return nil }
+        for index in values.indices {
+            if case .double(let number) = values[index], !number.isFinite { values[index] = .null }
+            guard values[index].isNull, let rule = imputeRules[index] else { continue }
+            values[index] = try impute(rule, column: vector.columns[index])
+        }
+        return values
+    }
+
+    private func keyValues(_ row: Value, path: String) throws(OnlineFeatureError) -> ValueObject {
+        switch row {
+        case .object(let object):
+            return object
+        case .array(let array):
+            guard array.count == vector.entityKeys.count else {
+                throw .wrongRowLength(path: path, expected: vector.entityKeys.count, got: array.count)
+            }
+            var object = ValueObject(minimumCapacity: array.count)
+            for (key, value) in zip(vector.entityKeys, array) { object[key] = value }
+            return object
+        default:
+            if vector.entityKeys.count == 1, let key = vector.entityKeys.first, !row.isNull {
+                var object = ValueObject(minimumCapacity: 1)
+                object[key] = row
+                return object
+            }
+            throw .wrongEntityKeyType(path: path, expected: "an object of entity keys or an array", got: row.typeName)
+        }
+    }
+
+    private func impute(_ rule: Value, column: ResolvedFeatureVector.Column) throws -> Value {
+        guard case .string(let text) = rule, text.hasPrefix("$") else { return rule }
+        let statistic = String(text.dropFirst())
+        var statistics = try store.statistics(featureSet: column.featureSet, feature: column.feature)
+        if statistics == nil, case .aggregation(let output) = column.source,
+            let set = store.featureSet(named: column.featureSet),
+            let aggregation = set.aggregations.first(where: { $0.outputNames.contains(output) })
+        {
+            statistics = try store.statistics(featureSet: column.featureSet, feature: aggregation.column)
+        }
+        guard let value = statistics?[statistic] else { return .null }
+        return statistic == "count" ? .int(Int64(value)) : .double(value)
+    }
+}

@@ -1,0 +1,190 @@
+import FeatureEnrich
+import Foundation
+import ServingGraph
+
+/// Feast's feature-server API over the online store (reference/feast.md):
+///
+/// - `POST /get-online-features`: `{"features": ["view:feature", ...] | "feature_service": name,
+///   "entities": {"join_key": [..]}, "full_feature_names": bool}` → column-major
+///   `{"metadata": {"feature_names": [...]}, "results": [{"values", "statuses", "event_timestamps"}, ...]}`; join
+///   keys first (status PRESENT, epoch 0), then the features in request order (`view__feature` with full names).
+///   A view is a feature set, its features are plain features and aggregation columns. Statuses PRESENT /
+///   NOT_FOUND / NULL_VALUE / OUTSIDE_MAX_AGE; we honour the set's `ttl` online as Feast's Go server does (the
+///   stale value is still returned, status OUTSIDE_MAX_AGE); Feast's Python server ignores TTL online.
+/// - `POST /push`: `{"push_source_name", "df": {column: [..]}, "to"}`; the source is a declared push source or a
+///   feature set's own name; rows without the timestamp column get the receive time; they are ingested like
+///   `/v2/feature-sets/{set}/ingest` (aggregates updated, event log appended, one commit — beyond Feast, whose
+///   push does no aggregation; `to: offline` also writes online since the event log is our offline store).
+///   200 with an empty body after the commit.
+/// - `GET /health`: 200.
+///
+/// Errors are Feast's format: a JSON string holding `{"module": "feast.errors", "class", "message"}`.
+final class FeastResponder: Sendable {
+    private let store: SQLiteOnlineStore?
+    private let featureServices: [String: [String]]
+    private let pushSources: [String: String]
+
+    /// A responder over `store` with the declared feature services and push sources.
+    init(store: SQLiteOnlineStore?, featureServices: [String: [String]], pushSources: [String: String]) {
+        self.store = store
+        self.featureServices = featureServices
+        self.pushSources = pushSources
+    }
+
+    /// `POST /get-online-features`.
+    func onlineFeatures(body: [UInt8]) -> HTTPResponse {
+        do {
+            return .json(.ok, JSONWriter.bytes(try onlineFeatures(try Self.parse(body))))
+        } catch {
+            return Self.response(for: error)
+        }
+    }
+
+    /// `POST /push`: pending until the rows are committed.
+    func push(body: [UInt8]) -> HTTPResponderResult {
+        do {
+            let request = try Self.parse(body)
+            guard let name = request["push_source_name"]?.stringValue else {
+                throw FeastError.badRequest(message: "push_source_name: missing or not a string")
+            }
+            let setName = pushSources[name] ?? name
+            guard let store, let definition = store.featureSet(named: setName) else {
+                throw FeastError.pushSourceNotFound(name: name)
+            }
+            guard let frame = request["df"]?.objectValue else {
+                throw FeastError.badRequest(message: "df: expected an object of columns")
+            }
+            let rows = try Self.rows(of: frame, timestampKey: definition.timestampKey)
+            let pending = HTTPPendingResponse()
+            try store.ingest(rows, into: setName) { result in
+                switch result {
+                case .success: pending.complete(HTTPResponse(status: .ok, headers: HTTPHeaders(), body: []))
+                case .failure(let error): pending.complete(Self.response(for: error))
+                }
+            }
+            return .pending(pending)
+        } catch {
+            return .response(Self.response(for: error))
+        }
+    }
+
+    private func onlineFeatures(_ request: Value) throws -> Value {
+        let references: [String]
+        if let service = request["feature_service"], !service.isNull {
+            guard let name = service.stringValue else {
+                throw FeastError.badRequest(message: "feature_service: expected a string")
+            }
+            guard let features = featureServices[name] else { throw FeastError.featureServiceNotFound(name: name) }
+            references = features
+        } else {
+            guard let list = request["features"]?.arrayValue else {
+                throw FeastError.badRequest(message: "expected 'features' (a list) or 'feature_service'")
+            }
+            references = try list.map { item throws(FeastError) in
+                guard let text = item.stringValue else { throw .badRequest(message: "features: expected strings") }
+                return text
+            }
+        }
+        guard let entities = request["entities"]?.objectValue else {
+            throw FeastError.badRequest(message: "entities: expected an object of join key columns")
+        }
+        let fullNames = request["full_feature_names"]?.boolValue ?? false
+        var rowCount: Int?
+        for (name, column) in entities.members {
+            guard let values = column.arrayValue else {
+                throw FeastError.badRequest(message: "entities.\(name): expected a list")
+            }
+            if let rowCount, rowCount != values.count {
+                throw FeastError.badRequest(
+                    message: "entities: columns differ in length (\(rowCount) and \(values.count) for '\(name)')")
+            }
+            rowCount = values.count
+        }
+        let plan = try FeastReadPlan(references: references, store: store, entities: entities)
+        let count = rowCount ?? 0
+        var names: [Value] = []
+        var results: [Value] = []
+        let epoch: Value = .string(RFC3339.string(epochMilliseconds: 0))
+        for key in plan.joinKeys {
+            names.append(.string(key))
+            let values = entities[key]?.arrayValue ?? []
+            results.append(
+                Self.result(values, Array(repeating: "PRESENT", count: count), Array(repeating: epoch, count: count)))
+        }
+        var columns = plan.columns.map { _ in (values: [Value](), statuses: [Value](), times: [Value]()) }
+        for row in 0..<count {
+            var keyValues = ValueObject(minimumCapacity: entities.count)
+            for (name, column) in entities.members { keyValues[name] = column.arrayValue?[row] ?? .null }
+            for group in plan.groups {
+                let key: EntityKey
+                do {
+                    key = try EntityKeyReader.key(of: group.set, from: keyValues, path: "entities")
+                } catch {
+                    throw FeastError.badRequest(message: "\(error)")
+                }
+                let cells = try store?.cells(featureSet: group.set.name, key: key, columns: group.columns)
+                for (offset, position) in group.positions.enumerated() {
+                    let cell = cells?[offset] ?? .notFound
+                    columns[position].values.append(cell.value)
+                    columns[position].statuses.append(.string(cell.status.rawValue))
+                    columns[position].times.append(.string(RFC3339.string(epochMilliseconds: cell.eventTime ?? 0)))
+                }
+            }
+        }
+        for (column, output) in zip(plan.columns, columns) {
+            names.append(.string(fullNames ? "\(column.featureSet)__\(column.name)" : column.name))
+            results.append(Self.result(output.values, output.statuses, output.times))
+        }
+        return ["metadata": ["feature_names": .array(names)], "results": .array(results)]
+    }
+
+    private static func result(_ values: [Value], _ statuses: [Value], _ times: [Value]) -> Value {
+        ["values": .array(values), "statuses": .array(statuses), "event_timestamps": .array(times)]
+    }
+
+    private static func parse(_ body: [UInt8]) throws(FeastError) -> Value {
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            throw .badRequest(message: "request body is not valid JSON: \(error)")
+        }
+    }
+
+    /// Column-major `df` to row objects; the receive time fills a missing timestamp column.
+    private static func rows(of frame: ValueObject, timestampKey: String) throws(FeastError) -> [Value] {
+        var count: Int?
+        for (name, column) in frame.members {
+            guard let values = column.arrayValue else { throw .badRequest(message: "df.\(name): expected a list") }
+            if let count, count != values.count {
+                throw .badRequest(message: "df: columns differ in length (\(count) and \(values.count) for '\(name)')")
+            }
+            count = values.count
+        }
+        let now = Value.string(RFC3339.string(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+        return (0..<(count ?? 0)).map { row in
+            var object = ValueObject(minimumCapacity: frame.count + 1)
+            for (name, column) in frame.members { object[name] = column.arrayValue?[row] ?? .null }
+            if object[timestampKey] == nil || object[timestampKey]?.isNull == true { object[timestampKey] = now }
+            return .object(object)
+        }
+    }
+
+    /// Feast's error body (a JSON string of `{"module", "class", "message"}`) for a Feast error; the server's
+    /// usual mapping otherwise, still as Feast's format.
+    static func response(for error: any Error) -> HTTPResponse {
+        let status: HTTPStatus
+        let className: String
+        if let feast = error as? FeastError {
+            status = feast.status
+            className = feast.className
+        } else {
+            status = ErrorResponse.status(for: error)
+            className = "FeastError"
+        }
+        let detail = JSONWriter.string([
+            "module": "feast.errors", "class": .string(className),
+            "message": .string(ErrorResponse.message(for: error)),
+        ])
+        return .json(status, JSONWriter.bytes(.string(detail)))
+    }
+}

@@ -1,0 +1,115 @@
+import Dispatch
+import FeatureEnrich
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ModelServer
+@testable import ServingGraph
+
+/// `UpdateAggregates` and `EnrichWithFeatures` in a served graph, over real sockets and a real SQLite file.
+@Suite(.serialized)
+struct EnrichmentGraphTests {
+    static let service = """
+        {"feature_sets": [{"name": "transactions", "entities": [{"name": "account", "type": "string"}],
+                           "timestamp_key": "ts", "features": [{"name": "amount", "type": "double"}],
+                           "aggregations": [{"name": "amount", "column": "amount", "operations": ["count", "sum"],
+                                             "windows": ["1h"], "period": "10m"}]}],
+         "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
+         "graph": {"kind": "flow", "steps": {
+           "update": {"kind": "task", "class_name": "UpdateAggregates",
+                      "class_args": {"feature_set": "transactions", "fields": {"account": "user.account"}}},
+           "enrich": {"kind": "task", "class_name": "EnrichWithFeatures", "after": ["update"], "responder": true,
+                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
+        """
+
+    private func withServer(_ body: (Int, String) throws -> Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let servicePath = directory.appendingPathComponent("serve.json").path
+        try Self.service.write(toFile: servicePath, atomically: true, encoding: .utf8)
+        var configuration = ServeConfiguration()
+        configuration.http.port = 0
+        configuration.http.loops = 2
+        configuration.graphPath = servicePath
+        configuration.storePath = directory.appendingPathComponent("store.db").path
+        let application = try ServerApplication(configuration: configuration)
+        let port = try application.start()
+        defer {
+            application.shutdown()
+            application.waitUntilStopped()
+        }
+        try body(port, configuration.storePath)
+    }
+
+    private func post(_ port: Int, _ body: String, headers: [String] = []) throws -> CurlResult {
+        try Curl.run(
+            "http://127.0.0.1:\(port)/",
+            ["-X", "POST", "-H", "Content-Type: application/json", "-d", body] + headers.flatMap { ["-H", $0] })
+    }
+
+    @Test func updateBeforeEnrichShowsTheRequestInTheAggregatesAndIsCommittedWhenAnswered() throws {
+        try withServer { port, store in
+            _ = try post(port, #"{"user": {"account": "a"}, "amount": 5}"#)
+            let second = try post(port, #"{"user": {"account": "a"}, "amount": 7.5}"#)
+            #expect(second.status == 200, "\(second.body)")
+            let value = try JSONParser.parse(second.body)
+            #expect(value["features"] == ["amount_count_1h": 2.0, "amount_sum_1h": 12.5])
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 2)
+        }
+    }
+
+    @Test func retriedRequestWithTheSameEventIdIsNotCountedTwice() throws {
+        try withServer { port, _ in
+            let body = #"{"user": {"account": "r"}, "amount": 1}"#
+            _ = try post(port, body, headers: ["X-Event-Id: e-1"])
+            _ = try post(port, body, headers: ["X-Event-Id: e-1"])
+            let third = try post(port, body, headers: ["X-Event-Id: e-2"])
+            #expect(try JSONParser.parse(third.body)["features"]?["amount_count_1h"] == 2.0)
+        }
+    }
+
+    @Test func missingEntityKeyIs400NamingThePath() throws {
+        try withServer { port, _ in
+            let result = try post(port, #"{"user": {}, "amount": 1}"#)
+            #expect(result.status == 400)
+            #expect(result.body.contains("account"))
+        }
+    }
+
+    @Test func concurrentRequestsOnHotKeysLoseNoUpdate() throws {
+        try withServer { port, _ in
+            let acknowledged = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: 40) { index in
+                let account = "hot\(index % 4)"
+                if let result = try? post(port, #"{"user": {"account": "\#(account)"}, "amount": 1}"#),
+                    result.status == 200
+                {
+                    acknowledged.add(1, ordering: .relaxed)
+                }
+            }
+            var total = 0.0
+            for key in 0..<4 {
+                let read = try Curl.run(
+                    "http://127.0.0.1:\(port)/v2/feature-sets/transactions/entities/hot\(key)?features=amount_count_1h")
+                total += try JSONParser.parse(read.body)["features"]?["amount_count_1h"]?.doubleValue ?? -1
+            }
+            #expect(acknowledged.load(ordering: .relaxed) == 40)
+            #expect(total == Double(acknowledged.load(ordering: .relaxed)))
+        }
+    }
+
+    @Test func eachConcurrentRequestOnOneKeySeesExactlyTheAggregatesUpToItsOwnUpdate() throws {
+        try withServer { port, _ in
+            let counts = Mutex<[Double]>([])
+            DispatchQueue.concurrentPerform(iterations: 30) { _ in
+                guard let result = try? post(port, #"{"user": {"account": "one"}, "amount": 1}"#),
+                    let count = (try? JSONParser.parse(result.body))?["features"]?["amount_count_1h"]?.doubleValue
+                else { return }
+                counts.withLock { $0.append(count) }
+            }
+            #expect(counts.withLock { $0.sorted() } == (1...30).map(Double.init))
+        }
+    }
+}
