@@ -36,7 +36,8 @@ let package = Package(
             dependencies: ["ServingGraph", "FeatureEnrich", "CLinuxShim"],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "serve", dependencies: ["ModelServer", "FeatureEnrich"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "serve", dependencies: ["ModelServer", "FeatureEnrich"], swiftSettings: strictSettings),
         .testTarget(name: "ServingGraphTests", dependencies: ["ServingGraph"], swiftSettings: strictSettings),
         .testTarget(
             name: "FeatureEnrichTests",

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ModelServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `serve` — a model server with online feature enrichment. One file per subcommand.
 let usage = """

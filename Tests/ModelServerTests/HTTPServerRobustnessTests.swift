@@ -1,5 +1,5 @@
-import Glibc
 import Foundation
+import Glibc
 import ServingGraph
 import Synchronization
 import Testing

@@ -8,9 +8,11 @@ struct ServeCommandLineTests {
         #expect(output.stdout.contains("run [graph.json]"))
     }
 
-    @Test(arguments: ["--host", "--port", "--loops", "--log-level", "--max-connections", "--max-header-bytes",
-                      "--max-header-count", "--max-body-bytes", "--max-buffered-bytes", "--header-timeout", "--idle-timeout",
-                      "--shutdown-grace"])
+    @Test(arguments: [
+        "--host", "--port", "--loops", "--log-level", "--max-connections", "--max-header-bytes",
+        "--max-header-count", "--max-body-bytes", "--max-buffered-bytes", "--header-timeout", "--idle-timeout",
+        "--shutdown-grace",
+    ])
     func runHelpDescribesEveryFlag(flag: String) throws {
         let output = try ServeBinary.run(["run", "--help"])
         #expect(output.status == 0)

@@ -1,3 +1,6 @@
-import Testing
 import ModelServer
-struct ServerInfoTests { @Test func versionIsSemantic() { #expect(ServerInfo.version.split(separator: ".").count == 3) } }
+import Testing
+
+struct ServerInfoTests {
+    @Test func versionIsSemantic() { #expect(ServerInfo.version.split(separator: ".").count == 3) }
+}

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The one store-writer thread: owns the only writing ``SQLiteConnection`` of a database file and
 /// group-commits the work that any thread submits (DESIGN.md, "The write path").

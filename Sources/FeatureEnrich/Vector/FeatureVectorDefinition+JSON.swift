@@ -13,7 +13,8 @@ extension FeatureVectorDefinition {
         }
         guard let featuresValue = object["features"] else { throw .missingField(path: at("features")) }
         guard case .array(let list) = featuresValue, !list.isEmpty else {
-            throw .wrongType(path: at("features"), expected: "a non-empty array of strings", got: featuresValue.typeName)
+            throw .wrongType(
+                path: at("features"), expected: "a non-empty array of strings", got: featuresValue.typeName)
         }
         var features: [FeatureReference] = []
         for (index, item) in list.enumerated() {
@@ -34,12 +35,14 @@ extension FeatureVectorDefinition {
         var entityKeys: [String]?
         if let keysValue = object["entity_keys"], !keysValue.isNull {
             guard case .array(let keys) = keysValue, !keys.isEmpty else {
-                throw .wrongType(path: at("entity_keys"), expected: "a non-empty array of strings", got: keysValue.typeName)
+                throw .wrongType(
+                    path: at("entity_keys"), expected: "a non-empty array of strings", got: keysValue.typeName)
             }
             entityKeys = []
             for (index, key) in keys.enumerated() {
                 guard case .string(let text) = key, !text.isEmpty else {
-                    throw .wrongType(path: at("entity_keys[\(index)]"), expected: "a non-empty string", got: key.typeName)
+                    throw .wrongType(
+                        path: at("entity_keys[\(index)]"), expected: "a non-empty string", got: key.typeName)
                 }
                 entityKeys?.append(text)
             }
@@ -54,7 +57,8 @@ extension FeatureVectorDefinition {
                 case .int, .double, .string, .bool: impute[column] = rule
                 default:
                     throw .wrongType(
-                        path: at("impute_policy.\(column)"), expected: "a constant or '$mean', '$min', '$max', '$count'",
+                        path: at("impute_policy.\(column)"),
+                        expected: "a constant or '$mean', '$min', '$max', '$count'",
                         got: rule.typeName)
                 }
             }

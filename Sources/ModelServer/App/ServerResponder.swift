@@ -25,7 +25,8 @@ final class ServerResponder: HTTPResponder {
     /// counts its requests and its graph's steps there; with `graphServesAllPaths` (a flow), a
     /// request no endpoint matches runs through the graph instead of getting 404.
     init(
-        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil, mlrunErrors: Bool = false,
+        readiness: ServerReadiness, graph: CompiledGraph? = nil, catalog: ModelCatalog? = nil,
+        mlrunErrors: Bool = false,
         metrics: ServerMetrics? = nil, graphServesAllPaths: Bool = false,
         featureStore: FeatureStoreResponder = FeatureStoreResponder(store: nil),
         enrichment: EnrichmentResponder = EnrichmentResponder()

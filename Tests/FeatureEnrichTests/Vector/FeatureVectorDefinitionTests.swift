@@ -76,9 +76,18 @@ struct FeatureVectorDefinitionTests {
 
     @Test(arguments: [
         (#"{"name": "v", "features": ["payments.amount"]}"#, "v.features[0]: unknown feature set 'payments'"),
-        (#"{"name": "v", "features": ["accounts.income"]}"#, "v.features[0]: feature set 'accounts' has no feature 'income'"),
-        (#"{"name": "v", "features": ["accounts.age", "accounts.*"]}"#, "v.features[1]: output column 'age' appears twice"),
-        (#"{"name": "v", "features": ["accounts.age"], "entity_keys": ["user"]}"#, "v.entity_keys[0]: 'user' is not an entity column"),
+        (
+            #"{"name": "v", "features": ["accounts.income"]}"#,
+            "v.features[0]: feature set 'accounts' has no feature 'income'"
+        ),
+        (
+            #"{"name": "v", "features": ["accounts.age", "accounts.*"]}"#,
+            "v.features[1]: output column 'age' appears twice"
+        ),
+        (
+            #"{"name": "v", "features": ["accounts.age"], "entity_keys": ["user"]}"#,
+            "v.entity_keys[0]: 'user' is not an entity column"
+        ),
         (#"{"name": "v", "features": ["transactions.amount_sum_1h"]}"#, "has no feature 'amount_sum_1h'"),
     ])
     func rejectsUnknownSetsFeaturesAndDuplicatesAtLoad(json: String, message: String) throws {
