@@ -127,25 +127,8 @@ extension JSONWriter {
         case ...(-3): 1e-3
         case -2: 1e-2
         case -1: 1e-1
-        case 0: 1e0
-        case 1: 1e1
-        case 2: 1e2
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        case 7: 1e7
-        case 8: 1e8
-        case 9: 1e9
-        case 10: 1e10
-        case 11: 1e11
-        case 12: 1e12
-        case 13: 1e13
-        case 14: 1e14
-        case 15: 1e15
-        case 16: 1e16
-        case 17: 1e17
-        default: 1e18
+        case 18...: 1e18
+        default: JSONReader.exactPowerOfTen(exponent)
         }
     }
 }
