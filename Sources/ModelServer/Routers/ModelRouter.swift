@@ -82,7 +82,8 @@ public struct ModelRouter: Step {
             let slot = try key.map { key throws in try resolve(key) } ?? 0
             return try forward(event, to: slot, operation: bodyOperation ?? "infer")
         }
-        var rest = event.path.dropFirst(prefix.count)
+        // `hasPrefix` matched whole characters, so the prefix's bytes end on a character boundary.
+        var rest = event.path[event.path.utf8.index(event.path.startIndex, offsetBy: prefix.utf8.count)...]
         guard let model = Self.nextSegment(&rest).map(String.init) else {
             var list = event
             list.body = ["models": .array(modelKeys.map { .string($0) })]
@@ -96,19 +97,32 @@ public struct ModelRouter: Step {
             slot = try resolve(model)
             operation = rest
         }
-        while operation.first == "/" { operation.removeFirst() }
-        while operation.last == "/" { operation.removeLast() }
+        Self.trimSlashes(&operation)
         return try forward(event, to: slot, operation: bodyOperation ?? String(operation))
     }
 
     /// Removes and returns the next non-empty `/`-separated segment of `path`, without allocating.
+    /// Scans UTF-8 bytes (`/` is ASCII, so every index found is a character boundary).
     private static func nextSegment(_ path: inout Substring) -> Substring? {
-        while path.first == "/" { path.removeFirst() }
-        guard !path.isEmpty else { return nil }
-        let end = path.firstIndex(of: "/") ?? path.endIndex
+        let bytes = path.utf8
+        guard let start = bytes.firstIndex(where: { $0 != slash }) else {
+            path = path[path.endIndex...]
+            return nil
+        }
+        let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
         defer { path = path[end...] }
-        return path[..<end]
+        return path[start..<end]
     }
+
+    /// Removes leading and trailing `/` from `path`, scanning UTF-8 bytes.
+    private static func trimSlashes(_ path: inout Substring) {
+        let bytes = path.utf8
+        let start = bytes.firstIndex { $0 != slash } ?? bytes.endIndex
+        let end = bytes.lastIndex { $0 != slash }.map { bytes.index(after: $0) } ?? start
+        path = path[start..<end]
+    }
+
+    private static let slash = UInt8(ascii: "/")
 
     private func forward(_ event: Event, to slot: Int, operation: String) throws -> Event {
         var routed = event
