@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs the examples of README.md and docs/REFERENCE.md against real servers and fails when one fails.
+#
+#   bash scripts/check-readme.sh [--no-build] [--show] [FILE.md ...]
+#
+# A fenced ```bash block preceded by a marker line is checked:
+#   <!-- check: setup -->            the block runs as is (bash -e) in a scratch folder holding `examples/`,
+#                                    with `serve` on PATH: it makes the stores and files the servers use
+#   <!-- check: SERVER [STATUS] -->  every `curl` command of the block (lines ending in `\` joined) runs
+#                                    against SERVER, and must answer STATUS (default: any 2xx)
+# Servers (each started once, on a free port that replaces 8080 in the commands, in the scratch folder):
+#   models   serve run examples/interop/graph.json
+#   enrich   serve run examples/enrich/serve.json --store enrich.db --feature-vector vector.json
+#   feast    serve run examples/feast/serve.json --store feast.db
+# Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
+# --show prints each command's answer (to paste into the docs); --no-build uses .build/release/serve.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+# shellcheck source=lib/bench-common.sh
+source scripts/lib/bench-common.sh
+
+build=1 show=0 files=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --no-build) build=0 ;;
+        --show) show=1 ;;
+        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) files+=("$1") ;;
+    esac
+    shift
+done
+[[ ${#files[@]} -gt 0 ]] || files=(README.md docs/REFERENCE.md)
+
+if [[ $build == 1 ]]; then swift build -c release --product serve >&2; fi
+[[ -x .build/release/serve ]] || bench_die "no .build/release/serve (run without --no-build)"
+
+bench_init
+work=$BENCH_TMP/work
+mkdir -p "$work/bin"
+ln -s "$root/examples" "$work/examples"
+ln -s "$root/.build/release/serve" "$work/bin/serve"
+export PATH="$work/bin:$PATH"
+
+declare -A ports=()
+failures=0 checked=0
+
+# start_server NAME: starts the named server in the scratch folder and records its port.
+start_server() {
+    local name=$1 port args=()
+    case "$name" in
+        models) args=(examples/interop/graph.json) ;;
+        enrich) args=(examples/enrich/serve.json --store enrich.db --feature-vector vector.json) ;;
+        feast) args=(examples/feast/serve.json --store feast.db) ;;
+        *) bench_die "unknown server '$name'" ;;
+    esac
+    port=$(bench_free_port)
+    (cd "$work" && exec serve run "${args[@]}" --port "$port" --loops 1) >"$BENCH_TMP/$name.log" 2>&1 &
+    BENCH_PIDS+=($!)
+    bench_wait_for_port "$port" $! 30 || { cat "$BENCH_TMP/$name.log" >&2; bench_die "server $name did not start"; }
+    ports[$name]=$port
+}
+
+# run_curl SERVER STATUS COMMAND: runs one curl command against SERVER; STATUS empty means any 2xx.
+run_curl() {
+    local name=$1 expected=$2 command=$3 status body
+    [[ -n "${ports[$name]:-}" ]] || start_server "$name"
+    command=${command//127.0.0.1:8080/127.0.0.1:${ports[$name]}}
+    command=${command//localhost:8080/127.0.0.1:${ports[$name]}}
+    checked=$((checked + 1))
+    body=$BENCH_TMP/body
+    status=$(cd "$work" && eval "$command -sS -o '$body' -w '%{http_code}'") || status="curl-failed"
+    if [[ $show == 1 ]]; then
+        printf '$ %s\n' "$3"
+        printf '%s  %s\n\n' "$status" "$(head -c 1500 "$body")"
+    fi
+    if { [[ -z $expected ]] && [[ $status != 2?? ]]; } || { [[ -n $expected ]] && [[ $status != "$expected" ]]; }; then
+        printf 'FAIL [%s] %s\n  expected %s, got %s: %s\n' "$name" "$3" "${expected:-2xx}" "$status" \
+            "$(head -c 400 "$body")" >&2
+        failures=$((failures + 1))
+    fi
+}
+
+# check_block FILE MARKER LINES: runs one marked block.
+check_block() {
+    local file=$1 marker=$2 block=$3 name expected command="" line
+    read -r name expected <<<"$marker"
+    if [[ $name == setup ]]; then
+        checked=$((checked + 1))
+        [[ $show == 1 ]] && printf '$ (setup, %s)\n%s\n\n' "$file" "$block"
+        if ! (cd "$work" && bash -e -c "$block") >"$BENCH_TMP/setup.out" 2>&1; then
+            printf 'FAIL [setup] in %s:\n%s\n' "$file" "$(cat "$BENCH_TMP/setup.out")" >&2
+            failures=$((failures + 1))
+        elif [[ $show == 1 ]]; then
+            head -c 1500 "$BENCH_TMP/setup.out"; echo
+        fi
+        return
+    fi
+    while IFS= read -r line; do
+        if [[ $line == *'\' ]]; then command+="${line%\\} "; continue; fi
+        command+=$line
+        command=$(sed -E 's/^[[:space:]]+//' <<<"$command")
+        if [[ $command == curl* ]]; then run_curl "$name" "$expected" "$command"; fi
+        command=""
+    done <<<"$block"
+}
+
+for file in "${files[@]}"; do
+    marker="" in_block=0 block=""
+    while IFS= read -r line; do
+        if [[ $in_block == 1 ]]; then
+            if [[ $line == '```'* ]]; then
+                check_block "$file" "$marker" "$block"
+                in_block=0 marker="" block=""
+            else
+                block+="$line"$'\n'
+            fi
+        elif [[ $line =~ ^\<\!--\ check:\ (.*)\ --\>$ ]]; then
+            marker=${BASH_REMATCH[1]}
+        elif [[ -n $marker && $line == '```bash' ]]; then
+            in_block=1
+        elif [[ -n $line ]]; then
+            marker=""
+        fi
+    done <"$file"
+done
+
+echo "checked $checked example blocks and commands; $failures failed" >&2
+[[ $failures == 0 ]]
