@@ -8,9 +8,10 @@
 #                                    with `serve` on PATH: it makes the stores and files the servers use
 #   <!-- check: SERVER [STATUS] -->  every `curl` command of the block (lines ending in `\` joined) runs
 #                                    against SERVER, and must answer STATUS (default: any 2xx)
-# Servers (each started once, on a free port that replaces 8080 in the commands, in the scratch folder):
+# Servers (each started once per file, on a free port that replaces 8080 in the commands, in the file's own
+# scratch folder):
 #   models   serve run examples/interop/graph.json
-#   enrich   serve run examples/enrich/serve.json --store enrich.db --feature-vector vector.json
+#   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
 #   feast    serve run examples/feast/serve.json --store feast.db
 # Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
 # --show prints each command's answer (to paste into the docs); --no-build uses .build/release/serve.
@@ -25,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
         --show) show=1 ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
         *) files+=("$1") ;;
     esac
     shift
@@ -36,21 +37,33 @@ if [[ $build == 1 ]]; then swift build -c release --product serve >&2; fi
 [[ -x .build/release/serve ]] || bench_die "no .build/release/serve (run without --no-build)"
 
 bench_init
-work=$BENCH_TMP/work
-mkdir -p "$work/bin"
-ln -s "$root/examples" "$work/examples"
-ln -s "$root/.build/release/serve" "$work/bin/serve"
-export PATH="$work/bin:$PATH"
+mkdir -p "$BENCH_TMP/bin"
+ln -s "$root/.build/release/serve" "$BENCH_TMP/bin/serve"
+export PATH="$BENCH_TMP/bin:$PATH"
 
 declare -A ports=()
-failures=0 checked=0
+failures=0 checked=0 work=""
+
+# fresh_scratch N: a new scratch folder for the next file, with no server running.
+fresh_scratch() {
+    local pid
+    for pid in "${BENCH_PIDS[@]}"; do bench_stop_pid "$pid"; done
+    BENCH_PIDS=()
+    ports=()
+    work=$BENCH_TMP/work-$1
+    mkdir -p "$work"
+    ln -s "$root/examples" "$work/examples"
+}
 
 # start_server NAME: starts the named server in the scratch folder and records its port.
 start_server() {
     local name=$1 port args=()
     case "$name" in
         models) args=(examples/interop/graph.json) ;;
-        enrich) args=(examples/enrich/serve.json --store enrich.db --feature-vector vector.json) ;;
+        enrich)
+            args=(examples/enrich/serve.json --store enrich.db)
+            if [[ -f $work/vector.json ]]; then args+=(--feature-vector vector.json); fi
+            ;;
         feast) args=(examples/feast/serve.json --store feast.db) ;;
         *) bench_die "unknown server '$name'" ;;
     esac
@@ -105,7 +118,9 @@ check_block() {
     done <<<"$block"
 }
 
-for file in "${files[@]}"; do
+for index in "${!files[@]}"; do
+    file=${files[$index]}
+    fresh_scratch "$index"
     marker="" in_block=0 block=""
     while IFS= read -r line; do
         if [[ $in_block == 1 ]]; then

@@ -23,7 +23,7 @@ public struct FeatureVectorDefinition: Sendable, Hashable {
     public let labelFeature: FeatureReference?
     /// Entity key columns a request supplies; `nil` = the entity columns of the referenced sets, in order.
     public let entityKeys: [String]?
-    /// Imputing rules: output column (or `*`) to a constant or `$mean`, `$min`, `$max`, `$count`.
+    /// Imputing rules: output column (or `*`) to a constant or `$mean`, `$min`, `$max`, `$count`, `$std`.
     public let imputePolicy: ValueObject
 
     /// A vector from its parts.
