@@ -14,6 +14,8 @@
 #   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
 #   feast    serve run examples/feast/serve.json --store feast.db
 # Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
+# When a checked block is followed at once by another fenced block (the answer shown), the output (the answer
+# bodies, or the setup block's stdout) must match it; `…` there stands for any text (ids, times, cut parts).
 # --show prints each command's answer (to paste into the docs); --no-build uses .build/release/serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,6 +85,8 @@ run_curl() {
     checked=$((checked + 1))
     body=$BENCH_TMP/body
     status=$(cd "$work" && eval "$command -sS -o '$body' -w '%{http_code}'") || status="curl-failed"
+    cat "$body" >>"$BENCH_TMP/actual"
+    [[ ! -s $body || $(tail -c 1 "$body") == "" ]] || echo >>"$BENCH_TMP/actual"
     if [[ $show == 1 ]]; then
         printf '$ %s\n' "$3"
         printf '%s  %s\n\n' "$status" "$(head -c 1500 "$body")"
@@ -94,18 +98,37 @@ run_curl() {
     fi
 }
 
+# compare_answer FILE LINE ANSWER: the last block's output against the answer block shown after it.
+compare_answer() {
+    printf '%s' "$3" >"$BENCH_TMP/expected"
+    if ! python3 - "$BENCH_TMP/expected" "$BENCH_TMP/actual" <<'PY'; then
+import re, sys
+def lines(path):
+    text = open(path, encoding="utf-8").read().replace("\r", "")
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
+expected, actual = lines(sys.argv[1]), lines(sys.argv[2])
+pattern = ".*?".join(re.escape(part) for part in expected.split("…"))
+sys.exit(0 if re.fullmatch(pattern, actual, re.DOTALL) else 1)
+PY
+        printf 'FAIL [answer] %s, the answer block at line %s differs from the output:\n%s\n' "$1" "$2" \
+            "$(head -c 1500 "$BENCH_TMP/actual")" >&2
+        failures=$((failures + 1))
+    fi
+}
+
 # check_block FILE MARKER LINES: runs one marked block.
 check_block() {
     local file=$1 marker=$2 block=$3 name expected command="" line
     read -r name expected <<<"$marker"
+    : >"$BENCH_TMP/actual"
     if [[ $name == setup ]]; then
         checked=$((checked + 1))
         [[ $show == 1 ]] && printf '$ (setup, %s)\n%s\n\n' "$file" "$block"
-        if ! (cd "$work" && bash -e -c "$block") >"$BENCH_TMP/setup.out" 2>&1; then
-            printf 'FAIL [setup] in %s:\n%s\n' "$file" "$(cat "$BENCH_TMP/setup.out")" >&2
+        if ! (cd "$work" && bash -e -c "$block") >"$BENCH_TMP/actual" 2>"$BENCH_TMP/setup.err"; then
+            printf 'FAIL [setup] in %s:\n%s\n' "$file" "$(cat "$BENCH_TMP/actual" "$BENCH_TMP/setup.err")" >&2
             failures=$((failures + 1))
         elif [[ $show == 1 ]]; then
-            head -c 1500 "$BENCH_TMP/setup.out"; echo
+            head -c 1500 "$BENCH_TMP/actual"; echo
         fi
         return
     fi
@@ -121,12 +144,26 @@ check_block() {
 for index in "${!files[@]}"; do
     file=${files[$index]}
     fresh_scratch "$index"
-    marker="" in_block=0 block=""
+    marker="" in_block=0 block="" answer_state=0 answer="" number=0 answer_line=0
     while IFS= read -r line; do
+        number=$((number + 1))
+        if [[ $answer_state == 2 ]]; then
+            if [[ $line == '```'* ]]; then
+                compare_answer "$file" "$answer_line" "$answer"
+                answer_state=0 answer=""
+            else
+                answer+="$line"$'\n'
+            fi
+            continue
+        fi
+        if [[ $answer_state == 1 ]]; then
+            answer_state=0
+            if [[ $line == '```'* ]]; then answer_state=2 answer_line=$number; continue; fi
+        fi
         if [[ $in_block == 1 ]]; then
             if [[ $line == '```'* ]]; then
                 check_block "$file" "$marker" "$block"
-                in_block=0 marker="" block=""
+                in_block=0 marker="" block="" answer_state=1
             else
                 block+="$line"$'\n'
             fi
