@@ -69,10 +69,17 @@ start_server() {
         feast) args=(examples/feast/serve.json --store feast.db) ;;
         *) bench_die "unknown server '$name'" ;;
     esac
-    port=$(bench_free_port)
-    (cd "$work" && exec serve run "${args[@]}" --port "$port" --loops 1) >"$BENCH_TMP/$name.log" 2>&1 &
-    BENCH_PIDS+=($!)
-    bench_wait_for_port "$port" $! 30 || { cat "$BENCH_TMP/$name.log" >&2; bench_die "server $name did not start"; }
+    local log=$BENCH_TMP/$name-$RANDOM.log pid
+    (cd "$work" && exec serve run "${args[@]}" --port 0 --loops 1) >"$log" 2>&1 &
+    pid=$!
+    BENCH_PIDS+=("$pid")
+    # --port 0: the kernel picks a free port, which the `ready` log line names.
+    for _ in $(seq 600); do
+        port=$(sed -nE 's/.* ready address=http:\/\/127\.0\.0\.1:([0-9]+).*/\1/p' "$log")
+        [[ -z $port ]] && kill -0 "$pid" 2>/dev/null && { sleep 0.1; continue; }
+        break
+    done
+    [[ -n $port ]] || { cat "$log" >&2; bench_die "server $name did not start"; }
     ports[$name]=$port
 }
 
