@@ -33,6 +33,7 @@ public struct UpdateAggregatesStep: Step {
     private let store: SQLiteOnlineStore
     private let featureSet: FeatureSetDefinition
     private let fields: [(column: String, path: BodyPath)]
+    private let entityFields: [(column: EntityColumn, path: BodyPath)]
     private let timestamp: BodyPath?
     private let rows: BodyPath?
     private let order: UpdateOrder
@@ -52,6 +53,7 @@ public struct UpdateAggregatesStep: Step {
             + featureSet.aggregations.map(\.column)
         var seen = Set<String>()
         self.fields = columns.filter { seen.insert($0).inserted }.map { ($0, BodyPath(given[$0] ?? $0)) }
+        self.entityFields = featureSet.entities.map { ($0, BodyPath(given[$0.name] ?? $0.name)) }
         self.timestamp = timestamp.map(BodyPath.init)
         self.rows = rows.map(BodyPath.init)
     }
@@ -69,7 +71,8 @@ public struct UpdateAggregatesStep: Step {
         let receivedAt = Value.string(RFC3339.string(epochMilliseconds: event.receivedAt))
         var events: [Value] = []
         events.reserveCapacity(sources.count)
-        for source in sources {
+        for (index, source) in sources.enumerated() {
+            try checkEntityKeys(in: source, rowPath: rows.map { "\($0)[\(index)]" } ?? "body")
             var object = ValueObject(minimumCapacity: fields.count + 1)
             for (column, path) in fields {
                 if let value = path.value(in: source) { object[column] = value }
@@ -100,5 +103,19 @@ public struct UpdateAggregatesStep: Step {
             output[CommitTicketKey.self] = ticket
         }
         return output
+    }
+
+    /// A 400 naming the body path of an entity key that `source` lacks or holds with the wrong type.
+    private func checkEntityKeys(in source: Value, rowPath: String) throws {
+        for (column, path) in entityFields {
+            guard let value = path.value(in: source), !value.isNull else {
+                throw ServingError.invalidInput("\(rowPath).\(path): missing entity key '\(column.name)'")
+            }
+            do {
+                _ = try EntityKeyReader.part(value, column.type, path: "\(rowPath).\(path)")
+            } catch {
+                throw ServingError.invalidInput(error.description)
+            }
+        }
     }
 }
