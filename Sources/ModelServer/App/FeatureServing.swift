@@ -69,4 +69,30 @@ struct FeatureServing: Sendable {
         registry.registerEnrichmentRouters(services: services)
         return registry
     }
+
+    /// One warning per `EnrichWithFeatures` step of `spec` that runs before (an ancestor by `after` links) an
+    /// `UpdateAggregates` step of a feature set its vector reads: that fetch and that update are two operations,
+    /// so a concurrent request on the same key can slip in between (docs/ENRICHMENT.md). The atomic form is
+    /// `UpdateAggregates` with `"update": "after_fetch"` placed before the enrichment.
+    func splitReadAndUpdateWarnings(_ spec: GraphSpec) -> [String] {
+        let steps = Dictionary(spec.steps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var warnings: [String] = []
+        for update in spec.steps where update.className == "UpdateAggregates" {
+            guard let featureSet = update.classArgs["feature_set"]?.stringValue else { continue }
+            var visited: Set<String> = [update.name]
+            var pending = update.after
+            while let name = pending.popLast() {
+                guard visited.insert(name).inserted, let step = steps[name] else { continue }
+                pending.append(contentsOf: step.after)
+                guard step.className == "EnrichWithFeatures", let vector = step.classArgs["vector"]?.stringValue,
+                    let service = services[vector],
+                    service.vector.featureSets.contains(where: { $0.name == featureSet })
+                else { continue }
+                warnings.append(
+                    "\(step.path) reads feature set '\(featureSet)' before \(update.path) updates it: the fetch and "
+                        + "the update are not atomic; place \(update.path) first with \"update\": \"after_fetch\"")
+            }
+        }
+        return warnings
+    }
 }

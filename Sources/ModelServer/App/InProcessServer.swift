@@ -70,6 +70,8 @@ public final class InProcessServer {
         var loaderConfiguration = configuration
         loaderConfiguration.registry = features.registry(for: configuration)
         let loader = try GraphLoader(configuration: loaderConfiguration)
+        let logger = Logger(label: "serve")
+        for warning in features.splitReadAndUpdateWarnings(loader.spec) { logger.warning(warning) }
         let graph = try loader.build(catalog: catalog)
         if let failure = catalog.loadAll().first {
             throw ApplicationError.modelLoadFailed(model: failure.key, error: failure.error)

@@ -44,6 +44,7 @@ package final class ServerApplication: Sendable {
         var loaderConfiguration = configuration
         loaderConfiguration.registry = features.registry(for: configuration)
         let loader = try GraphLoader(configuration: loaderConfiguration)
+        for warning in features.splitReadAndUpdateWarnings(loader.spec) { logger.warning(warning) }
         startupGraph = StartupGraph(graph: try loader.build(catalog: catalog))
         if !configuration.loadInBackground {
             if let failure = catalog.loadAll().first {
