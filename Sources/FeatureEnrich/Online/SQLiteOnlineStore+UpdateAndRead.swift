@@ -26,13 +26,6 @@ public enum EntityStateSnapshotKey: EventStorageKey {
     public typealias Value = [EntityStateSnapshot]
 }
 
-/// What ``SQLiteOnlineStore/ingest(_:position:eventID:appendsToLog:underLock:completion:)`` shows its
-/// `underLock` callback: every touched entity's state before the request (`.none`: it had none) and after it.
-struct LockedEntityStates {
-    let previous: [String: EntityState?]
-    let updated: [String: EntityState]
-}
-
 /// Whether a snapshot answers for an entity.
 enum SnapshotLookup {
     /// No snapshot holds the entity: read the store.
@@ -53,17 +46,12 @@ extension SQLiteOnlineStore {
         let position = try self.position(of: featureSet)
         let decoded = try decode(events, position: position)
         var snapshot: EntityStateSnapshot?
-        let capture: (LockedEntityStates) -> Void = { locked in
-            switch moment {
-            case .beforeUpdate:
-                snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: locked.previous)
-            case .afterUpdate:
-                snapshot = EntityStateSnapshot(
-                    featureSet: featureSet, moment: moment, states: locked.updated.mapValues { .some($0) })
-            }
+        let capture: ([String: EntityState?]) -> Void = { states in
+            snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: states)
         }
         guard let eventID else {
-            ingest(decoded, position: position, eventID: nil, underLock: capture, completion: completion)
+            ingest(
+                decoded, position: position, eventID: nil, snapshot: moment, underLock: capture, completion: completion)
             return snapshot
         }
         let outcome: ProcessedEvents.Outcome
@@ -75,7 +63,8 @@ extension SQLiteOnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID, underLock: capture) { [processedEvents] result in
+            ingest(decoded, position: position, eventID: eventID, snapshot: moment, underLock: capture) {
+                [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }

@@ -117,11 +117,12 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
     /// order is the memory order. With `eventID`, the same commit records it in `processed_events`; without
     /// `appendsToLog` the events are not appended to `event_log` (Feast's `to: online`).
-    /// `underLock` sees every touched entity's state before the request and after it (by encoded key) while
-    /// the shards are still locked: a read there is atomic with the update.
+    /// With `snapshot`, `underLock` gets every touched entity's state (by encoded key; `.none`: it had none) as of
+    /// that moment, before or after the request's events, while the shards are still locked: a read there is
+    /// atomic with the update.
     func ingest(
         _ events: [FeatureEvent], position: Int, eventID: String?, appendsToLog: Bool = true,
-        underLock: ((LockedEntityStates) -> Void)? = nil,
+        snapshot: EntityStateSnapshot.Moment? = nil, underLock: ([String: EntityState?]) -> Void = { _ in },
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
@@ -133,6 +134,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         for index in shardIndices { shards[index].lock() }
         var updated: [StoreShard.Key: StoreShard.Entry] = [:]
         var previous: [String: EntityState?] = [:]
+        let capturesPrevious = snapshot == .beforeUpdate
         var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
         var output: [Double?] = []
         var refusal: (any Error)?
@@ -142,11 +144,11 @@ public final class SQLiteOnlineStore: OnlineStore {
                 entry = current
             } else if let current = shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
                 entry = current
-                if underLock != nil { previous[key.entity] = .some(current.state) }
+                if capturesPrevious { previous[key.entity] = .some(current.state) }
             } else {
                 do {
                     let loaded = try loadState(key, set)
-                    if underLock != nil { previous[key.entity] = .some(loaded) }
+                    if capturesPrevious { previous[key.entity] = .some(loaded) }
                     entry = StoreShard.Entry(state: loaded ?? set.aggregator.makeState())
                 } catch {
                     refusal = error
@@ -187,10 +189,15 @@ public final class SQLiteOnlineStore: OnlineStore {
                     shard.evictIdle(over: configuration.maxKeysPerShard)
                 }
             }
-            if let underLock {
-                var states: [String: EntityState] = [:]
-                for (key, entry) in updated { states[key.entity] = entry.state }
-                underLock(LockedEntityStates(previous: previous, updated: states))
+            switch snapshot {
+            case .beforeUpdate?:
+                underLock(previous)
+            case .afterUpdate?:
+                var states: [String: EntityState?] = [:]
+                for (key, entry) in updated { states[key.entity] = .some(entry.state) }
+                underLock(states)
+            case nil:
+                break
             }
         }
         for index in shardIndices.reversed() { shards[index].unlock() }
