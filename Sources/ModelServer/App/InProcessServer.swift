@@ -86,10 +86,13 @@ public final class InProcessServer {
         store?.close()
     }
 
-    /// A server for the graph file at `graphPath`; `registry` defaults to the built-in steps and models.
-    public convenience init(graphPath: String, registry: StepRegistry? = nil) throws {
+    /// A server for the graph (or service) file at `graphPath`; `registry` defaults to the built-in steps and
+    /// models. The file's feature sets are served from the SQLite store at `storePath` (created if absent).
+    public convenience init(graphPath: String, storePath: String = "features.db", registry: StepRegistry? = nil) throws
+    {
         var configuration = ServeConfiguration()
         configuration.graphPath = graphPath
+        configuration.storePath = storePath
         configuration.registry = registry
         try self.init(configuration: configuration)
     }

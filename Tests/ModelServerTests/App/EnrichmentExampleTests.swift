@@ -69,6 +69,27 @@ struct EnrichmentExampleTests {
         }
     }
 
+    @Test func inProcessServerServesTheFeatureEndpointsFromTheStoreItsGraphWrites() throws {
+        try withDirectory { directory in
+            let store = directory.appendingPathComponent("in-process.db").path
+            let server = try InProcessServer(graphPath: Self.example, storePath: store)
+            for amount in [3, 4] {
+                let answer = try server.send(path: "/", body: #"{"account": "k", "amount": \#(amount)}"#)
+                #expect(answer.status == 200, "\(answer.text)")
+            }
+            let online = try server.send(
+                path: "/get-online-features", body: #"{"feature_service": "fraud_v1", "entities": {"account": ["k"]}}"#)
+            #expect(online.status == 200)
+            #expect(online.json?["results"]?.arrayValue?.map { $0["values"] } == [["k"], [2.0], [7.0], [3.5]])
+            let pushed = try server.send(
+                path: "/push",
+                body: #"{"push_source_name": "transactions", "to": "offline", "df": {"account": ["k"], "amount": [9]}}"#
+            )
+            #expect(pushed.status == 200)
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 3)
+        }
+    }
+
     @Test func hotKeysUnderManyConcurrentClientsLoseNoUpdate() throws {
         try withDirectory { directory in
             let store = directory.appendingPathComponent("hot.db").path
