@@ -9,7 +9,9 @@ enum TestCommand {
 
         Sends one request to the graph in-process (no socket) through the same dispatch `serve run`
         uses, so the answer is the one the HTTP server gives: prints the response body and exits 0 for a
-        status below 400; otherwise prints the status and body to stderr and exits 1. Models load first.
+        status below 400; otherwise prints the status and body to stderr and exits 1. Models load first;
+        a service file's feature sets, vectors and enrichment steps are served from --store as by
+        'serve run' (the request's writes are committed to it before the answer is printed).
 
         OPTIONS:
           --path <path>             request path, e.g. /v2/models/fraud/infer (default /)
@@ -17,6 +19,8 @@ enum TestCommand {
           --body-file <file>        read the request body from a file ('-' for standard input)
           --method <method>         GET, POST, PUT... (default POST with a body, GET without)
           --header <'Name: value'>  a request header (repeatable)
+          --store <path.db>         the online store of the feature sets (default features.db)
+          --feature-set <fs.json>   also serve this feature set (repeatable), as 'serve run'
           --log-level <level>       trace, debug, info, warning or error (default warning)
           -h, --help                show this help
         """
@@ -29,6 +33,8 @@ enum TestCommand {
         var method: String?
         var headers: [(name: String, value: String)] = []
         var logLevel = LogLevel.warning
+        var storePath = "features.db"
+        var featureSetPaths: [String] = []
     }
 
     static func main(_ rawArguments: [String]) -> Int32 {
@@ -46,7 +52,11 @@ enum TestCommand {
         }
         Logger.setLevel(request.logLevel)
         do {
-            let server = try InProcessServer(graphPath: request.graphPath)
+            var configuration = ServeConfiguration()
+            configuration.graphPath = request.graphPath
+            configuration.storePath = request.storePath
+            configuration.featureSetPaths = request.featureSetPaths
+            let server = try InProcessServer(configuration: configuration)
             let response = try server.send(
                 method: request.method, path: request.path, body: request.body, headers: request.headers)
             guard response.status < 400 else {
@@ -90,10 +100,13 @@ enum TestCommand {
             }
             logLevel = parsed
         }
+        let storePath = try arguments.option("--store") ?? "features.db"
+        let featureSetPaths = try arguments.options("--feature-set")
         guard let graphPath = arguments.positional() else { throw CommandLineError.missingArgument("<graph.json>") }
         try arguments.finish()
         return Request(
-            graphPath: graphPath, path: path, body: body, method: method, headers: headers, logLevel: logLevel)
+            graphPath: graphPath, path: path, body: body, method: method, headers: headers, logLevel: logLevel,
+            storePath: storePath, featureSetPaths: featureSetPaths)
     }
 
     private static func readBody(_ file: String) throws -> String {

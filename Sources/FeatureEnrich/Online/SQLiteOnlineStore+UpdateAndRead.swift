@@ -1,12 +1,23 @@
 public import ServingGraph
 
-/// The states of the entities one request updated, taken under their shard locks right after the update: a
-/// read from it is atomic with the update (no other request's event in between).
+/// The states of the entities one request updated, taken under their shard locks in the same critical section
+/// as the update: a read from it is atomic with the update (no other request's event in between), whether it
+/// reads the states before the request's events or after them.
 public struct EntityStateSnapshot: Sendable {
+    /// Which states a snapshot holds.
+    public enum Moment: Sendable, Equatable {
+        /// The states as they were just before the request's events ("read, then update").
+        case beforeUpdate
+        /// The states with the request's events applied ("update, then read").
+        case afterUpdate
+    }
+
     /// The feature set updated.
     public let featureSet: String
-    /// New state per encoded entity key.
-    let states: [String: EntityState]
+    /// Whether the states are those before or after the update.
+    public let moment: Moment
+    /// State per encoded entity key; `.none` for an entity that had no state yet (read as never ingested).
+    let states: [String: EntityState?]
 }
 
 /// The event storage key of the snapshots taken by `UpdateAggregates` steps, for `EnrichWithFeatures` to read.
@@ -15,31 +26,32 @@ public enum EntityStateSnapshotKey: EventStorageKey {
     public typealias Value = [EntityStateSnapshot]
 }
 
+/// Whether a snapshot answers for an entity.
+enum SnapshotLookup {
+    /// No snapshot holds the entity: read the store.
+    case notCovered
+    /// A snapshot holds the entity: its cells, nil when it had no state at that moment.
+    case covered([FeatureCell]?)
+}
+
 extension SQLiteOnlineStore {
-    /// ``ingest(_:into:eventID:completion:)`` that also returns the updated entities' states taken under the
-    /// same shard locks as the update ("update then read" atomically). Nil when nothing was applied (an event
-    /// id already processed, or a refusal reported through `completion`).
+    /// ``ingest(_:into:eventID:completion:)`` that also returns the touched entities' states taken under the same
+    /// shard locks as the update: with `.afterUpdate` those including the request ("update then read"), with
+    /// `.beforeUpdate` those just before it ("read then update"), either way atomic with the update. Nil when
+    /// nothing was applied (an event id already processed, or a refusal reported through `completion`).
     public func ingestAndSnapshot(
-        _ events: [Value], into featureSet: String, eventID: String?,
+        _ events: [Value], into featureSet: String, eventID: String?, moment: EntityStateSnapshot.Moment = .afterUpdate,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) -> EntityStateSnapshot? {
         let position = try self.position(of: featureSet)
-        let decoder = registered[position].decoder
-        var decoded: [FeatureEvent] = []
-        decoded.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
-            do {
-                decoded.append(try decoder.decode(event))
-            } catch {
-                throw .badEvent(featureSet: featureSet, index: index, error)
-            }
-        }
+        let decoded = try decode(events, position: position)
         var snapshot: EntityStateSnapshot?
-        let capture: ([String: EntityState]) -> Void = {
-            snapshot = EntityStateSnapshot(featureSet: featureSet, states: $0)
+        let capture: ([String: EntityState?]) -> Void = { states in
+            snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: states)
         }
         guard let eventID else {
-            ingest(decoded, position: position, eventID: nil, underLock: capture, completion: completion)
+            ingest(
+                decoded, position: position, eventID: nil, snapshot: moment, underLock: capture, completion: completion)
             return snapshot
         }
         let outcome: ProcessedEvents.Outcome
@@ -51,7 +63,8 @@ extension SQLiteOnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID, underLock: capture) { [processedEvents] result in
+            ingest(decoded, position: position, eventID: eventID, snapshot: moment, underLock: capture) {
+                [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }
@@ -62,15 +75,17 @@ extension SQLiteOnlineStore {
         }
     }
 
-    /// The cells of `columns` for `key` from `snapshot` when it holds that entity of `featureSet`, else nil.
+    /// The cells of `columns` for `key` from the latest of `snapshots` holding that entity of `featureSet`.
     func cells(
         from snapshots: [EntityStateSnapshot], featureSet: String, key: EntityKey,
         columns: [ResolvedFeatureVector.Column], at time: Int64?
-    ) throws -> [FeatureCell]? {
+    ) throws -> SnapshotLookup {
         for snapshot in snapshots.reversed() where snapshot.featureSet == featureSet {
-            guard let state = snapshot.states[key.encoded] else { continue }
-            return cells(of: state, featureSet: registered[try position(of: featureSet)], columns: columns, at: time)
+            guard let entry = snapshot.states[key.encoded] else { continue }
+            guard let state = entry else { return .covered(nil) }
+            let set = registered[try position(of: featureSet)]
+            return .covered(cells(of: state, featureSet: set, columns: columns, at: time))
         }
-        return nil
+        return .notCovered
     }
 }

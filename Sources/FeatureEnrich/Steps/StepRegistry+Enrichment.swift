@@ -33,15 +33,22 @@ extension StepRegistry {
                 rows: try args.string("rows"), into: try args.string("into"), onMissing: onMissing)
         }
         register("UpdateAggregates") { args, context in
-            try args.rejectUnknown(["feature_set", "fields", "timestamp", "rows"])
+            try args.rejectUnknown(["feature_set", "fields", "timestamp", "rows", "update"])
             guard let name = try args.string("feature_set") else { throw args.invalid("feature_set", "required") }
             guard let store, let definition = store.featureSet(named: name) else {
                 throw args.invalid("feature_set", "unknown feature set '\(name)'")
             }
+            var order = UpdateAggregatesStep.UpdateOrder.beforeFetch
+            if let text = try args.string("update") {
+                guard let parsed = UpdateAggregatesStep.UpdateOrder(rawValue: text) else {
+                    throw args.invalid("update", "expected before_fetch or after_fetch, got '\(text)'")
+                }
+                order = parsed
+            }
             return UpdateAggregatesStep(
                 name: context.name, store: store, featureSet: definition,
                 fieldPaths: try args.stringMap("fields") ?? [],
-                timestamp: try args.string("timestamp"), rows: try args.string("rows"))
+                timestamp: try args.string("timestamp"), rows: try args.string("rows"), order: order)
         }
     }
 }

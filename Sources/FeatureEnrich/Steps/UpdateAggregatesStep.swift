@@ -11,24 +11,39 @@ public import ServingGraph
 /// - `fields`: feature-set column → dotted path in the body (or row); unmapped columns use their own name.
 /// - `timestamp`: path of the event time; absent (or absent in the request): the server's receive time.
 /// - `rows`: a path to an array of row objects: N rows are N events, in row order; default the body itself.
+/// - `update`: `before_fetch` (default) or `after_fetch`: whether a following `EnrichWithFeatures` sees the
+///   aggregates with this request's events or without them.
 ///
-/// Place it before `EnrichWithFeatures` for the model to see aggregates including this request (read from the
-/// states taken under the same shard locks as the update: no other request's event in between), after it for
-/// aggregates without it. With a client event id (`X-Event-Id`, or body `id`) a retry within the store's
-/// horizon is not counted twice.
+/// Place it before `EnrichWithFeatures`: the step takes the touched entities' states under the same shard locks
+/// as the update (after it, or with `after_fetch` just before it) and the enrichment reads those, so the fetch
+/// and the update of one request are one atomic operation (no other request's event in between). An
+/// `EnrichWithFeatures` placed before this step reads the store separately: a concurrent request on the same
+/// key may slip in between; use `"update": "after_fetch"` instead. With a client event id (`X-Event-Id`, or
+/// body `id`) a retry within the store's horizon is not counted twice.
 public struct UpdateAggregatesStep: Step {
+    /// When the request's events are applied relative to the fetch of a following `EnrichWithFeatures`.
+    public enum UpdateOrder: String, Sendable {
+        /// The fetch sees the aggregates including this request.
+        case beforeFetch = "before_fetch"
+        /// The fetch sees the aggregates as they were just before this request.
+        case afterFetch = "after_fetch"
+    }
+
     public let name: String
     private let store: SQLiteOnlineStore
     private let featureSet: FeatureSetDefinition
     private let fields: [(column: String, path: BodyPath)]
+    private let entityFields: [(column: EntityColumn, path: BodyPath)]
     private let timestamp: BodyPath?
     private let rows: BodyPath?
+    private let order: UpdateOrder
 
     /// A step writing to `featureSet` of `store`.
     public init(
         name: String, store: SQLiteOnlineStore, featureSet: FeatureSetDefinition, fieldPaths: [(String, String)],
-        timestamp: String?, rows: String?
+        timestamp: String?, rows: String?, order: UpdateOrder = .beforeFetch
     ) {
+        self.order = order
         self.name = name
         self.store = store
         self.featureSet = featureSet
@@ -38,6 +53,7 @@ public struct UpdateAggregatesStep: Step {
             + featureSet.aggregations.map(\.column)
         var seen = Set<String>()
         self.fields = columns.filter { seen.insert($0).inserted }.map { ($0, BodyPath(given[$0] ?? $0)) }
+        self.entityFields = featureSet.entities.map { ($0, BodyPath(given[$0.name] ?? $0.name)) }
         self.timestamp = timestamp.map(BodyPath.init)
         self.rows = rows.map(BodyPath.init)
     }
@@ -55,7 +71,8 @@ public struct UpdateAggregatesStep: Step {
         let receivedAt = Value.string(RFC3339.string(epochMilliseconds: event.receivedAt))
         var events: [Value] = []
         events.reserveCapacity(sources.count)
-        for source in sources {
+        for (index, source) in sources.enumerated() {
+            try checkEntityKeys(in: source, rowPath: rows.map { "\($0)[\(index)]" } ?? "body")
             var object = ValueObject(minimumCapacity: fields.count + 1)
             for (column, path) in fields {
                 if let value = path.value(in: source) { object[column] = value }
@@ -68,7 +85,8 @@ public struct UpdateAggregatesStep: Step {
         let snapshot: EntityStateSnapshot?
         do {
             snapshot = try store.ingestAndSnapshot(
-                events, into: featureSet.name, eventID: eventID.map { "\(name):\($0)" }
+                events, into: featureSet.name, eventID: eventID.map { "\(name):\($0)" },
+                moment: order == .beforeFetch ? .afterUpdate : .beforeUpdate
             ) { result in
                 ticket.complete(result)
             }
@@ -85,5 +103,19 @@ public struct UpdateAggregatesStep: Step {
             output[CommitTicketKey.self] = ticket
         }
         return output
+    }
+
+    /// A 400 naming the body path of an entity key that `source` lacks or holds with the wrong type.
+    private func checkEntityKeys(in source: Value, rowPath: String) throws {
+        for (column, path) in entityFields {
+            guard let value = path.value(in: source), !value.isNull else {
+                throw ServingError.invalidInput("\(rowPath).\(path): missing entity key '\(column.name)'")
+            }
+            do {
+                _ = try EntityKeyReader.part(value, column.type, path: "\(rowPath).\(path)")
+            } catch {
+                throw ServingError.invalidInput(error.description)
+            }
+        }
     }
 }

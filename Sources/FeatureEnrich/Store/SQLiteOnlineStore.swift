@@ -93,16 +93,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) {
         let position = try self.position(of: featureSet)
-        let decoder = registered[position].decoder
-        var decoded: [FeatureEvent] = []
-        decoded.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
-            do {
-                decoded.append(try decoder.decode(event))
-            } catch {
-                throw .badEvent(featureSet: featureSet, index: index, error)
-            }
-        }
+        let decoded = try decode(events, position: position)
         guard let eventID else { return ingest(decoded, position: position, eventID: nil, completion: completion) }
         let outcome: ProcessedEvents.Outcome
         do {
@@ -124,12 +115,14 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// Applies the decoded events of one request to the feature set at `position` as ONE writer item, so the
     /// request commits or fails as a whole. Every entity's shard is locked (ascending shard order: no
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
-    /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
-    /// `underLock` sees every updated entity's new state (by encoded key) while the shards are still locked:
-    /// a read there is atomic with the update.
+    /// order is the memory order. With `eventID`, the same commit records it in `processed_events`; without
+    /// `appendsToLog` the events are not appended to `event_log` (Feast's `to: online`).
+    /// With `snapshot`, `underLock` gets every touched entity's state (by encoded key; `.none`: it had none) as of
+    /// that moment, before or after the request's events, while the shards are still locked: a read there is
+    /// atomic with the update.
     func ingest(
-        _ events: [FeatureEvent], position: Int, eventID: String?,
-        underLock: (([String: EntityState]) -> Void)? = nil,
+        _ events: [FeatureEvent], position: Int, eventID: String?, appendsToLog: Bool = true,
+        snapshot: EntityStateSnapshot.Moment? = nil, underLock: ([String: EntityState?]) -> Void = { _ in },
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
@@ -140,16 +133,23 @@ public final class SQLiteOnlineStore: OnlineStore {
         let shardIndices = Set(keys.map(shardIndex)).sorted()
         for index in shardIndices { shards[index].lock() }
         var updated: [StoreShard.Key: StoreShard.Entry] = [:]
+        var previous: [String: EntityState?] = [:]
+        let capturesPrevious = snapshot == .beforeUpdate
         var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
         var output: [Double?] = []
         var refusal: (any Error)?
         for (event, key) in zip(events, keys) {
             var entry: StoreShard.Entry
-            if let current = updated[key] ?? shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
+            if let current = updated[key] {
                 entry = current
+            } else if let current = shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
+                entry = current
+                if capturesPrevious { previous[key.entity] = .some(current.state) }
             } else {
                 do {
-                    entry = StoreShard.Entry(state: try loadState(key, set) ?? set.aggregator.makeState())
+                    let loaded = try loadState(key, set)
+                    if capturesPrevious { previous[key.entity] = .some(loaded) }
+                    entry = StoreShard.Entry(state: loaded ?? set.aggregator.makeState())
                 } catch {
                     refusal = error
                     break
@@ -173,8 +173,8 @@ public final class SQLiteOnlineStore: OnlineStore {
             refusal = writer.enqueue(
                 { [self] connection in
                     try write(
-                        events, states: states, statistics: statisticsRows, featureSet: name, now: now,
-                        eventID: eventID, count: count, connection: connection)
+                        appendsToLog ? events : [], states: states, statistics: statisticsRows, featureSet: name,
+                        now: now, eventID: eventID, count: count, connection: connection)
                 },
                 completion: { [self] result in
                     finishWrite(touched, result: result)
@@ -189,18 +189,24 @@ public final class SQLiteOnlineStore: OnlineStore {
                     shard.evictIdle(over: configuration.maxKeysPerShard)
                 }
             }
-            if let underLock {
-                var states: [String: EntityState] = [:]
-                for (key, entry) in updated { states[key.entity] = entry.state }
+            switch snapshot {
+            case .beforeUpdate?:
+                underLock(previous)
+            case .afterUpdate?:
+                var states: [String: EntityState?] = [:]
+                for (key, entry) in updated { states[key.entity] = .some(entry.state) }
                 underLock(states)
+            case nil:
+                break
             }
         }
         for index in shardIndices.reversed() { shards[index].unlock() }
         if let refusal { completion(.failure(refusal)) }
     }
 
-    /// The writer-thread body of one request: states, event-log rows, statistics and the event id, in one
-    /// savepoint of the group commit. A failure poisons every touched key.
+    /// The writer-thread body of one request: states, event-log rows (`events`; none for an online-only
+    /// write), statistics and the event id, in one savepoint of the group commit. A failure poisons every
+    /// touched key.
     private func write(
         _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
         statistics: [(feature: String, FeatureStatistics)], featureSet: String, now: Int64, eventID: String?,

@@ -74,8 +74,8 @@ public final class OnlineFeatureService: Sendable {
     }
 
     /// The imputed values of one entity row in column order, or nil when the entity is in none of the sets.
-    /// With `snapshots` (taken by ``SQLiteOnlineStore/ingestAndSnapshot(_:into:eventID:completion:)``), an
-    /// entity they hold is read from them: atomic with that update.
+    /// With `snapshots` (taken by ``SQLiteOnlineStore/ingestAndSnapshot(_:into:eventID:moment:completion:)``), an
+    /// entity they hold is read from them (as it was before or after that update): atomic with the update.
     public func values(
         _ row: Value, path: String, at time: Int64? = nil, snapshots: [EntityStateSnapshot] = []
     ) throws -> [Value]? {
@@ -84,15 +84,18 @@ public final class OnlineFeatureService: Sendable {
         var found = false
         for group in groups {
             let key = try EntityKeyReader.key(of: group.set, from: keys, path: path)
-            let snapshotCells =
+            let lookup =
                 snapshots.isEmpty
-                ? nil
+                ? .notCovered
                 : try store.cells(
                     from: snapshots, featureSet: group.set.name, key: key, columns: group.columns, at: time)
-            guard
-                let cells = try snapshotCells
-                    ?? store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
-            else { continue }
+            let groupCells: [FeatureCell]?
+            switch lookup {
+            case .covered(let cells): groupCells = cells
+            case .notCovered:
+                groupCells = try store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            }
+            guard let cells = groupCells else { continue }
             found = true
             for (cell, position) in zip(cells, group.positions) where cell.status == .present {
                 values[position] = cell.value

@@ -12,9 +12,11 @@ import ServingGraph
 ///   NOT_FOUND / NULL_VALUE / OUTSIDE_MAX_AGE; we honour the set's `ttl` online as Feast's Go server does (the
 ///   stale value is still returned, status OUTSIDE_MAX_AGE); Feast's Python server ignores TTL online.
 /// - `POST /push`: `{"push_source_name", "df": {column: [..]}, "to"}`; the source is a declared push source or a
-///   feature set's own name; rows without the timestamp column get the receive time; they are ingested like
-///   `/v2/feature-sets/{set}/ingest` (aggregates updated, event log appended, one commit — beyond Feast, whose
-///   push does no aggregation; `to: offline` also writes online since the event log is our offline store).
+///   feature set's own name; rows without the timestamp column get the receive time. `to` as Feast: `online`
+///   (the default, as Feast's `PushFeaturesRequest`) updates online state and aggregates (beyond Feast, whose
+///   push does no aggregation) without appending to the event log; `offline` appends to the event log (our
+///   offline store, read by training sets) leaving online state untouched; `online_and_offline` does both in one
+///   commit, like `/v2/feature-sets/{set}/ingest`. Any other value is a 400 naming it (Feast answers 500).
 ///   200 with an empty body after the commit.
 /// - `GET /health`: 200.
 ///
@@ -54,9 +56,10 @@ final class FeastResponder: Sendable {
             guard let frame = request["df"]?.objectValue else {
                 throw FeastError.badRequest(message: "df: expected an object of columns")
             }
+            let target = try Self.pushTarget(request["to"])
             let rows = try Self.rows(of: frame, timestampKey: definition.timestampKey)
             let pending = HTTPPendingResponse()
-            try store.ingest(rows, into: setName) { result in
+            try store.ingest(rows, into: setName, target: target) { result in
                 switch result {
                 case .success: pending.complete(HTTPResponse(status: .ok, headers: HTTPHeaders(), body: []))
                 case .failure(let error): pending.complete(Self.response(for: error))
@@ -148,6 +151,19 @@ final class FeastResponder: Sendable {
         } catch {
             throw .badRequest(message: "request body is not valid JSON: \(error)")
         }
+    }
+
+    /// The stores `to` names; Feast's default `online` when absent or null.
+    private static func pushTarget(_ value: Value?) throws(FeastError) -> IngestTarget {
+        guard let value, !value.isNull else { return .online }
+        let expected = IngestTarget.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        guard let text = value.stringValue else {
+            throw .badRequest(message: "to: expected one of \(expected), got \(value.typeName)")
+        }
+        guard let target = IngestTarget(rawValue: text) else {
+            throw .badRequest(message: "to: '\(text)' is not a supported push format; expected one of \(expected)")
+        }
+        return target
     }
 
     /// Column-major `df` to row objects; the receive time fills a missing timestamp column.

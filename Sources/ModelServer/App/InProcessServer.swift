@@ -1,3 +1,4 @@
+import FeatureEnrich
 public import ServingGraph
 
 #if canImport(Glibc)
@@ -49,30 +50,49 @@ public final class InProcessServer {
     private let responder: ServerResponder
     /// The models of the graph, loaded in `init`.
     private let catalog = ModelCatalog()
+    /// The online store of the configured feature sets, closed on release.
+    private let store: SQLiteOnlineStore?
 
-    /// A server for `configuration`'s graph; throws what `serve run` would report (naming the file,
-    /// step and field), and when a model fails to load.
+    /// A server for `configuration`'s graph and feature sections (the store at `storePath` is opened, the
+    /// enrichment steps registered, as `serve run` does); throws what `serve run` would report (naming the
+    /// file, step and field), and when a model fails to load.
     package init(configuration: ServeConfiguration) throws {
         let readiness = ServerReadiness()
         readiness.set(true)
-        guard configuration.graphPath != nil || configuration.graphJSON != nil else {
-            responder = ServerResponder(readiness: readiness, metrics: ServerMetrics())
+        let features = try FeatureServing(configuration: configuration)
+        store = features.store
+        guard configuration.graphPath != nil || configuration.graphJSON != nil, features.servesGraph else {
+            responder = ServerResponder(
+                readiness: readiness, metrics: ServerMetrics(), featureStore: features.featureStoreResponder(),
+                enrichment: features.enrichment)
             return
         }
-        let loader = try GraphLoader(configuration: configuration)
+        var loaderConfiguration = configuration
+        loaderConfiguration.registry = features.registry(for: configuration)
+        let loader = try GraphLoader(configuration: loaderConfiguration)
+        let logger = Logger(label: "serve")
+        for warning in features.splitReadAndUpdateWarnings(loader.spec) { logger.warning(warning) }
         let graph = try loader.build(catalog: catalog)
         if let failure = catalog.loadAll().first {
             throw ApplicationError.modelLoadFailed(model: failure.key, error: failure.error)
         }
         responder = ServerResponder(
             readiness: readiness, graph: graph, catalog: catalog, mlrunErrors: configuration.mlrunErrors,
-            metrics: ServerMetrics(), graphServesAllPaths: loader.spec.kind == .flow)
+            metrics: ServerMetrics(), graphServesAllPaths: loader.spec.kind == .flow,
+            featureStore: features.featureStoreResponder(), enrichment: features.enrichment)
     }
 
-    /// A server for the graph file at `graphPath`; `registry` defaults to the built-in steps and models.
-    public convenience init(graphPath: String, registry: StepRegistry? = nil) throws {
+    deinit {
+        store?.close()
+    }
+
+    /// A server for the graph (or service) file at `graphPath`; `registry` defaults to the built-in steps and
+    /// models. The file's feature sets are served from the SQLite store at `storePath` (created if absent).
+    public convenience init(graphPath: String, storePath: String = "features.db", registry: StepRegistry? = nil) throws
+    {
         var configuration = ServeConfiguration()
         configuration.graphPath = graphPath
+        configuration.storePath = storePath
         configuration.registry = registry
         try self.init(configuration: configuration)
     }

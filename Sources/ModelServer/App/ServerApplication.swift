@@ -25,35 +25,26 @@ package final class ServerApplication: Sendable {
     /// Reads the graph, builds it once and loads its models (unless in the background); throws before any port is bound.
     package init(configuration: ServeConfiguration) throws {
         self.configuration = configuration
-        let enrichmentConfiguration = try configuration.graphPath.map(EnrichmentConfiguration.init) ?? .init()
-        let store = try Self.openStore(configuration, extra: enrichmentConfiguration.featureSets)
-        self.store = store
-        let vectors = try configuration.featureVectorPaths.map { try FeatureVectorDefinition(contentsOfFile: $0) }
-        let (enrichment, services) = try Self.enrichment(enrichmentConfiguration, store: store)
+        let features = try FeatureServing(configuration: configuration)
+        self.store = features.store
+        let enrichment = features.enrichment
         let readiness = self.readiness
         let catalog = self.catalog
         let metrics = self.metrics
-        guard configuration.graphPath != nil || configuration.graphJSON != nil, enrichmentConfiguration.servesGraph
-        else {
+        guard configuration.graphPath != nil || configuration.graphJSON != nil, features.servesGraph else {
             startupGraph = nil
             server = try HTTPServer(configuration: configuration.http, logger: Logger(label: "http")) { _ in
                 ServerResponder(
-                    readiness: readiness, metrics: metrics,
-                    featureStore: FeatureStoreResponder(store: store, vectors: vectors), enrichment: enrichment)
+                    readiness: readiness, metrics: metrics, featureStore: features.featureStoreResponder(),
+                    enrichment: enrichment)
             }
             metrics.attach(server.counters)
             return
         }
         var loaderConfiguration = configuration
-        var registry =
-            configuration.registry
-            ?? .serving(
-                baseDirectory: configuration.graphPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-            )
-        registry.registerEnrichment(services: services, store: store)
-        registry.registerEnrichmentRouters(services: services)
-        loaderConfiguration.registry = registry
+        loaderConfiguration.registry = features.registry(for: configuration)
         let loader = try GraphLoader(configuration: loaderConfiguration)
+        for warning in features.splitReadAndUpdateWarnings(loader.spec) { logger.warning(warning) }
         startupGraph = StartupGraph(graph: try loader.build(catalog: catalog))
         if !configuration.loadInBackground {
             if let failure = catalog.loadAll().first {
@@ -68,12 +59,12 @@ package final class ServerApplication: Sendable {
                 return ServerResponder(
                     readiness: readiness, graph: try loader.build(catalog: catalog), catalog: catalog,
                     mlrunErrors: mlrunErrors, metrics: metrics, graphServesAllPaths: isFlow,
-                    featureStore: FeatureStoreResponder(store: store, vectors: vectors), enrichment: enrichment)
+                    featureStore: features.featureStoreResponder(), enrichment: enrichment)
             } catch {
                 logger.error("cannot build the graph for a loop", [("loop", "\(index)"), ("error", "\(error)")])
                 return ServerResponder(
                     readiness: readiness, catalog: catalog, metrics: metrics,
-                    featureStore: FeatureStoreResponder(store: store, vectors: vectors), enrichment: enrichment)
+                    featureStore: features.featureStoreResponder(), enrichment: enrichment)
             }
         }
         metrics.attach(server.counters)
@@ -111,33 +102,6 @@ package final class ServerApplication: Sendable {
         _ = try start()
         waitUntilStopped()
         logger.info("stopped")
-    }
-
-    /// Opens the online store over the configured feature sets (nil when there are none).
-    private static func openStore(_ configuration: ServeConfiguration, extra: [FeatureSetDefinition]) throws
-        -> SQLiteOnlineStore?
-    {
-        let definitions = try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) } + extra
-        guard !definitions.isEmpty else { return nil }
-        return try SQLiteOnlineStore(
-            path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
-    }
-
-    /// Resolves the service file's feature vectors against the store (errors name the vector and feature).
-    private static func enrichment(_ configuration: EnrichmentConfiguration, store: SQLiteOnlineStore?) throws
-        -> (EnrichmentResponder, [String: OnlineFeatureService])
-    {
-        var services: [String: OnlineFeatureService] = [:]
-        for definition in configuration.featureVectors {
-            let resolved = try definition.resolve(featureSets: store?.featureSets ?? [])
-            guard let store else { throw OnlineFeatureError.unknownVector(name: definition.name) }
-            services[definition.name] = try OnlineFeatureService(vector: resolved, store: store)
-        }
-        let responder = EnrichmentResponder(
-            vectors: FeatureVectorEndpoints(services: services),
-            feast: FeastResponder(
-                store: store, featureServices: configuration.featureServices, pushSources: configuration.pushSources))
-        return (responder, services)
     }
 
     /// Begins a graceful shutdown (as SIGTERM does).

@@ -23,12 +23,12 @@ struct EnrichmentGraphTests {
                       "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
         """
 
-    private func withServer(_ body: (Int, String) throws -> Void) throws {
+    private func withServer(service: String = Self.service, _ body: (Int, String) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let servicePath = directory.appendingPathComponent("serve.json").path
-        try Self.service.write(toFile: servicePath, atomically: true, encoding: .utf8)
+        try service.write(toFile: servicePath, atomically: true, encoding: .utf8)
         var configuration = ServeConfiguration()
         configuration.http.port = 0
         configuration.http.loops = 2
@@ -70,11 +70,58 @@ struct EnrichmentGraphTests {
         }
     }
 
-    @Test func missingEntityKeyIs400NamingThePath() throws {
-        try withServer { port, _ in
-            let result = try post(port, #"{"user": {}, "amount": 1}"#)
+    @Test(arguments: [
+        (#"{"user": {}, "amount": 1}"#, "body.user.account: missing entity key 'account'"),
+        (#"{"user": {"account": null}, "amount": 1}"#, "body.user.account: missing entity key 'account'"),
+        (#"{"user": {"account": true}, "amount": 1}"#, "body.user.account: expected a string, got boolean"),
+        (#"{"user": {"account": [1]}, "amount": 1}"#, "body.user.account: expected a string, got array"),
+    ])
+    func missingOrMistypedEntityKeyIs400NamingItsBodyPathAndWritesNothing(body: String, message: String) throws {
+        try withServer { port, store in
+            let result = try post(port, body)
             #expect(result.status == 400)
-            #expect(result.body.contains("account"))
+            #expect(try JSONParser.parse(result.body)["error"] == .string(message))
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 0)
+        }
+    }
+
+    @Test func retriedRequestWithTheSameBodyIdIsAnsweredAgainWithoutCountingTwice() throws {
+        try withServer { port, store in
+            let body = #"{"id": "b-1", "user": {"account": "i"}, "amount": 4}"#
+            let first = try post(port, body)
+            let retry = try post(port, body)
+            #expect(first.status == 200)
+            #expect(retry.status == 200)
+            #expect(try JSONParser.parse(retry.body)["features"] == ["amount_count_1h": 1.0, "amount_sum_1h": 4.0])
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 1)
+        }
+    }
+
+    @Test func vectorNamingAnUnknownFeatureSetFailsAtLoadNamingIt() throws {
+        let service = Self.service.replacingOccurrences(
+            of: #""transactions.amount_sum_1h"]"#, with: #""payments.amount_sum_1h"]"#)
+        #expect {
+            try withServer(service: service) { _, _ in }
+        } throws: { error in
+            "\(error)" == "txv.features[1]: unknown feature set 'payments'"
+        }
+    }
+
+    @Test func updateAfterFetchShowsEachConcurrentRequestTheAggregatesWithoutItsOwnEvent() throws {
+        let service = Self.service.replacingOccurrences(
+            of: #""class_args": {"feature_set": "transactions","#,
+            with: #""class_args": {"feature_set": "transactions", "update": "after_fetch","#)
+        try withServer(service: service) { port, store in
+            let counts = Mutex<[Double]>([])
+            DispatchQueue.concurrentPerform(iterations: 30) { _ in
+                guard let result = try? post(port, #"{"user": {"account": "one"}, "amount": 1}"#),
+                    result.status == 200, let features = (try? JSONParser.parse(result.body))?["features"]
+                else { return }
+                counts.withLock { $0.append(features["amount_count_1h"]?.doubleValue ?? 0) }
+            }
+            let logged = try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log")
+            #expect(counts.withLock { $0.sorted() } == (0..<30).map(Double.init))
+            #expect(logged == 30)
         }
     }
 
