@@ -27,18 +27,21 @@ struct FeatureTable {
         if json {
             var object = ValueObject(minimumCapacity: parts.count + columns.count)
             for (entity, part) in zip(definition.entities, parts) {
-                object[entity.name] = entity.type == .int64 ? Int64(part).map(Value.int) ?? .string(part) : .string(part)
+                object[entity.name] =
+                    entity.type == .int64 ? Int64(part).map(Value.int) ?? .string(part) : .string(part)
             }
             for column in columns { object[column] = row[column] ?? .null }
             return JSONWriter.string(.object(object))
         }
-        return aligned(parts + columns.map { column in
-            switch row[column] {
-            case nil, .null?: "-"
-            case .string(let text)?: text
-            case let value?: JSONWriter.string(value)
-            }
-        })
+        return aligned(
+            parts
+                + columns.map { column in
+                    switch row[column] {
+                    case nil, .null?: "-"
+                    case .string(let text)?: text
+                    case let value?: JSONWriter.string(value)
+                    }
+                })
     }
 
     private func aligned(_ fields: [String]) -> String {

@@ -68,7 +68,9 @@ enum FeaturesCommand {
                 for text in keyList.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
                     let key = try Self.key(text, of: definition)
                     guard let row = try reader.row(featureSet: featureSet, key: key, at: time, features: columns) else {
-                        printError("serve features: '\(text)' has no event at or before \(RFC3339.string(epochMilliseconds: time))")
+                        printError(
+                            "serve features: '\(text)' has no event at or before \(RFC3339.string(epochMilliseconds: time))"
+                        )
                         continue
                     }
                     print(table.line(key: key, row: row))

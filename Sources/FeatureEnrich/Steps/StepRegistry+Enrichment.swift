@@ -5,7 +5,10 @@ extension StepRegistry {
     public mutating func registerEnrichment(services: [String: OnlineFeatureService], store: SQLiteOnlineStore?) {
         register("EnrichWithFeatures") { args, context in
             try args.rejectUnknown(
-                ["vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns", "timestamp"])
+                [
+                    "vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns",
+                    "timestamp",
+                ])
             guard let vector = try args.string("vector") else { throw args.invalid("vector", "required") }
             guard let service = services[vector] else {
                 throw args.invalid("vector", "unknown feature vector '\(vector)'")

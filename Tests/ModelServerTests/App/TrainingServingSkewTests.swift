@@ -32,8 +32,10 @@ struct TrainingServingSkewTests {
         """
 
     static func service(_ order: Order) -> String {
-        let update = #"{"kind": "task", "class_name": "UpdateAggregates", "class_args": {"feature_set": "payments", "timestamp": "ts"}"#
-        let enrich = #"{"kind": "task", "class_name": "EnrichWithFeatures", "class_args": {"vector": "skew", "timestamp": "ts", "into": "features"}"#
+        let update =
+            #"{"kind": "task", "class_name": "UpdateAggregates", "class_args": {"feature_set": "payments", "timestamp": "ts"}"#
+        let enrich =
+            #"{"kind": "task", "class_name": "EnrichWithFeatures", "class_args": {"vector": "skew", "timestamp": "ts", "into": "features"}"#
         let steps =
             order == .updateThenEnrich
             ? #""update": \#(update)}, "enrich": \#(enrich), "after": ["update"]}, "model": {"kind": "task", "class_name": "VectorRecorder", "after": ["enrich"], "responder": true}"#
@@ -75,7 +77,8 @@ struct TrainingServingSkewTests {
     /// Sends one payment through the graph and checks it was answered (hence committed).
     static func pay(_ port: Int, _ account: String, at time: Int64, _ amount: Double, merchant: String?) throws {
         var object: ValueObject = [
-            "account": .string(account), "amount": .double(amount), "ts": .string(RFC3339.string(epochMilliseconds: time)),
+            "account": .string(account), "amount": .double(amount),
+            "ts": .string(RFC3339.string(epochMilliseconds: time)),
             "ts_ms": .int(time), "inputs": [[0.0]],
         ]
         if let merchant { object["merchant"] = .string(merchant) }
@@ -164,6 +167,15 @@ struct TrainingServingSkewTests {
         }
     }
 
+    @Test func requestWithAnUnparsableTimeIs400NamingThePath() throws {
+        try Self.withServer(.enrichThenUpdate, log: VectorLog()) { port, _ in
+            let (status, answer) = try ServingHarness.post(
+                port, "/", #"{"account": "a", "amount": 1, "ts": "soon", "ts_ms": 0, "inputs": [[0.0]]}"#)
+            #expect(status == 400)
+            #expect(answer["error"]?.stringValue?.contains("'body.ts'") == true, "\(answer)")
+        }
+    }
+
     /// Out of order, with hand-checkable numbers (update then enrich; 5-minute buckets; account `a`):
     ///
     /// | arrives | event                      | served count_1h / sum_1h / merchant | training row at its T |
@@ -180,7 +192,8 @@ struct TrainingServingSkewTests {
         let ten = Self.base + 10 * 60 * minute
         try Self.withServer(.updateThenEnrich, log: log) { port, storePath in
             try Self.pay(port, "a", at: ten, 10, merchant: "x")
-            let late = #"{"account": "a", "amount": 5, "merchant": "late", "ts": "\#(RFC3339.string(epochMilliseconds: ten - 10 * minute))"}"#
+            let late =
+                #"{"account": "a", "amount": 5, "merchant": "late", "ts": "\#(RFC3339.string(epochMilliseconds: ten - 10 * minute))"}"#
             let (status, _) = try ServingHarness.post(port, "/v2/feature-sets/payments/ingest", late)
             #expect(status == 200)
             try Self.pay(port, "a", at: ten + 17 * minute, 20, merchant: "y")
