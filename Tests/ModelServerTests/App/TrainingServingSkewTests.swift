@@ -135,6 +135,7 @@ struct TrainingServingSkewTests {
             let entries = log.entries
             #expect(entries.count == 300)
             let set = try Self.trainingSet(storePath, entries, cutoff: order.cutoff)
+            #expect(set.featureColumns.count == 26)
             let differences = Self.differences(entries, set)
             #expect(differences.isEmpty, "\(differences.count) differences, first: \(differences.prefix(5))")
 
