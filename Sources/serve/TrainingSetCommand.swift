@@ -6,7 +6,7 @@ import ServingGraph
 #endif
 
 /// `serve training-set VECTOR.json ENTITIES.csv --store PATH --out train.csv [--format csv|jsonl]
-/// [--timestamp-column NAME] [--label SET.FEATURE]`
+/// [--timestamp-column NAME] [--label SET.FEATURE] [--cutoff inclusive|exclusive]`
 enum TrainingSetCommand {
     static let help = """
         USAGE: serve training-set <vector.json> <entities.csv> --out <train.csv> [options]
@@ -23,6 +23,8 @@ enum TrainingSetCommand {
           --format csv|jsonl        output format (default csv)
           --timestamp-column <name> the entity rows' timestamp column (default timestamp)
           --label <set.feature>     the label column (overrides the vector's label_feature)
+          --cutoff inclusive|exclusive   events stamped exactly T: in the row (event_ts <= T, default) or
+                                    not (event_ts < T: what a graph enriching before UpdateAggregates served)
           -h, --help                show this help
         """
 
@@ -39,12 +41,19 @@ enum TrainingSetCommand {
         let format: TrainingSetWriter.Format
         let timestampColumn: String
         let label: String?
+        let cutoff: TrainingSetBuilder.Cutoff
         do {
             storePath = try arguments.option("--store") ?? "features.db"
             let out = try arguments.option("--out")
             format = try TrainingSetWriter.Format(name: try arguments.option("--format") ?? "csv")
             timestampColumn = try arguments.option("--timestamp-column") ?? "timestamp"
             label = try arguments.option("--label")
+            let cutoffName = try arguments.option("--cutoff") ?? "inclusive"
+            guard let parsed = TrainingSetBuilder.Cutoff(rawValue: cutoffName) else {
+                throw CommandLineError.invalidValue(
+                    option: "--cutoff", value: cutoffName, expected: "inclusive or exclusive")
+            }
+            cutoff = parsed
             guard let first = arguments.positional() else { throw CommandLineError.missingArgument("<vector.json>") }
             guard let second = arguments.positional() else { throw CommandLineError.missingArgument("<entities.csv>") }
             guard let out else { throw CommandLineError.missingArgument("--out <file>") }
@@ -68,7 +77,8 @@ enum TrainingSetCommand {
                     entityKeys: vector.entityKeys, imputePolicy: vector.imputePolicy)
             }
             let started = IngestProgressLine.now()
-            let builder = try TrainingSetBuilder(vector: vector, store: try OfflineStoreReader(path: storePath))
+            let builder = try TrainingSetBuilder(
+                vector: vector, store: try OfflineStoreReader(path: storePath), cutoff: cutoff)
             let table = try EntityTable(csvPath: entitiesPath, timestampColumn: timestampColumn)
             let showProgress = isatty(2) == 1
             var lastShown = started

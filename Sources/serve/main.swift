@@ -14,6 +14,7 @@ let usage = """
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
       training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
+      features <feature-set> --as-of <time> [--keys k1,k2]   entities as they were at a time (time travel)
       catalog [--store PATH] [--json]   the store's feature sets: versions, counts, times, statistics
       stats <feature-set> [--from T] [--to T]   feature statistics from the store's event log
       predict <graph.json> <entities.csv> --vector <v.json> --out <file>   batch prediction over offline vectors
@@ -37,6 +38,8 @@ case "training-set":
     status = TrainingSetCommand.main(arguments)
 case "catalog":
     status = CatalogCommand.main(arguments)
+case "features":
+    status = FeaturesCommand.main(arguments)
 case "stats":
     status = StatsCommand.main(arguments)
 case "predict":

@@ -67,6 +67,25 @@ struct OfflineVectorEndpointTests {
         }
     }
 
+    @Test func exclusiveCutoffLeavesOutEventsAtTheRowTimeAndABadCutoffIs400() throws {
+        try withServer { port in
+            let events =
+                #"[{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 2.5}, "#
+                + #"{"key": "a", "timestamp": "2026-01-01T00:20:00Z", "amount": 4}]"#
+            #expect(try post(port, "/v2/feature-sets/transactions/ingest", events).status == 200)
+            let rows = #"[{"key": "a", "timestamp": "2026-01-01T00:20:00Z"}]"#
+            let result = try post(
+                port, "/v2/feature-vectors/v/offline", #"{"entity_rows": \#(rows), "cutoff": "exclusive"}"#)
+            #expect(result.status == 200, "\(result.body)")
+            let line = try JSONParser.parse(result.body.split(separator: "\n").first.map(String.init) ?? "")
+            #expect(line["last"] == .double(2.5))
+            #expect(line["amount_sum_1h"] == .double(2.5))
+            let bad = try post(port, "/v2/feature-vectors/v/offline", #"{"entity_rows": \#(rows), "cutoff": 1}"#)
+            #expect(bad.status == 400)
+            #expect(bad.body.contains("'cutoff'"))
+        }
+    }
+
     @Test func refusesUnknownVectorWith404AndBadTimestampWith400NamingTheRow() throws {
         try withServer { port in
             let unknown = try post(port, "/v2/feature-vectors/nope/offline", #"{"entity_rows": []}"#)

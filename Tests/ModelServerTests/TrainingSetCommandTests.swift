@@ -54,6 +54,26 @@ struct TrainingSetCommandTests {
                 """)
     }
 
+    @Test func exclusiveCutoffLeavesOutTheEventsStampedExactlyAtTheRowTime() throws {
+        let directory = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let entities = directory.appendingPathComponent("e.csv")
+        try "key,timestamp\na,2026-01-01T00:20:00Z\n".write(to: entities, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("train.csv")
+        let arguments = [
+            "training-set", directory.appendingPathComponent("v.json").path, entities.path,
+            "--store", directory.appendingPathComponent("store.db").path, "--out", out.path,
+        ]
+        let result = try ServeBinary.run(arguments + ["--cutoff", "exclusive"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            try String(contentsOf: out, encoding: .utf8)
+                == "key,timestamp,last,amount_sum_1h,amount_count_1h\na,2026-01-01T00:20:00Z,2.5,2.5,1.0\n")
+        let bad = try ServeBinary.run(arguments + ["--cutoff", "before"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("option '--cutoff': 'before' is not inclusive or exclusive"))
+    }
+
     @Test func unparsableTimestampIsReportedWithFileLineAndColumn() throws {
         let directory = try Self.fixture()
         defer { try? FileManager.default.removeItem(at: directory) }

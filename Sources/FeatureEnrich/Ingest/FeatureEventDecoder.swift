@@ -24,7 +24,7 @@ public struct FeatureEventDecoder: Sendable {
         for entity in featureSet.entities {
             parts.append(try Self.entityPart(object[entity.name], entity))
         }
-        let time = try timestamp(object[featureSet.timestampKey])
+        let time = try Self.epochMilliseconds(object[featureSet.timestampKey], field: featureSet.timestampKey)
         var aggregationValues: [Double?] = []
         aggregationValues.reserveCapacity(featureSet.aggregations.count)
         for aggregation in featureSet.aggregations {
@@ -40,8 +40,10 @@ public struct FeatureEventDecoder: Sendable {
             featureValues: featureValues, json: json ?? JSONWriter.string(value))
     }
 
-    private func timestamp(_ value: Value?) throws(FeatureEventError) -> Int64 {
-        let field = featureSet.timestampKey
+    /// Epoch milliseconds of a JSON time as events carry it: an ISO 8601 / RFC 3339 string (or a string of epoch
+    /// seconds) or a number of epoch seconds. `field` names the value in errors. Also used for the `timestamp` of
+    /// `EnrichWithFeatures` and the `as_of` of online vectors, so a request time means the same as an event time.
+    package static func epochMilliseconds(_ value: Value?, field: String) throws(FeatureEventError) -> Int64 {
         switch value {
         case nil, .null?:
             throw .missingTimestamp(field: field)

@@ -27,11 +27,12 @@ struct PointInTimeReplay {
         state = set.aggregator.makeState()
     }
 
-    /// The row of `features` as of `time` (not before the previous call's time), or nil when no event of the
-    /// key has `event_ts <= time` (as an online read of a key never ingested).
-    mutating func row(at time: Int64, features: [String]) -> ValueObject? {
+    /// The row of `features` read at `time` from the events with `event_ts <= lastVisible` (`time` itself, or
+    /// `time - 1` to leave out events stamped exactly `time`; neither before the previous call's), or nil when
+    /// no event of the key is visible (as an online read of a key never ingested).
+    mutating func row(at time: Int64, lastVisible: Int64, features: [String]?) -> ValueObject? {
         var visible: [Int] = []
-        while cursor < byTime.count, events[byTime[cursor]].time <= time {
+        while cursor < byTime.count, events[byTime[cursor]].time <= lastVisible {
             visible.append(byTime[cursor])
             cursor += 1
         }
@@ -42,7 +43,7 @@ struct PointInTimeReplay {
             } else {
                 state = set.aggregator.makeState()
                 lastApplied = -1
-                for index in events.indices where events[index].time <= time { apply(index) }
+                for index in events.indices where events[index].time <= lastVisible { apply(index) }
             }
         }
         guard lastApplied >= 0 else { return nil }

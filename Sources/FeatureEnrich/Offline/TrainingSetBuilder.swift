@@ -14,14 +14,38 @@ import ServingGraph
 /// let set = try builder.build(try EntityTable(csvPath: "entities.csv"))
 /// ```
 public struct TrainingSetBuilder {
+    /// Whether a row for time T includes the events stamped exactly T.
+    ///
+    /// A serving graph decides what its model saw of the request's own event: with `UpdateAggregates` before
+    /// `EnrichWithFeatures` the vector includes it, with `EnrichWithFeatures` first it does not. A training row
+    /// built for the request's time must be cut the same way to equal the served vector (docs/OFFLINE.md,
+    /// "Training/serving skew").
+    public enum Cutoff: String, Sendable, CaseIterable {
+        /// Events with `event_ts <= T` (Feast's point-in-time rule; the default): the row includes the event at T.
+        case inclusive
+        /// Events with `event_ts < T`, read at T: the entity just before an event at T was applied.
+        case exclusive
+
+        /// The latest event time visible to a row at `time`.
+        func lastVisible(at time: Int64) -> Int64 {
+            switch self {
+            case .inclusive: time
+            case .exclusive: max(time, Int64.min + 1) - 1
+            }
+        }
+    }
+
     /// The vector, resolved against the store's catalog.
     public let vector: ResolvedFeatureVector
+    /// Which events at exactly a row's time its features include.
+    public let cutoff: Cutoff
     private let store: OfflineStoreReader
 
     /// Resolves `vector` against the feature sets registered in `store`: an unknown set or feature is a
     /// ``FeatureVectorError`` naming it.
-    public init(vector: FeatureVectorDefinition, store: OfflineStoreReader) throws {
+    public init(vector: FeatureVectorDefinition, store: OfflineStoreReader, cutoff: Cutoff = .inclusive) throws {
         self.vector = try vector.resolve(featureSets: try store.featureSets())
+        self.cutoff = cutoff
         self.store = store
     }
 
@@ -46,10 +70,13 @@ public struct TrainingSetBuilder {
                 let ordered = rowIndices.sorted { (table.rows[$0].time, $0) < (table.rows[$1].time, $1) }
                 guard let last = ordered.last else { continue }
                 let events = try store.events(
-                    featureSet: definition.name, key: key, upTo: table.rows[last].time, decoder: set.decoder)
+                    featureSet: definition.name, key: key, upTo: cutoff.lastVisible(at: table.rows[last].time),
+                    decoder: set.decoder)
                 var replay = PointInTimeReplay(set: set, events: events)
                 for rowIndex in ordered {
-                    guard let row = replay.row(at: table.rows[rowIndex].time, features: features) else { continue }
+                    let time = table.rows[rowIndex].time
+                    guard let row = replay.row(at: time, lastVisible: cutoff.lastVisible(at: time), features: features)
+                    else { continue }
                     for (slot, feature) in zip(slots, features) {
                         values[rowIndex * width + slot.offset] = row[feature] ?? .null
                     }

@@ -12,6 +12,11 @@ public import ServingGraph
 /// - `into`: write the vector as an object at this path of the body (or row); default merge its columns in.
 /// - `on_missing`: `null` (MLRun: the columns are null, imputed by the vector's policy where possible) or
 ///   `error` (404 naming the key).
+/// - `timestamp`: path of the request's time in the body (or row), an ISO 8601 string or epoch seconds as
+///   event times are; the vector is read as of that time (windows aged to it, ttl counted back from it), and
+///   as of the receive time when the request has none. Without it the vector is read as of now. Give it the
+///   same path as `UpdateAggregates`' `timestamp` to serve what a training row for that time holds
+///   (docs/OFFLINE.md, "Training/serving skew").
 ///
 /// - `key_tensors`: entity key column → name of an Open Inference Protocol input tensor holding one key per
 ///   row (`{"inputs": [{"name": "cid", "shape": [N], "datatype": "INT64", "data": [...]}]}`); with it the
@@ -34,12 +39,13 @@ public struct EnrichWithFeaturesStep: Step {
     private let rows: BodyPath?
     private let into: BodyPath?
     private let onMissing: MissingPolicy
+    private let timestamp: BodyPath?
     private var tensorInput: TensorEnrichment?
 
     /// A step over `service`.
     public init(
         name: String, service: OnlineFeatureService, keyPaths: [(String, String)], rows: String?, into: String?,
-        onMissing: MissingPolicy
+        onMissing: MissingPolicy, timestamp: String? = nil
     ) {
         self.name = name
         self.service = service
@@ -48,6 +54,7 @@ public struct EnrichWithFeaturesStep: Step {
         self.rows = rows.map(BodyPath.init)
         self.into = into.map(BodyPath.init)
         self.onMissing = onMissing
+        self.timestamp = timestamp.map(BodyPath.init)
         self.tensorInput = nil
     }
 
@@ -82,16 +89,19 @@ public struct EnrichWithFeaturesStep: Step {
                 throw ServingError.invalidInput("\(rows): expected an array of rows")
             }
             for index in list.indices {
-                list[index] = try enrich(list[index], path: "\(rows)[\(index)]", snapshots: snapshots)
+                list[index] = try enrich(
+                    list[index], path: "\(rows)[\(index)]", snapshots: snapshots, receivedAt: event.receivedAt)
             }
             rows.set(.array(list), in: &output.body)
         } else {
-            output.body = try enrich(event.body, path: "body", snapshots: snapshots)
+            output.body = try enrich(event.body, path: "body", snapshots: snapshots, receivedAt: event.receivedAt)
         }
         return output
     }
 
-    private func enrich(_ target: Value, path: String, snapshots: [EntityStateSnapshot]) throws -> Value {
+    private func enrich(_ target: Value, path: String, snapshots: [EntityStateSnapshot], receivedAt: Int64) throws
+        -> Value
+    {
         var keyValues = ValueObject(minimumCapacity: keys.count)
         for (column, keyPath) in keys {
             guard let value = keyPath.value(in: target), !value.isNull else {
@@ -99,9 +109,21 @@ public struct EnrichWithFeaturesStep: Step {
             }
             keyValues[column] = value
         }
+        var time: Int64?
+        if let timestamp {
+            time = receivedAt
+            if let value = timestamp.value(in: target) {
+                do {
+                    time = try FeatureEventDecoder.epochMilliseconds(value, field: "\(path).\(timestamp)")
+                } catch {
+                    throw ServingError.invalidInput(error.description)
+                }
+            }
+        }
         let values: [Value]
         do {
-            guard let found = try service.values(.object(keyValues), path: path, snapshots: snapshots) else {
+            guard let found = try service.values(.object(keyValues), path: path, at: time, snapshots: snapshots)
+            else {
                 if onMissing == .error {
                     throw ServingError.notFound("no features for entity \(JSONWriter.string(.object(keyValues)))")
                 }

@@ -5,7 +5,10 @@ extension StepRegistry {
     public mutating func registerEnrichment(services: [String: OnlineFeatureService], store: SQLiteOnlineStore?) {
         register("EnrichWithFeatures") { args, context in
             try args.rejectUnknown(
-                ["vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns"])
+                [
+                    "vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns",
+                    "timestamp",
+                ])
             guard let vector = try args.string("vector") else { throw args.invalid("vector", "required") }
             guard let service = services[vector] else {
                 throw args.invalid("vector", "unknown feature vector '\(vector)'")
@@ -17,7 +20,9 @@ extension StepRegistry {
                 }
                 onMissing = parsed
             }
+            let timestamp = try args.string("timestamp")
             if let keyTensors = try args.stringMap("key_tensors") {
+                guard timestamp == nil else { throw args.invalid("timestamp", "not supported with key_tensors") }
                 do {
                     return try EnrichWithFeaturesStep(
                         name: context.name, service: service, keyTensors: keyTensors,
@@ -30,7 +35,8 @@ extension StepRegistry {
             }
             return EnrichWithFeaturesStep(
                 name: context.name, service: service, keyPaths: try args.stringMap("keys") ?? [],
-                rows: try args.string("rows"), into: try args.string("into"), onMissing: onMissing)
+                rows: try args.string("rows"), into: try args.string("into"), onMissing: onMissing,
+                timestamp: timestamp)
         }
         register("UpdateAggregates") { args, context in
             try args.rejectUnknown(["feature_set", "fields", "timestamp", "rows", "update"])

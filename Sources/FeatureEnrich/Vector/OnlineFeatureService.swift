@@ -19,7 +19,7 @@ public final class OnlineFeatureService: Sendable {
     /// The store it reads.
     public let store: SQLiteOnlineStore
     /// Per feature set used: its definition and its columns with their output positions.
-    private let groups: [(set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int])]
+    let groups: [(set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int])]
     private let imputeRules: [Value?]
 
     /// A service over `store`; throws when a set is not served or an impute rule names an unknown column.
@@ -110,7 +110,7 @@ public final class OnlineFeatureService: Sendable {
         return values
     }
 
-    private func keyValues(_ row: Value, path: String) throws(OnlineFeatureError) -> ValueObject {
+    func keyValues(_ row: Value, path: String) throws(OnlineFeatureError) -> ValueObject {
         switch row {
         case .object(let object):
             return object

@@ -26,7 +26,7 @@ struct EnrichmentResponder: Sendable {
         switch endpoint {
         case .featureVectorOnline:
             let name = captures.first.flatMap { try? FeatureStoreQuery.percentDecoded($0) } ?? ""
-            return .response(vectors.online(vector: name, body: request.body))
+            return vectors.online(vector: name, body: request.body)
         case .feastOnlineFeatures:
             return .response(feast.onlineFeatures(body: request.body))
         case .feastPush:

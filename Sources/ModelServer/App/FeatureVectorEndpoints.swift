@@ -1,3 +1,4 @@
+import Dispatch
 import FeatureEnrich
 import ServingGraph
 
@@ -10,6 +11,11 @@ import ServingGraph
 /// one result per row, in order, `null` for an entity found in none of the vector's sets (see
 /// ``OnlineFeatureService``). 404 for an unknown vector, 400 naming `entity_rows[i].<key>` for a missing or
 /// mistyped key.
+///
+/// With `"as_of"` (an RFC 3339 / ISO 8601 string or epoch seconds, as event times) the results are the vectors
+/// as they were at that time, computed from the store's offline event log by the training set's code
+/// (``OnlineFeatureService/get(_:asList:asOf:)``: not imputed, `null` for an entity with no event by then), on a
+/// global queue behind a pending response; a bad `as_of` is a 400 naming it.
 final class FeatureVectorEndpoints: Sendable {
     private let services: [String: OnlineFeatureService]
 
@@ -19,12 +25,13 @@ final class FeatureVectorEndpoints: Sendable {
     }
 
     /// The answer for vector `name` with request `body`.
-    func online(vector name: String, body: [UInt8]) -> HTTPResponse {
+    func online(vector name: String, body: [UInt8]) -> HTTPResponderResult {
         do {
             guard let service = services[name] else { throw OnlineFeatureError.unknownVector(name: name) }
             let parsed = try JSONParser.parse(body)
             var rows: [Value]
             var asList = false
+            var asOf: Int64?
             switch parsed {
             case .array(let array):
                 rows = array
@@ -39,17 +46,34 @@ final class FeatureVectorEndpoints: Sendable {
                     }
                     asList = value
                 }
+                if let time = object["as_of"], !time.isNull {
+                    asOf = try FeatureEventDecoder.epochMilliseconds(time, field: "as_of")
+                }
             default:
                 rows = [parsed]
             }
-            let results = try service.get(rows, asList: asList)
-            var answer = ValueObject(minimumCapacity: 3)
-            answer["vector"] = .string(name)
-            answer["features"] = .array(service.vector.columns.map { .string($0.name) })
-            answer["results"] = .array(results)
-            return .json(.ok, JSONWriter.bytes(.object(answer)))
+            guard let asOf else { return .response(Self.answer(service, try service.get(rows, asList: asList))) }
+            let pending = HTTPPendingResponse()
+            let entityRows = rows
+            let list = asList
+            DispatchQueue.global().async {
+                do {
+                    pending.complete(Self.answer(service, try service.get(entityRows, asList: list, asOf: asOf)))
+                } catch {
+                    pending.complete(ErrorResponse.response(for: error))
+                }
+            }
+            return .pending(pending)
         } catch {
-            return ErrorResponse.response(for: error)
+            return .response(ErrorResponse.response(for: error))
         }
+    }
+
+    private static func answer(_ service: OnlineFeatureService, _ results: [Value]) -> HTTPResponse {
+        var answer = ValueObject(minimumCapacity: 3)
+        answer["vector"] = .string(service.vector.definition.name)
+        answer["features"] = .array(service.vector.columns.map { .string($0.name) })
+        answer["results"] = .array(results)
+        return .json(.ok, JSONWriter.bytes(.object(answer)))
     }
 }

@@ -6,7 +6,8 @@ import ServingGraph
 /// body, built from the store's event log exactly as `serve training-set` builds them (``TrainingSetBuilder``).
 ///
 /// Body: `{"entity_rows": [{"account_id": "a", "timestamp": "2026-01-01T00:00:00Z"}, ...],
-/// "timestamp_column": "timestamp", "format": "jsonl" | "csv"}`. The answer is the training set in that format
+/// "timestamp_column": "timestamp", "format": "jsonl" | "csv", "cutoff": "inclusive" | "exclusive"}` (`cutoff`:
+/// whether events stamped exactly a row's time are in it, see ``TrainingSetBuilder/Cutoff``; default inclusive). The answer is the training set in that format
 /// (JSON Lines by default: one object per row, entity columns as given then features, in input order); 404 for
 /// an unknown vector, 400 naming the row and field for a bad timestamp or key, or the vector's unknown feature.
 /// The build runs on a global dispatch queue and completes a pending response, so the event loop never waits.
@@ -33,12 +34,21 @@ final class OfflineVectorResponder {
         if case .string(let column)? = request["timestamp_column"] { timestampColumn = column }
         var format = TrainingSetWriter.Format.jsonl
         if case .string(let name)? = request["format"] { format = try TrainingSetWriter.Format(name: name) }
+        var cutoff = TrainingSetBuilder.Cutoff.inclusive
+        if let value = request["cutoff"], !value.isNull {
+            guard case .string(let name) = value, let parsed = TrainingSetBuilder.Cutoff(rawValue: name) else {
+                throw OfflineRequestError.badBody(reason: "'cutoff' must be \"inclusive\" or \"exclusive\"")
+            }
+            cutoff = parsed
+        }
         let table = try EntityTable(jsonRows: rows, source: "entity_rows", timestampColumn: timestampColumn)
         let pending = HTTPPendingResponse()
+        let cut = cutoff
         let writer = TrainingSetWriter(format: format)
         DispatchQueue.global().async {
             do {
-                let builder = try TrainingSetBuilder(vector: vector, store: try OfflineStoreReader(path: storePath))
+                let builder = try TrainingSetBuilder(
+                    vector: vector, store: try OfflineStoreReader(path: storePath), cutoff: cut)
                 let set = try builder.build(table)
                 var bytes: [UInt8] = []
                 writer.write(set) { bytes += $0 }

@@ -125,6 +125,63 @@ struct TrainingSetBuilderTests {
         #expect(Array(set.featureValues(ofRow: 2)) == [.null, .null, .null])
     }
 
+    @Test func exclusiveCutoffLeavesOutEventsAtExactlyTButReadsTheWindowsAtT() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let store = try SQLiteOnlineStore(
+            path: path, featureSets: [try FeatureSetDefinition(jsonText: Self.featureSetJSON)])
+        _ = try store.ingestAndWait(
+            [
+                Self.event("a", Self.base, 10), Self.event("a", Self.base + 50 * Self.minute, 30),
+                Self.event("a", Self.base + 70 * Self.minute, 5),
+            ], into: "tx")
+        store.close()
+        let vector = FeatureVectorDefinition(
+            name: "v",
+            features: try ["tx.amount", "tx.amount_sum_1h"].map { try FeatureReference(parsing: $0, path: "f") })
+        let rows = Self.table([("a", Self.base), ("a", Self.base + 70 * Self.minute)])
+        let exclusive = try TrainingSetBuilder(
+            vector: vector, store: try OfflineStoreReader(path: path), cutoff: .exclusive
+        ).build(rows)
+        let inclusive = try TrainingSetBuilder(vector: vector, store: try OfflineStoreReader(path: path)).build(rows)
+        // At 00:00 nothing came before the first event; at 01:10 the 00:00 event has slid out of the 1h window
+        // and the 01:10 event is left out: only 00:50 remains (and it is the latest amount, within the ttl).
+        #expect(Array(exclusive.featureValues(ofRow: 0)) == [.null, .null])
+        #expect(Array(exclusive.featureValues(ofRow: 1)) == [.double(30), .double(30)])
+        #expect(Array(inclusive.featureValues(ofRow: 0)) == [.double(10), .double(10)])
+        #expect(Array(inclusive.featureValues(ofRow: 1)) == [.double(5), .double(35)])
+    }
+
+    @Test func timeTravelReaderReadsEveryEntityAsItsTrainingRowAtTheSameTime() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let store = try SQLiteOnlineStore(
+            path: path, featureSets: [try FeatureSetDefinition(jsonText: Self.featureSetJSON)])
+        _ = try store.ingestAndWait(
+            [
+                Self.event("b", Self.base, 1, note: "b1"), Self.event("a", Self.base + 5 * Self.minute, 2),
+                Self.event("c", Self.base + 90 * Self.minute, 3), Self.event("a", Self.base + 2 * Self.minute, 4),
+            ], into: "tx")
+        store.close()
+        let time = Self.base + 10 * Self.minute
+        let reader = try TimeTravelReader(store: try OfflineStoreReader(path: path))
+        var seen: [(String, ValueObject)] = []
+        try reader.forEachEntity(featureSet: "tx", at: time) { key, row in seen.append((key.encoded, row)) }
+        #expect(seen.map(\.0) == ["1:a", "1:b"])
+        let set = try Self.builder(path).build(Self.table([("a", time), ("b", time)]))
+        for (index, (_, row)) in seen.enumerated() {
+            let trained = Dictionary(
+                uniqueKeysWithValues: zip(set.featureColumns, set.featureValues(ofRow: index)).filter { !$0.1.isNull })
+            let read = Dictionary(uniqueKeysWithValues: row.members.filter { !$0.1.isNull })
+            #expect(read == trained)
+        }
+        #expect(seen.first?.1["amount_sum_1h"] == .double(6))
+        #expect(try reader.row(featureSet: "tx", key: EntityKey(parts: ["c"]), at: time) == nil)
+        #expect(throws: OnlineStoreError.unknownFeatureSet(name: "nope")) {
+            try reader.row(featureSet: "nope", key: EntityKey(parts: ["a"]), at: time)
+        }
+    }
+
     @Test func plainFeatureTiesGoToTheLaterArrivalAndExpireAfterTTL() throws {
         let directory = try SQLiteTestDirectory()
         let path = directory.file("store.db")
