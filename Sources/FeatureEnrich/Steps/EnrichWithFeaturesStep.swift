@@ -12,6 +12,9 @@ public import ServingGraph
 /// - `into`: write the vector as an object at this path of the body (or row); default merge its columns in.
 /// - `on_missing`: `null` (MLRun: the columns are null, imputed by the vector's policy where possible) or
 ///   `error` (404 naming the key).
+/// - `as_of`: path in the body (or row) of the time to read the vector at (ISO 8601 or epoch seconds, as event
+///   timestamps); absent there, or no `as_of`: now. With `UpdateAggregates` reading the same timestamp, the model
+///   sees exactly the training row of that (key, time), even when events are replayed later than they happened.
 ///
 /// - `key_tensors`: entity key column → name of an Open Inference Protocol input tensor holding one key per
 ///   row (`{"inputs": [{"name": "cid", "shape": [N], "datatype": "INT64", "data": [...]}]}`); with it the
@@ -35,6 +38,7 @@ public struct EnrichWithFeaturesStep: Step {
     private let into: BodyPath?
     private let onMissing: MissingPolicy
     private var tensorInput: TensorEnrichment?
+    private var asOf: BodyPath?
 
     /// A step over `service`.
     public init(
@@ -49,6 +53,17 @@ public struct EnrichWithFeaturesStep: Step {
         self.into = into.map(BodyPath.init)
         self.onMissing = onMissing
         self.tensorInput = nil
+        self.asOf = nil
+    }
+
+    /// A step over `service` reading the vector at the time found at `asOf` in the body (or row); see the
+    /// type's documentation.
+    public init(
+        name: String, service: OnlineFeatureService, keyPaths: [(String, String)], rows: String?, into: String?,
+        onMissing: MissingPolicy, asOf: String?
+    ) {
+        self.init(name: name, service: service, keyPaths: keyPaths, rows: rows, into: into, onMissing: onMissing)
+        self.asOf = asOf.map(BodyPath.init)
     }
 
     /// A step reading keys from OIP input tensors and appending the vector as a tensor (see the type's docs).
@@ -99,9 +114,11 @@ public struct EnrichWithFeaturesStep: Step {
             }
             keyValues[column] = value
         }
+        let time = try asOf.flatMap { try readTime($0, in: target, path: path) }
         let values: [Value]
         do {
-            guard let found = try service.values(.object(keyValues), path: path, snapshots: snapshots) else {
+            guard let found = try service.values(.object(keyValues), path: path, at: time, snapshots: snapshots)
+            else {
                 if onMissing == .error {
                     throw ServingError.notFound("no features for entity \(JSONWriter.string(.object(keyValues)))")
                 }
@@ -112,6 +129,33 @@ public struct EnrichWithFeaturesStep: Step {
             throw ServingError.invalidInput(error.description)
         }
         return merge(values, into: target)
+    }
+
+    /// Epoch milliseconds of the time at `timePath` in `target` (nil when absent or null).
+    private func readTime(_ timePath: BodyPath, in target: Value, path: String) throws -> Int64? {
+        switch timePath.value(in: target) {
+        case nil, .null?:
+            return nil
+        case .string(let text)?:
+            do {
+                return try TimestampParser.epochMilliseconds(text)
+            } catch {
+                throw ServingError.invalidInput("\(path).\(timePath): \(error)")
+            }
+        case .int(let seconds)?:
+            let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            guard !overflow else { throw ServingError.invalidInput("\(path).\(timePath): out of range") }
+            return milliseconds
+        case .double(let seconds)?:
+            let milliseconds = (seconds * 1000).rounded(.down)
+            guard milliseconds.isFinite, abs(milliseconds) < 9.0e18 else {
+                throw ServingError.invalidInput("\(path).\(timePath): out of range")
+            }
+            return Int64(milliseconds)
+        case let other?:
+            throw ServingError.invalidInput(
+                "\(path).\(timePath): expected an ISO 8601 string or epoch seconds, got \(other.typeName)")
+        }
     }
 
     private func merge(_ values: [Value], into target: Value) -> Value {

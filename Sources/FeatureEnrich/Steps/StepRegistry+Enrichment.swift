@@ -5,7 +5,7 @@ extension StepRegistry {
     public mutating func registerEnrichment(services: [String: OnlineFeatureService], store: SQLiteOnlineStore?) {
         register("EnrichWithFeatures") { args, context in
             try args.rejectUnknown(
-                ["vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns"])
+                ["vector", "keys", "rows", "into", "on_missing", "key_tensors", "output_tensor", "columns", "as_of"])
             guard let vector = try args.string("vector") else { throw args.invalid("vector", "required") }
             guard let service = services[vector] else {
                 throw args.invalid("vector", "unknown feature vector '\(vector)'")
@@ -30,7 +30,8 @@ extension StepRegistry {
             }
             return EnrichWithFeaturesStep(
                 name: context.name, service: service, keyPaths: try args.stringMap("keys") ?? [],
-                rows: try args.string("rows"), into: try args.string("into"), onMissing: onMissing)
+                rows: try args.string("rows"), into: try args.string("into"), onMissing: onMissing,
+                asOf: try args.string("as_of"))
         }
         register("UpdateAggregates") { args, context in
             try args.rejectUnknown(["feature_set", "fields", "timestamp", "rows"])
