@@ -91,7 +91,7 @@ def main():
     held_out = booster.predict(xgb.DMatrix(x[test], feature_names=columns))
     print(f"held-out AUC: {auc(y[test], held_out.astype(np.float64)):.4f}")
     booster.save_model(args.out)
-    print(f"saved {args.out} ({len(columns)} features, {booster.num_boosted_rounds()} trees)")
+    print(f"saved {os.path.relpath(args.out)} ({len(columns)} features, {booster.num_boosted_rounds()} trees)")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ import FeatureEnrich
 ///
 /// The fraud signal is what windowed features reveal: a compromised account shows a burst of 3–8 purchases
 /// within about ten minutes, often after one or two tiny "card testing" charges, for 3–12 times the account's
-/// usual amount, at risky merchants and often abroad; a few frauds are single large purchases. Honest
-/// customers sometimes shop in bursts (at everyday merchants, usual amounts) or make a large purchase, so
-/// neither signal alone is enough. Young accounts are compromised more often.
+/// usual amount, at risky merchants and often abroad; a quarter of the episodes are quieter (2–4 ordinary
+/// purchases within half an hour) and a few frauds are single large purchases. Honest customers sometimes shop
+/// in bursts (everyday merchants, usual amounts) or make a large purchase, so no signal alone is enough. Young
+/// accounts are compromised more often.
 package struct FraudDataGenerator: Sendable {
     /// What to generate.
     package let configuration: FraudDataConfiguration

@@ -56,7 +56,8 @@ package struct FraudDemoRequests: Sendable {
                 curl("/v2/models/fraud/infer", inferBody)
             ),
             (
-                "the account's online feature vector (read now):",
+                "the account's online feature vector, read now (its windows are empty: the data ends "
+                    + "\(RFC3339.string(epochMilliseconds: configuration.endMilliseconds))):",
                 curl("/v2/feature-vectors/fraud-vector/online", vectorBody)
             ),
             ("ingest one more transaction:", curl("/v2/feature-sets/transactions/ingest", ingestBody)),
