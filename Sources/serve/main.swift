@@ -11,6 +11,7 @@ let usage = """
     USAGE: serve <command> [options]
 
     COMMANDS:
+      demo [--port 8080]   the fraud-detection service: generate, ingest and serve examples/fraud
       run [graph.json]     serve a graph (or only health and metadata endpoints) over HTTP
       ingest <fs.json> <events.csv>   batch-ingest an events CSV into a feature store (SQLite)
       training-set <vector.json> <entities.csv> --out <file>   point-in-time training set from the store
@@ -30,6 +31,8 @@ let command = arguments.isEmpty ? "help" : arguments.removeFirst()
 
 let status: Int32
 switch command {
+case "demo":
+    status = DemoCommand.main(arguments)
 case "run":
     status = RunCommand.main(arguments)
 case "ingest":
@@ -51,6 +54,7 @@ case "plot":
 case "help", "--help", "-h":
     switch arguments.first {
     case "run": print(RunCommand.help)
+    case "demo": print(DemoCommand.help)
     case "test": print(TestCommand.help)
     case "plot": print(PlotCommand.help)
     default: print(usage)

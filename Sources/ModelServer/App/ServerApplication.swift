@@ -96,10 +96,11 @@ package final class ServerApplication: Sendable {
         return port
     }
 
-    /// Starts, installs signal handlers and blocks until a graceful shutdown has finished.
-    package func run() throws {
+    /// Starts, installs signal handlers, calls `started` with the bound port and blocks until a graceful
+    /// shutdown has finished.
+    package func run(started: (Int) -> Void = { _ in }) throws {
         server.installSignalHandlers()
-        _ = try start()
+        started(try start())
         waitUntilStopped()
         logger.info("stopped")
     }
