@@ -54,13 +54,15 @@ bench_print_commands() {
     echo '```'
 }
 
-# bench_require_tools: install wrk, nginx-light, taskset (util-linux) and ps/pgrep (procps) if missing.
+# bench_require_tools: install wrk, nginx-light, taskset (util-linux), ps/pgrep (procps) and GNU time
+# (/usr/bin/time, for batch commands' CPU and peak RSS) if missing.
 bench_require_tools() {
     local missing=() packages=()
     command -v wrk >/dev/null || { missing+=(wrk); packages+=(wrk); }
     command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || { missing+=(nginx); packages+=(nginx-light); }
     command -v taskset >/dev/null || { missing+=(taskset); packages+=(util-linux); }
     { command -v pgrep >/dev/null && command -v ps >/dev/null; } || { missing+=(pgrep); packages+=(procps); }
+    [[ -x /usr/bin/time ]] || { missing+=(/usr/bin/time); packages+=(time); }
     [[ ${#packages[@]} -eq 0 ]] && return 0
     bench_log "installing ${packages[*]} (missing: ${missing[*]})"
     local sudo=""
