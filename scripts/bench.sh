@@ -170,7 +170,7 @@ echo
 echo "Target checks (from the per-area scripts):"
 echo
 CHECKS=$(grep -hE '^(PASS|FAIL|SKIP) ' "$BENCH_TMP"/{http,infer,enrich}.out)
-echo "$CHECKS" | sed 's/^/    /'
+while IFS= read -r line; do echo "    $line"; done <<<"$CHECKS"
 echo
 echo "Scripts run (each prints its own table and exact commands; BENCH_KEEP_TMP=1 keeps their output):"
 bench_print_commands

@@ -349,7 +349,9 @@ bench_dump_results() {
 }
 
 # --- peers in Python venvs (Feast, KServe), one venv per peer under .venv-bench/ -------------------------
+# shellcheck disable=SC2034 # read by the scripts that source this file
 BENCH_FEAST_VERSION=0.67.0
+# shellcheck disable=SC2034
 BENCH_KSERVE_VERSION=0.21.0
 BENCH_VENV_ROOT=${BENCH_VENV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.venv-bench}
 
@@ -371,6 +373,7 @@ bench_venv() {
         "$dir/bin/pip" install -q --disable-pip-version-check "$@" >&2 || bench_die "pip install $want failed"
         echo "$want" >"$dir/.bench-installed"
     fi
+    # shellcheck disable=SC2034 # the caller's result
     BENCH_VENV_DIR=$dir
 }
 
