@@ -157,7 +157,7 @@ echo "$TABLE"
 echo
 LOOKUP=$(value enrich lookup.rps) FRAUD=$(value enrich fraud.rps) READY=$(value enrich ready.rps)
 echo "Ratios in the same run: get-online-features / ready = $(bench_ratio "$LOOKUP" "$READY");" \
-    "infer JSON 1x4 / nginx = $(bench_ratio "$(value infer json-1x4.rps)" "$(value infer nginx.rps)")"
+    "infer JSON 1x4 / nginx (bench-infer.sh's own nginx run) = $(bench_ratio "$(value infer json-1x4.rps)" "$(value infer nginx.rps)")"
 if [[ $WITH_PEERS == 1 ]]; then
     echo "Peers: ours / KServe req/s = $(bench_ratio "$(value infer json-1x4.rps)" "$(value infer kserve.rps)")," \
         "CPU µs/req KServe / ours = $(bench_ratio "$(value infer kserve.cpu_us)" "$(value infer json-1x4.cpu_us)");" \
