@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
         --open-rate) OPEN_RATE=${2:?--open-rate needs req/s}; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --with-feast) WITH_FEAST=1; shift ;;
-        -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done

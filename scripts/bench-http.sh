@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
         --rounds) ROUNDS=${2:?--rounds needs a count}; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done

@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
         --with-kserve) WITH_KSERVE=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done

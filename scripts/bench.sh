@@ -37,7 +37,7 @@ while [[ $# -gt 0 ]]; do
         --entities) ENTITIES=${2:?--entities needs a count}; shift 2 ;;
         --history) HISTORY=${2:?--history needs a count}; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h | --help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done
