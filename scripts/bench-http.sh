@@ -5,7 +5,8 @@
 #
 # usage: scripts/bench-http.sh [--duration S] [--path /v2/health/live] [--warmup S] [--rounds N] [--skip-build]
 # --rounds N alternates nginx and ours N times per measurement and reports medians (default 1).
-# env: BENCH_SERVE=path runs that binary as "ours"; BENCH_KEEP_TMP=1 keeps logs and configs.
+# env: BENCH_SERVE=path runs that binary as "ours"; BENCH_KEEP_TMP=1 keeps logs and configs;
+# BENCH_RESULTS_FILE=path also writes every measurement as "name.key<TAB>value" lines (scripts/bench.sh).
 # exit: 0 all checks pass; 1 setup error; 2 our server unavailable (nginx still measured); 3 a check failed.
 set -uo pipefail
 
@@ -115,6 +116,8 @@ bench_median_rounds ours "$ROUNDS" p50_us p99_us p999_us
 bench_sum_rounds nginx "$ROUNDS" errors
 bench_sum_rounds ours "$ROUNDS" errors
 BENCH_RESULTS[nginx.rss_kib]=$(bench_rss_kib "$NGINX_PID")
+BENCH_RESULTS[nginx.open_rate]=$OPEN_RATE
+BENCH_RESULTS[ours.open_rate]=$OPEN_RATE
 [[ $OURS_UP == 1 ]] && BENCH_RESULTS[ours.rss_kib]=$(bench_rss_kib "$OURS_PID")
 [[ -n $OURS_ERROR ]] && bench_log "error: $OURS_ERROR"
 

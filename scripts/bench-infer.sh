@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Inference benchmark: `serve run` serving the fraud logistic regression and an XGBoost model,
 # against nginx's static 200 (the HTTP ceiling) and, with --with-kserve, KServe 0.21's model server
-# serving the same logistic regression. Protocol of docs/BENCHMARKS.md: release build, servers
-# `--loops 1` on CPU 0, wrk -t1 -c32 on CPU 1 (closed loop: req/s and server CPU µs/request from
-# /proc), then OpenLoop at half of nginx's req/s for p50/p99.
+# (venv .venv-bench/kserve) serving the same logistic regression. Protocol of docs/BENCHMARKS.md:
+# release build, servers `--loops 1` on CPU 0, wrk -t1 -c32 on CPU 1 (closed loop: req/s and server
+# CPU µs/request from /proc), then OpenLoop at half of nginx's req/s for p50/p99 (json-1x4 and
+# binary-1x4; KServe at half of its own req/s).
 #
 # Workloads (POST /v2/models/<m>/infer): json-1x4 (OIP JSON, 1 row), json-32x4 (32 rows),
 # binary-1x4 (binary tensor extension), xgboost-1x4 (12-tree XGBoost, OIP JSON).
 #
 # usage: scripts/bench-infer.sh [--duration S] [--warmup S] [--with-kserve] [--skip-build]
 # exit: 0 all checks pass; 1 setup error; 3 a check failed.
+# env: BENCH_RESULTS_FILE=path also writes every measurement as "name.key<TAB>value" lines (scripts/bench.sh).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +28,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
         --with-kserve) WITH_KSERVE=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -103,12 +105,10 @@ OURS="http://127.0.0.1:$OURS_PORT/v2/models"
 
 KSERVE_PID=""
 if [[ $WITH_KSERVE == 1 ]]; then
-    VENV="$ROOT/.venv-kserve"
-    if ! "$VENV/bin/python" -c 'import kserve' 2>/dev/null; then
-        bench_record "python3 -m venv .venv-kserve && .venv-kserve/bin/pip install kserve==0.21.0"
-        python3 -m venv "$VENV" >&2 && "$VENV/bin/pip" install -q --disable-pip-version-check "kserve==0.21.0" >&2 \
-            || bench_die "installing kserve 0.21.0 failed"
-    fi
+    bench_venv kserve "kserve==$BENCH_KSERVE_VERSION"
+    VENV=$BENCH_VENV_DIR
+    KSERVE_VERSION=$(bench_pip_version "$VENV" kserve)
+    BENCH_RESULTS[kserve.version]=$KSERVE_VERSION
     KSERVE_PORT=$(bench_free_port) || exit 1
     bench_start_pinned "$BENCH_SERVER_CPU" "$BENCH_TMP/kserve.out" "$VENV/bin/python" \
         "$ROOT/scripts/lib/kserve_fraud.py" --http_port "$KSERVE_PORT" --grpc_port "$(bench_free_port)" \
@@ -144,6 +144,20 @@ bench_measure_open_loop nginx "$NGINX_PID" "$OPENLOOP" "$NGINX_URL" "$OPEN_RATE"
 bench_measure_open_loop json-1x4 "$OURS_PID" "$OPENLOOP" "${URLS[json-1x4]}" "$OPEN_RATE" "$DURATION" \
     --method POST --body-file "$BENCH_TMP/json-1x4.body" --header 'Content-Type: application/json' \
     || bench_die "OpenLoop json-1x4 failed"
+bench_measure_open_loop binary-1x4 "$OURS_PID" "$OPENLOOP" "${URLS[binary-1x4]}" "$OPEN_RATE" "$DURATION" \
+    --method POST --body-file "$BENCH_TMP/binary-1x4.body" --header 'Content-Type: application/octet-stream' \
+    --header "Inference-Header-Content-Length: $(cat "$BENCH_TMP/binary-1x4.hlen")" \
+    || bench_die "OpenLoop binary-1x4 failed"
+for name in nginx json-1x4 binary-1x4; do BENCH_RESULTS[$name.open_rate]=$OPEN_RATE; done
+if [[ -n $KSERVE_PID ]]; then
+    # KServe cannot take half of nginx's rate: its open loop runs at half of its own closed-loop req/s.
+    KSERVE_RATE=$(awk -v r="$(bench_result kserve rps)" 'BEGIN { printf "%d", r / 2 }')
+    [[ $KSERVE_RATE -gt 0 ]] || bench_die "kserve measured no throughput"
+    bench_measure_open_loop kserve "$KSERVE_PID" "$OPENLOOP" "$KSERVE_URL" "$KSERVE_RATE" "$DURATION" \
+        --method POST --body-file "$BENCH_TMP/json-1x4.body" --header 'Content-Type: application/json' \
+        || bench_die "OpenLoop against kserve failed"
+    BENCH_RESULTS[kserve.open_rate]=$KSERVE_RATE
+fi
 
 # --- report -------------------------------------------------------------------------------------------
 row() {
@@ -158,7 +172,7 @@ echo "| server / workload | req/s | CPU µs/req | req/s vs nginx | p50 µs | p99
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 row nginx "nginx static 200 (GET)"
 for w in "${WORKLOADS[@]}"; do row "$w" "ours $w"; done
-[[ -n $KSERVE_PID ]] && row kserve "KServe 0.21 json-1x4"
+[[ -n $KSERVE_PID ]] && row kserve "KServe $KSERVE_VERSION json-1x4 (open loop at $KSERVE_RATE req/s)"
 echo
 echo "CPU idle before the runs: ${IDLE_BEFORE}%."
 echo

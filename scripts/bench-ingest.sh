@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Feature-store ingestion benchmarks; prints a markdown table and the commands it ran.
-#   scripts/bench-ingest.sh [events] [keys]        (defaults 1000000 100000)
+#   scripts/bench-ingest.sh [--skip-build] [--http-duration S] [--no-inprocess] [events] [keys]
+#   (defaults 1000000 100000, 10 s HTTP runs; --no-inprocess skips 2., which needs OnlineStoreBench built)
+# env: BENCH_RESULTS_FILE=path also writes the measurements as "name.key<TAB>value" lines (scripts/bench.sh).
 # 1. Batch: `serve ingest` of a deterministic CSV (scripts/gen-ingest-events.py) into a new SQLite store,
 #    wall time of the whole process (open, one transaction, COMMIT, WAL checkpoint: durable at exit).
 # 2. In process: real-time ingest through SQLiteOnlineStore and memory per key (OnlineStoreBench).
@@ -9,12 +11,30 @@
 #    request and 10 events per request (JSON array). Every 200 is after its commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-events=${1:-1000000}
-keys=${2:-100000}
+# shellcheck source=scripts/lib/bench-common.sh
+source scripts/lib/bench-common.sh
+skip_build=0 http_duration=10 inprocess=1 positional=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --skip-build) skip_build=1; shift ;;
+    --http-duration) http_duration=${2:?--http-duration needs seconds}; shift 2 ;;
+    --no-inprocess) inprocess=0; shift ;;
+    -*) echo "usage: $0 [--skip-build] [--http-duration S] [--no-inprocess] [events] [keys]" >&2; exit 2 ;;
+    *) positional+=("$1"); shift ;;
+    esac
+done
+events=${positional[0]:-1000000}
+keys=${positional[1]:-100000}
 fs=../shared/oracle/cases/inorder-sliding/fs.json
-port=${BENCH_PORT:-18181}
-swift build -c release --product serve >&2
-swift build -c release --product OnlineStoreBench >&2
+port=${BENCH_PORT:-$(bench_free_port)}
+if [ "$skip_build" = 0 ]; then
+    swift build -c release --product serve >&2
+    [ "$inprocess" = 0 ] || swift build -c release --product OnlineStoreBench >&2
+fi
+results() {  # results NAME KEY VALUE: one line for BENCH_RESULTS_FILE, when set
+    [ -z "${BENCH_RESULTS_FILE:-}" ] || printf '%s.%s\t%s\n' "$1" "$2" "$3" >>"$BENCH_RESULTS_FILE"
+}
+[ -z "${BENCH_RESULTS_FILE:-}" ] || : >"$BENCH_RESULTS_FILE"
 tmp=$(mktemp -d)
 server=""
 cleanup() {
@@ -29,12 +49,20 @@ echo "\$ python3 scripts/gen-ingest-events.py --n $events --keys $keys --seed 7 
 python3 scripts/gen-ingest-events.py --n "$events" --keys "$keys" --seed 7 > "$tmp/events.csv"
 echo "\$ serve ingest $fs events.csv --store batch.db" >&2
 start=$(date +%s.%N)
-.build/release/serve ingest "$fs" "$tmp/events.csv" --store "$tmp/batch.db" 2> "$tmp/ingest.log"
+/usr/bin/time -f "%U %S %M" -o "$tmp/ingest.time" \
+    .build/release/serve ingest "$fs" "$tmp/events.csv" --store "$tmp/batch.db" 2> "$tmp/ingest.log"
 end=$(date +%s.%N)
 batch_rate=$(python3 -c "print(int($events / ($end - $start)))")
+read -r user_s system_s peak_kib < "$tmp/ingest.time"
+results ingest_batch rows_per_s "$batch_rate"
+results ingest_batch cpu_us "$(python3 -c "print(f'{($user_s + $system_s) * 1e6 / $events:.2f}')")"
+results ingest_batch rss_kib "$peak_kib"
 
-echo "\$ OnlineStoreBench $keys 10" >&2
-inprocess=$(.build/release/OnlineStoreBench "$keys" 10 2>/dev/null)
+inprocess_rows=""
+if [ "$inprocess" = 1 ]; then
+    echo "\$ OnlineStoreBench $keys 10" >&2
+    inprocess_rows=$(.build/release/OnlineStoreBench "$keys" 10 2>/dev/null)
+fi
 
 http_run() {  # $1 = events per request
     rm -f "$tmp"/http.db*
@@ -60,10 +88,12 @@ end
 LUA
     local before after
     before=$(awk '{print $14 + $15}' "/proc/$server/stat")
-    echo "\$ ${pin1[*]} wrk -t1 -c32 -d10s -s ingest.lua http://127.0.0.1:$port/v2/feature-sets/transactions/ingest" >&2
-    "${pin1[@]}" wrk -t1 -c32 -d10s -s "$tmp/ingest.lua" \
+    echo "\$ ${pin1[*]} wrk -t1 -c32 -d${http_duration}s -s ingest.lua http://127.0.0.1:$port/v2/feature-sets/transactions/ingest" >&2
+    "${pin1[@]}" wrk -t1 -c32 -d"${http_duration}s" -s "$tmp/ingest.lua" \
         "http://127.0.0.1:$port/v2/feature-sets/transactions/ingest" > "$tmp/wrk.txt"
     after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    local rss_kib
+    rss_kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server/status")
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
     local rps errors
     rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
@@ -76,7 +106,11 @@ LUA
 rps=float('$rps'); n=$1; req=int('$requests')
 cpu_us=($after-$before)/$ticks*1e6/max(1,req*n)
 print(f'| HTTP ingest, {n} event(s)/request, 32 connections, --loops 1 | {int(rps*n)} events/s ({int(rps)} req/s, {cpu_us:.1f} server CPU µs/event, non-2xx: ${errors:-0}) |')
+print(f'ingest_http$1.rows_per_s\t{int(rps*n)}\ningest_http$1.rps\t{rps}\ningest_http$1.cpu_us\t{cpu_us:.2f}', file=open('$tmp/http.results', 'w'))
 "
+    [ -z "${BENCH_RESULTS_FILE:-}" ] || cat "$tmp/http.results" >>"$BENCH_RESULTS_FILE"
+    results "ingest_http$1" rss_kib "$rss_kib"
+    results "ingest_http$1" errors "${errors:-0}"
 }
 
 echo
@@ -85,7 +119,7 @@ echo
 echo "| measure | value |"
 echo "| --- | --- |"
 echo "| batch CSV ingest into SQLite (serve ingest, durable at exit) | $batch_rate rows/s |"
-echo "$inprocess" | tail -n +3
+[ -z "$inprocess_rows" ] || echo "$inprocess_rows" | tail -n +3
 if command -v wrk >/dev/null; then
     http_run 1
     http_run 10

@@ -2,22 +2,27 @@
 # Benchmark: point-in-time training set (serve training-set) over a store of EVENTS events for ENTITIES
 # entities, ROWS entity rows x 10 features (5 plain, 5 windowed aggregates). Prints rows/s and peak RSS.
 # Full size (the issue's): --rows 1000000 --entities 100000 --events 5000000.
-# --feast additionally runs Feast's get_historical_features (file offline store, in a venv) on the same data.
+# --feast additionally runs Feast's get_historical_features (file offline store, in the venv
+# .venv-bench/feast that bench-enrich.sh --with-feast uses) on the same data.
+# env: BENCH_RESULTS_FILE=path also writes the measurements as "name.key<TAB>value" lines (scripts/bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROWS=100000 ENTITIES=10000 EVENTS=500000 FEAST=0
+# shellcheck source=scripts/lib/bench-common.sh
+source scripts/lib/bench-common.sh
+ROWS=100000 ENTITIES=10000 EVENTS=500000 FEAST=0 SKIP_BUILD=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --rows) ROWS=$2; shift 2 ;;
     --entities) ENTITIES=$2; shift 2 ;;
     --events) EVENTS=$2; shift 2 ;;
     --feast) FEAST=1; shift ;;
-    *) echo "usage: $0 [--rows N] [--entities N] [--events N] [--feast]" >&2; exit 2 ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    *) echo "usage: $0 [--rows N] [--entities N] [--events N] [--feast] [--skip-build]" >&2; exit 2 ;;
     esac
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-swift build -c release --product serve >/dev/null
+[ "$SKIP_BUILD" = 1 ] || swift build -c release --product serve >/dev/null
 serve=.build/release/serve
 
 python3 - "$work" "$ROWS" "$ENTITIES" "$EVENTS" <<'PY'
@@ -47,7 +52,7 @@ PY
 echo "--- ingest $EVENTS events for $ENTITIES entities"
 $serve ingest "$work/fs.json" "$work/events.csv" --store "$work/store.db" 2>&1 | tail -1
 echo "--- serve training-set: $ROWS rows x 10 features"
-/usr/bin/time -f "%e s elapsed, peak RSS %M KiB" \
+/usr/bin/time -f "%e s elapsed, %U s user, %S s system, peak RSS %M KiB" \
     $serve training-set "$work/v.json" "$work/entities.csv" --store "$work/store.db" --out "$work/train.csv" \
     2>"$work/time.log" || { cat "$work/time.log"; exit 1; }
 cat "$work/time.log"
@@ -55,11 +60,16 @@ seconds=$(sed -n 's/^\([0-9.]*\) s elapsed.*/\1/p' "$work/time.log")
 ours=$(python3 -c "print(int($ROWS / max($seconds, 1e-9)))")
 echo "serve training-set: $ours rows/s"
 [ "$(wc -l <"$work/train.csv")" -eq $((ROWS + 1)) ] || { echo "wrong row count" >&2; exit 1; }
+if [ -n "${BENCH_RESULTS_FILE:-}" ]; then
+    awk -v rows="$ROWS" -v rate="$ours" '/ s elapsed, / {
+        printf "training_set.rows_per_s\t%s\ntraining_set.cpu_us\t%.2f\ntraining_set.rss_kib\t%s\n",
+            rate, ($4 + $7) * 1e6 / rows, $(NF - 1) }' "$work/time.log" >"$BENCH_RESULTS_FILE"
+fi
 
 if [ "$FEAST" = 1 ]; then
     echo "--- Feast get_historical_features (file offline store)"
-    venv=.build/venv-feast-bench
-    [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" -q install feast pyarrow; }
+    bench_venv feast "feast==$BENCH_FEAST_VERSION"
+    venv=$BENCH_VENV_DIR
     "$venv/bin/python" - "$work" "$ROWS" <<'PY'
 import os, sys, time, pandas as pd
 from datetime import timedelta

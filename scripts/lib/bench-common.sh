@@ -26,6 +26,7 @@ bench_init() {
 bench_cleanup() {
     local pid
     for pid in "${BENCH_PIDS[@]}"; do bench_stop_pid "$pid"; done
+    bench_dump_results
     BENCH_PIDS=()
     if [[ -n "$BENCH_TMP" && -d "$BENCH_TMP" ]]; then
         if [[ "${BENCH_KEEP_TMP:-0}" == 1 ]]; then bench_log "kept $BENCH_TMP"; else rm -rf "$BENCH_TMP"; fi
@@ -53,13 +54,15 @@ bench_print_commands() {
     echo '```'
 }
 
-# bench_require_tools: install wrk, nginx-light, taskset (util-linux) and ps/pgrep (procps) if missing.
+# bench_require_tools: install wrk, nginx-light, taskset (util-linux), ps/pgrep (procps) and GNU time
+# (/usr/bin/time, for batch commands' CPU and peak RSS) if missing.
 bench_require_tools() {
     local missing=() packages=()
     command -v wrk >/dev/null || { missing+=(wrk); packages+=(wrk); }
     command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || { missing+=(nginx); packages+=(nginx-light); }
     command -v taskset >/dev/null || { missing+=(taskset); packages+=(util-linux); }
     { command -v pgrep >/dev/null && command -v ps >/dev/null; } || { missing+=(pgrep); packages+=(procps); }
+    [[ -x /usr/bin/time ]] || { missing+=(/usr/bin/time); packages+=(time); }
     [[ ${#packages[@]} -eq 0 ]] && return 0
     bench_log "installing ${packages[*]} (missing: ${missing[*]})"
     local sudo=""
@@ -334,4 +337,55 @@ bench_sum_rounds() {
         [[ $found == 1 ]] && BENCH_RESULTS[$name.$key]=$sum
     done
     return 0
+}
+
+# bench_dump_results: when BENCH_RESULTS_FILE is set, write every BENCH_RESULTS entry to it as
+# "name.key<TAB>value" lines (scripts/bench.sh reads them); the cleanup trap calls it.
+bench_dump_results() {
+    [[ -n "${BENCH_RESULTS_FILE:-}" ]] || return 0
+    local key
+    for key in "${!BENCH_RESULTS[@]}"; do printf '%s\t%s\n' "$key" "${BENCH_RESULTS[$key]}"; done \
+        | sort >"$BENCH_RESULTS_FILE"
+}
+
+# --- peers in Python venvs (Feast, KServe), one venv per peer under .venv-bench/ -------------------------
+# shellcheck disable=SC2034 # read by the scripts that source this file
+BENCH_FEAST_VERSION=0.67.0
+# shellcheck disable=SC2034
+BENCH_KSERVE_VERSION=0.21.0
+BENCH_VENV_ROOT=${BENCH_VENV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.venv-bench}
+
+# bench_venv NAME PACKAGE==VERSION...: the venv $BENCH_VENV_ROOT/NAME holding these pinned packages,
+# created and installed when missing or when the pins changed (a stamp file records them); prints its
+# directory. Run it outside $(...) so bench_record and bench_die act on the script itself.
+bench_venv() {
+    local dir=$BENCH_VENV_ROOT/$1
+    shift
+    local want="$*"
+    if ! "$dir/bin/python" -c 'import sys' 2>/dev/null; then
+        rm -rf "$dir"
+        bench_record "python3 -m venv $dir"
+        python3 -m venv "$dir" >&2 || bench_die "python3 -m venv $dir failed (install python3-venv)"
+    fi
+    if [[ $(cat "$dir/.bench-installed" 2>/dev/null) != "$want" ]]; then
+        bench_record "$dir/bin/pip install $want"
+        bench_log "installing $want into $dir (a few minutes the first time)"
+        "$dir/bin/pip" install -q --disable-pip-version-check "$@" >&2 || bench_die "pip install $want failed"
+        echo "$want" >"$dir/.bench-installed"
+    fi
+    # shellcheck disable=SC2034 # the caller's result
+    BENCH_VENV_DIR=$dir
+}
+
+# bench_pip_version VENV PACKAGE: the installed version of PACKAGE in VENV (from pip show).
+bench_pip_version() { "$1/bin/pip" show "$2" 2>/dev/null | awk '/^Version:/ { print $2 }'; }
+
+# bench_feast_start VENV REPO PORT LOG: `feast serve` (Feast's own Python feature server) for the feature
+# repo REPO on 127.0.0.1:PORT, pinned to the server CPU: one worker, no access log, and no worker
+# restart every 1000 requests (Feast's default), which would also lose the old worker's CPU ticks.
+# Sets BENCH_LAST_PID (the gunicorn master; its worker is a child, counted by bench_cpu_ticks).
+bench_feast_start() {
+    local venv=$1 repo=$2 port=$3 log=$4
+    bench_start_pinned "$BENCH_SERVER_CPU" "$log" "$venv/bin/feast" -c "$repo" serve -h 127.0.0.1 -p "$port" \
+        --no-access-log --workers 1 --max-requests 0 --max-requests-jitter 0
 }
