@@ -16,31 +16,33 @@
 # Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
 # When a checked block is followed at once by another fenced block (the answer shown), the output (the answer
 # bodies, or the setup block's stdout) must match it; `…` there stands for any text (ids, times, cut parts).
-# --show prints each command's answer (to paste into the docs); --no-build uses .build/release/serve.
+# --show prints each command's answer (to paste into the docs); --no-build uses .build/release/serve;
+# --debug builds and uses .build/debug/serve (what .ci/run already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 # shellcheck source=lib/bench-common.sh
 source scripts/lib/bench-common.sh
 
-build=1 show=0 files=()
+build=1 show=0 config=release files=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
+        --debug) config=debug ;;
         --show) show=1 ;;
-        -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
         *) files+=("$1") ;;
     esac
     shift
 done
 [[ ${#files[@]} -gt 0 ]] || files=(README.md docs/REFERENCE.md)
 
-if [[ $build == 1 ]]; then swift build -c release --product serve >&2; fi
-[[ -x .build/release/serve ]] || bench_die "no .build/release/serve (run without --no-build)"
+if [[ $build == 1 ]]; then swift build -c "$config" --product serve >&2; fi
+[[ -x .build/$config/serve ]] || bench_die "no .build/$config/serve (run without --no-build)"
 
 bench_init
 mkdir -p "$BENCH_TMP/bin"
-ln -s "$root/.build/release/serve" "$BENCH_TMP/bin/serve"
+ln -s "$root/.build/$config/serve" "$BENCH_TMP/bin/serve"
 export PATH="$BENCH_TMP/bin:$PATH"
 
 declare -A ports=()
