@@ -24,22 +24,15 @@ extension SQLiteOnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) -> EntityStateSnapshot? {
         let position = try self.position(of: featureSet)
-        let decoder = registered[position].decoder
-        var decoded: [FeatureEvent] = []
-        decoded.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
-            do {
-                decoded.append(try decoder.decode(event))
-            } catch {
-                throw .badEvent(featureSet: featureSet, index: index, error)
-            }
-        }
+        let (decoded, violations) = try decodeAndValidate(events, position: position)
         var snapshot: EntityStateSnapshot?
         let capture: ([String: EntityState]) -> Void = {
             snapshot = EntityStateSnapshot(featureSet: featureSet, states: $0)
         }
         guard let eventID else {
-            ingest(decoded, position: position, eventID: nil, underLock: capture, completion: completion)
+            ingest(
+                decoded, position: position, eventID: nil, violations: violations, underLock: capture,
+                completion: completion)
             return snapshot
         }
         let outcome: ProcessedEvents.Outcome
@@ -51,7 +44,8 @@ extension SQLiteOnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID, underLock: capture) { [processedEvents] result in
+            ingest(decoded, position: position, eventID: eventID, violations: violations, underLock: capture) {
+                [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }

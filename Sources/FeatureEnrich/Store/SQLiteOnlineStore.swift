@@ -33,6 +33,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
     let processedEvents: ProcessedEvents
+    let warningLog: ValidationWarningLog
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
     /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
@@ -68,6 +69,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.readers = StoreReaderPool(path: path, maxIdle: configuration.maxIdleReaders)
         self.configuration = configuration
         self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
+        self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
     /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
@@ -93,17 +95,10 @@ public final class SQLiteOnlineStore: OnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) {
         let position = try self.position(of: featureSet)
-        let decoder = registered[position].decoder
-        var decoded: [FeatureEvent] = []
-        decoded.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
-            do {
-                decoded.append(try decoder.decode(event))
-            } catch {
-                throw .badEvent(featureSet: featureSet, index: index, error)
-            }
+        let (decoded, violations) = try decodeAndValidate(events, position: position)
+        guard let eventID else {
+            return ingest(decoded, position: position, eventID: nil, violations: violations, completion: completion)
         }
-        guard let eventID else { return ingest(decoded, position: position, eventID: nil, completion: completion) }
         let outcome: ProcessedEvents.Outcome
         do {
             outcome = try processedEvents.begin(eventID, readers: readers)
@@ -112,7 +107,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID) { [processedEvents] result in
+            ingest(decoded, position: position, eventID: eventID, violations: violations) { [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }
@@ -126,9 +121,9 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
     /// order is the memory order. With `eventID`, the same commit records it in `processed_events`.
     /// `underLock` sees every updated entity's new state (by encoded key) while the shards are still locked:
-    /// a read there is atomic with the update.
+    /// a read there is atomic with the update. `violations` (of `warn` and `drop_feature`) commit with the events.
     func ingest(
-        _ events: [FeatureEvent], position: Int, eventID: String?,
+        _ events: [FeatureEvent], position: Int, eventID: String?, violations: ValidationTally = ValidationTally(),
         underLock: (([String: EntityState]) -> Void)? = nil,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
@@ -160,9 +155,8 @@ public final class SQLiteOnlineStore: OnlineStore {
                 into: &entry.state, output: &output)
             updated[key] = entry
             for (index, column) in set.statisticsColumns.enumerated() {
-                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
-                    statistics[index].add(value)
-                }
+                RegisteredFeatureSet.observe(
+                    column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])
             }
         }
         if refusal == nil {
@@ -173,8 +167,8 @@ public final class SQLiteOnlineStore: OnlineStore {
             refusal = writer.enqueue(
                 { [self] connection in
                     try write(
-                        events, states: states, statistics: statisticsRows, featureSet: name, now: now,
-                        eventID: eventID, count: count, connection: connection)
+                        events, states: states, statistics: statisticsRows, violations: violations, featureSet: name,
+                        now: now, eventID: eventID, count: count, connection: connection)
                 },
                 completion: { [self] result in
                     finishWrite(touched, result: result)
@@ -199,12 +193,12 @@ public final class SQLiteOnlineStore: OnlineStore {
         if let refusal { completion(.failure(refusal)) }
     }
 
-    /// The writer-thread body of one request: states, event-log rows, statistics and the event id, in one
+    /// The writer-thread body of one request: states, event-log rows, statistics, violations and the event id, in one
     /// savepoint of the group commit. A failure poisons every touched key.
     private func write(
         _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
-        statistics: [(feature: String, FeatureStatistics)], featureSet: String, now: Int64, eventID: String?,
-        count: Int, connection: SQLiteConnection
+        statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally, featureSet: String,
+        now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
     ) throws {
         for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
         do {
@@ -219,6 +213,9 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
             for (feature, value) in statistics {
                 try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)
+            }
+            if !violations.isEmpty {
+                try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
             }
             if let eventID {
                 try StoreStatements.recordProcessedEvent(connection, eventID: eventID, now: now, count: count)
