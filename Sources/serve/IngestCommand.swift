@@ -94,6 +94,11 @@ enum IngestCommand {
             "ingested \(summary.rowsIngested) rows (\(summary.keys) keys) into \(storePath) "
                 + "in \(Double(Int(seconds * 100)) / 100) s (\(rate) rows/s)")
         reportSkipped(summary.rowsSkipped, summary.skippedErrors)
+        if summary.violations > 0 {
+            printError(
+                "\(summary.violations) validator violations written under policy "
+                    + "\(definition.validationPolicy.rawValue) (counts: serve catalog --store \(storePath))")
+        }
     }
 
     private static func reportSkipped(_ count: Int, _ errors: [IngestError]) {
