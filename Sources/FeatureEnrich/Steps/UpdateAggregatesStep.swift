@@ -15,7 +15,8 @@ public import ServingGraph
 /// Place it before `EnrichWithFeatures` for the model to see aggregates including this request (read from the
 /// states taken under the same shard locks as the update: no other request's event in between), after it for
 /// aggregates without it. With a client event id (`X-Event-Id`, or body `id`) a retry within the store's
-/// horizon is not counted twice.
+/// horizon is not counted twice. The set's validators apply (``ValidationPolicy``): a rejected event makes the
+/// request fail with 400 naming the field, and nothing of it is written.
 public struct UpdateAggregatesStep: Step {
     public let name: String
     private let store: SQLiteOnlineStore

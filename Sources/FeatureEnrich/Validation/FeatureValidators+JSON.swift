@@ -75,15 +75,3 @@ extension FeatureValidators {
         return number
     }
 }
-
-extension ValidationPolicy {
-    /// Decodes `validation_policy` (absent or null: ``reject``).
-    static func decode(_ value: Value?, path: String) throws(FeatureSetError) -> ValidationPolicy {
-        guard let value, !value.isNull else { return .reject }
-        guard case .string(let text) = value else {
-            throw .wrongType(path: path, expected: "a string", got: value.typeName)
-        }
-        guard let policy = ValidationPolicy(rawValue: text) else { throw .unknownPolicy(path: path, name: text) }
-        return policy
-    }
-}

@@ -1,3 +1,5 @@
+import ServingGraph
+
 /// What the store does with an event that fails a feature validator (`"validation_policy"` of a feature set).
 ///
 /// The default is ``reject`` whenever validators are declared: a validator states what the data must be, and a
@@ -13,4 +15,16 @@ public enum ValidationPolicy: String, Sendable, Hashable, CaseIterable {
     case warn
     /// The event is written with the violating feature set to null (aggregations skip it); counted.
     case dropFeature = "drop_feature"
+}
+
+extension ValidationPolicy {
+    /// Decodes `validation_policy` (absent or null: ``reject``).
+    static func decode(_ value: Value?, path: String) throws(FeatureSetError) -> ValidationPolicy {
+        guard let value, !value.isNull else { return .reject }
+        guard case .string(let text) = value else {
+            throw .wrongType(path: path, expected: "a string", got: value.typeName)
+        }
+        guard let policy = ValidationPolicy(rawValue: text) else { throw .unknownPolicy(path: path, name: text) }
+        return policy
+    }
 }

@@ -20,7 +20,10 @@ struct ValidationEndpointTests {
            {"name": "scores", "entities": [{"name": "account", "type": "string"}], "timestamp_key": "ts",
             "features": [{"name": "score", "type": "double", "validators": {"max": 1}},
                          {"name": "country", "type": "string"}],
-            "validation_policy": "drop_feature"}],
+            "validation_policy": "drop_feature"},
+           {"name": "clicks", "entities": [{"name": "account", "type": "string"}], "timestamp_key": "ts",
+            "features": [{"name": "clicks", "type": "int64", "validators": {"min": 0, "not_null": true}}],
+            "validation_policy": "warn"}],
          "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
          "graph": {"kind": "flow", "steps": {
            "update": {"kind": "task", "class_name": "UpdateAggregates",
@@ -114,6 +117,42 @@ struct ValidationEndpointTests {
             #expect(
                 try StoreFile.rows(store, "SELECT count, null_count, max FROM feature_stats WHERE feature = 'score'")
                     == [[.integer(1), .integer(1), .real(0.5)]])
+        }
+    }
+
+    @Test func feastPushUnderDropFeatureWritesTheRowWithTheFeatureNull() throws {
+        try withServer { port, store in
+            let push = try post(
+                port, "/push",
+                #"{"push_source_name": "scores", "df": {"account": ["p", "p"], "ts": [1767225600, 1767225660],"#
+                    + #" "score": [0.25, 3]}}"#)
+            #expect(push.status == 200, "\(push.body)")
+            let read = try Curl.run(
+                "http://127.0.0.1:\(port)/v2/feature-sets/scores/entities/p?at=2026-01-01T00:05:00Z&features=score")
+            #expect(try JSONParser.parse(read.body)["features"] == ["score": 0.25])
+            #expect(
+                try StoreFile.rows(store, "SELECT feature, validator, dropped FROM feature_violations")
+                    == [[.text("score"), .text("max"), .integer(1)]])
+        }
+    }
+
+    @Test func warnPolicyAnswers200WritesEveryEventAndCountsTheViolations() throws {
+        try withServer { port, store in
+            let result = try post(
+                port, "/v2/feature-sets/clicks/ingest",
+                #"[{"account": "w", "ts": 1767225600, "clicks": -4}, {"account": "w", "ts": 1767225660},"#
+                    + #" {"account": "w", "ts": 1767225720, "clicks": 9}]"#)
+            #expect(result.status == 200, "\(result.body)")
+            #expect(try JSONParser.parse(result.body) == ["ingested": 3])
+            #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log WHERE feature_set = 'clicks'") == 3)
+            #expect(
+                try StoreFile.rows(
+                    store, "SELECT count, null_count, mean, min, max FROM feature_stats WHERE feature = 'clicks'")
+                    == [[.integer(2), .integer(1), .real(2.5), .real(-4), .real(9)]])
+            #expect(
+                try StoreFile.rows(
+                    store, "SELECT validator, warned FROM feature_violations WHERE feature = 'clicks' ORDER BY 1")
+                    == [[.text("min"), .integer(1)], [.text("not_null"), .integer(1)]])
         }
     }
 
