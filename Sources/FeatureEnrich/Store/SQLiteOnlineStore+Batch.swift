@@ -199,15 +199,17 @@ extension SQLiteOnlineStore {
     ) throws(IngestError) -> ReplayLayout.Row {
         var featureValues = row.featureValues
         var aggregationValues = row.aggregationValues
-        let dropped: [String]
-        do {
-            dropped = try validator.apply(
-                time: row.time, featureValues: &featureValues, aggregationValues: &aggregationValues,
-                receivedAt: receivedAt, tally: &tally)
-        } catch {
-            throw .rejectedRow(file: file, line: line, error)
+        switch validator.apply(
+            time: row.time, featureValues: &featureValues, aggregationValues: &aggregationValues,
+            receivedAt: receivedAt, tally: &tally)
+        {
+        case .reject(let violation):
+            throw .rejectedRow(file: file, line: line, violation)
+        case .write(let dropped) where dropped.isEmpty:
+            return row
+        case .write:
+            break
         }
-        guard !dropped.isEmpty else { return row }
         return ReplayLayout.Row(
             key: row.key, entities: row.entities, timestamp: row.timestamp, time: row.time,
             aggregationValues: aggregationValues, featureValues: featureValues)

@@ -42,19 +42,26 @@ package struct FeatureSetValidator: Sendable {
         policy = definition.validationPolicy
     }
 
+    /// What ``apply(time:featureValues:aggregationValues:receivedAt:tally:)`` decided for one event.
+    package enum Outcome: Sendable, Equatable {
+        /// Write the event; these features were set to null (`drop_feature`; empty otherwise).
+        case write(dropped: [String])
+        /// Refuse the event (`reject`): the first violation, in declaration order.
+        case reject(ValidationViolation)
+    }
+
     /// Applies the policy to one event received at `receivedAt` (epoch ms). Under `reject` the first violation
-    /// is thrown and nothing is changed; otherwise every violation is counted in `tally` and, under
-    /// `drop_feature`, each violating feature (and the aggregation inputs reading it) is set to nil. Returns the
-    /// names of the dropped features (empty when none).
+    /// refuses the event and nothing is changed; otherwise every violation is counted in `tally` and, under
+    /// `drop_feature`, each violating feature (and the aggregation inputs reading it) is set to nil.
     package func apply(
         time: Int64, featureValues: inout [Value?], aggregationValues: inout [Double?], receivedAt: Int64,
         tally: inout ValidationTally
-    ) throws(ValidationViolation) -> [String] {
+    ) -> Outcome {
         var dropped: [String] = []
         for check in checks {
             var failed = false
             for violation in violations(of: check, value: featureValues[check.feature], time: time, receivedAt) {
-                if policy == .reject { throw violation }
+                if policy == .reject { return .reject(violation) }
                 tally.add(feature: check.name, violation.validator, policy: policy)
                 failed = true
             }
@@ -63,7 +70,7 @@ package struct FeatureSetValidator: Sendable {
             for aggregation in check.aggregations { aggregationValues[aggregation] = nil }
             dropped.append(check.name)
         }
-        return dropped
+        return .write(dropped: dropped)
     }
 
     /// Every validator of `check` that `value` (of an event at `time`) fails.

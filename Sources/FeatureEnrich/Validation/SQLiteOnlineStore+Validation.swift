@@ -30,13 +30,15 @@ extension SQLiteOnlineStore {
             var featureValues = event.featureValues
             var aggregationValues = event.aggregationValues
             let dropped: [String]
-            do {
-                dropped = try validator.apply(
-                    time: event.time, featureValues: &featureValues, aggregationValues: &aggregationValues,
-                    receivedAt: receivedAt, tally: &tally)
-            } catch {
-                recordRejection(error, featureSet: name)
-                throw .rejectedEvent(featureSet: name, index: index, error)
+            switch validator.apply(
+                time: event.time, featureValues: &featureValues, aggregationValues: &aggregationValues,
+                receivedAt: receivedAt, tally: &tally)
+            {
+            case .reject(let violation):
+                recordRejection(violation, featureSet: name)
+                throw .rejectedEvent(featureSet: name, index: index, violation)
+            case .write(let names):
+                dropped = names
             }
             guard !dropped.isEmpty, case .object(var object) = events[index] else { continue }
             for feature in dropped { object[feature] = .null }

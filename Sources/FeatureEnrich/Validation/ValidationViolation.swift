@@ -1,5 +1,5 @@
 /// One failed validator: the feature, the kind of check, and what was wrong (`-5 is below min 0`).
-public struct ValidationViolation: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ValidationViolation: Sendable, Hashable, CustomStringConvertible {
     /// The feature (column) that failed.
     public let feature: String
     /// The validator that failed.

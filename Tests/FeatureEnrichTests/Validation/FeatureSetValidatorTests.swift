@@ -8,19 +8,21 @@ struct FeatureSetValidatorTests {
     private static let receivedAt: Int64 = 1_768_003_200_000
     private static let day: Int64 = 86_400_000
 
-    /// Applies the validators of the fixture under `policy` to one event; the values after, the dropped features
-    /// and the tally.
+    /// Applies the validators of the fixture under `policy` to one event; the values after, the outcome and the
+    /// tally.
     private static func apply(
         policy: String, amount: Value?, country: Value? = "US", age: Int64 = 0
-    ) throws -> (features: [Value?], aggregations: [Double?], dropped: [String], tally: ValidationTally) {
+    ) throws -> (
+        features: [Value?], aggregations: [Double?], outcome: FeatureSetValidator.Outcome, tally: ValidationTally
+    ) {
         let validator = try #require(FeatureSetValidator(try ValidationFixture.definition(policy: policy)))
         var features: [Value?] = [amount, country, nil]
         var aggregations: [Double?] = [amount?.doubleValue]
         var tally = ValidationTally()
-        let dropped = try validator.apply(
+        let outcome = validator.apply(
             time: receivedAt - age, featureValues: &features, aggregationValues: &aggregations, receivedAt: receivedAt,
             tally: &tally)
-        return (features, aggregations, dropped, tally)
+        return (features, aggregations, outcome, tally)
     }
 
     @Test(arguments: [
@@ -30,25 +32,23 @@ struct FeatureSetValidatorTests {
         (.int(1001), ValidationViolation(feature: "amount", validator: .max, detail: "1001 is above 1000")),
     ])
     func minAndMaxAreInclusiveBounds(amount: Value, expected: ValidationViolation?) throws {
-        if let expected {
-            #expect(throws: expected) { _ = try Self.apply(policy: "reject", amount: amount) }
-        } else {
-            #expect(try Self.apply(policy: "reject", amount: amount).tally.isEmpty)
-        }
+        let outcome = try Self.apply(policy: "reject", amount: amount).outcome
+        #expect(outcome == expected.map { .reject($0) } ?? .write(dropped: []))
     }
 
     @Test func allowedAcceptsOnlyTheListedValues() throws {
         #expect(try Self.apply(policy: "warn", amount: 1, country: "DE").tally.isEmpty)
         #expect(
-            throws: ValidationViolation(
-                feature: "country", validator: .allowed, detail: #""FR" is not an allowed value"#)
-        ) { _ = try Self.apply(policy: "reject", amount: 1, country: "FR") }
+            try Self.apply(policy: "reject", amount: 1, country: "FR").outcome
+                == .reject(
+                    ValidationViolation(
+                        feature: "country", validator: .allowed, detail: #""FR" is not an allowed value"#)))
     }
 
     @Test func notNullRefusesAnAbsentValueAndOtherValidatorsPassIt() throws {
-        #expect(throws: ValidationViolation(feature: "country", validator: .notNull, detail: "no value")) {
-            _ = try Self.apply(policy: "reject", amount: 1, country: nil)
-        }
+        #expect(
+            try Self.apply(policy: "reject", amount: 1, country: nil).outcome
+                == .reject(ValidationViolation(feature: "country", validator: .notNull, detail: "no value")))
         // amount has min, max and max_age but not not_null: an absent amount passes, even 30 days old.
         #expect(try Self.apply(policy: "warn", amount: nil, age: 30 * Self.day).tally.isEmpty)
     }
@@ -56,17 +56,20 @@ struct FeatureSetValidatorTests {
     @Test func maxAgeAcceptsExactlySevenDaysAndRefusesOneMillisecondMore() throws {
         #expect(try Self.apply(policy: "warn", amount: 1, age: 7 * Self.day).tally.isEmpty)
         #expect(
-            throws: ValidationViolation(
-                feature: "amount", validator: .maxAge,
-                detail: "event time 2026-01-02T23:59:59.999Z is older than 7d at receive time 2026-01-10T00:00:00Z")
-        ) { _ = try Self.apply(policy: "reject", amount: 1, age: 7 * Self.day + 1) }
+            try Self.apply(policy: "reject", amount: 1, age: 7 * Self.day + 1).outcome
+                == .reject(
+                    ValidationViolation(
+                        feature: "amount", validator: .maxAge,
+                        detail:
+                            "event time 2026-01-02T23:59:59.999Z is older than 7d at receive time 2026-01-10T00:00:00Z")
+                ))
     }
 
     @Test func warnKeepsTheValuesAndCountsEveryFailedValidator() throws {
         let result = try Self.apply(policy: "warn", amount: -3, country: "FR", age: 8 * Self.day)
         #expect(result.features == [.int(-3), "FR", nil])
         #expect(result.aggregations == [-3])
-        #expect(result.dropped.isEmpty)
+        #expect(result.outcome == .write(dropped: []))
         #expect(result.tally.total == 3)
         #expect(result.tally.counts(feature: "amount", .min).warned == 1)
         #expect(result.tally.counts(feature: "amount", .maxAge).warned == 1)
@@ -77,15 +80,15 @@ struct FeatureSetValidatorTests {
         let result = try Self.apply(policy: "drop_feature", amount: 2000)
         #expect(result.features == [nil, "US", nil])
         #expect(result.aggregations == [nil])
-        #expect(result.dropped == ["amount"])
+        #expect(result.outcome == .write(dropped: ["amount"]))
         #expect(result.tally.counts(feature: "amount", .max).dropped == 1)
         #expect(result.tally.total == 1)
     }
 
-    @Test func rejectThrowsTheFirstViolationInDeclarationOrder() throws {
-        #expect(throws: ValidationViolation(feature: "amount", validator: .min, detail: "-1 is below 0")) {
-            _ = try Self.apply(policy: "reject", amount: -1, country: nil)
-        }
+    @Test func rejectRefusesWithTheFirstViolationInDeclarationOrder() throws {
+        #expect(
+            try Self.apply(policy: "reject", amount: -1, country: nil).outcome
+                == .reject(ValidationViolation(feature: "amount", validator: .min, detail: "-1 is below 0")))
     }
 
     @Test func aSetWithoutValidatorsCompilesToNothing() throws {
