@@ -11,8 +11,9 @@ enum CatalogCommand {
         USAGE: serve catalog [--store <path.db>] [--json]
 
         Prints the feature sets registered in the store: versions, rows (logged events), entities, first and
-        last event time, last ingest time, and per-feature count, mean, stddev, min and max. --json prints the
-        same entries as GET /v2/feature-sets.
+        last event time, last ingest time, per-feature count, null count, mean, stddev, min and max, and
+        validator violations per feature and validator (rejected, warned, dropped). --json prints the same
+        entries as GET /v2/feature-sets.
         """
 
     static func main(_ rawArguments: [String]) -> Int32 {
@@ -55,8 +56,19 @@ enum CatalogCommand {
                 if case .object(let statistics)? = entry["statistics"] {
                     for (feature, stats) in statistics.members {
                         print(
-                            "    \(feature): count \(text(stats["count"])) mean \(text(stats["mean"])) "
-                                + "stddev \(text(stats["stddev"])) min \(text(stats["min"])) max \(text(stats["max"]))")
+                            "    \(feature): count \(text(stats["count"])) nulls \(text(stats["null_count"])) "
+                                + "mean \(text(stats["mean"])) stddev \(text(stats["stddev"])) "
+                                + "min \(text(stats["min"])) max \(text(stats["max"]))")
+                    }
+                }
+                if case .object(let violations)? = entry["violations"] {
+                    for (feature, byValidator) in violations.members {
+                        for (validator, counts) in byValidator.objectValue?.members ?? ValueObject().members {
+                            print(
+                                "    \(feature) violates \(validator): \(text(counts["count"])) "
+                                    + "(rejected \(text(counts["rejected"])), warned \(text(counts["warned"])), "
+                                    + "dropped \(text(counts["dropped"])))")
+                        }
                     }
                 }
             }

@@ -13,6 +13,8 @@ enum IngestCommand {
         Batch ingestion: aggregates every row of an events CSV (with a header; timestamps ISO 8601 or epoch
         seconds) through the feature set and stores entity states, the event log and feature statistics in
         SQLite, in one transaction: a failure leaves the store unchanged. Exits 0 only after the commit.
+        Feature validators apply with the set's validation_policy: under reject a failing row names file, line
+        and field and nothing is written (docs/VALIDATION.md).
 
         OPTIONS:
           --store <path.db>     the SQLite store (default ./features.db; none with --emit-jsonl alone)
@@ -94,6 +96,11 @@ enum IngestCommand {
             "ingested \(summary.rowsIngested) rows (\(summary.keys) keys) into \(storePath) "
                 + "in \(Double(Int(seconds * 100)) / 100) s (\(rate) rows/s)")
         reportSkipped(summary.rowsSkipped, summary.skippedErrors)
+        if summary.violations > 0 {
+            printError(
+                "\(summary.violations) validator violations written under policy "
+                    + "\(definition.validationPolicy.rawValue) (counts: serve catalog --store \(storePath))")
+        }
     }
 
     private static func reportSkipped(_ count: Int, _ errors: [IngestError]) {

@@ -1,7 +1,8 @@
 public import ServingGraph
 
 /// The feature-set catalog of a store file: each registered definition with its version history, row and
-/// entity counts, first and last event time, last ingest time and per-feature statistics.
+/// entity counts, first and last event time, last ingest time, per-feature statistics (with null counts) and
+/// validator violations.
 ///
 /// Read through its own read-only connection (WAL: never blocks the writer); confined to one thread. Counts
 /// scan the set's `event_log` rows through the `(feature_set, entity_key, event_ts_ms)` index.
@@ -25,7 +26,9 @@ public final class FeatureSetCatalog {
     ///
     /// `{"name", "hash", "definition", "registered_at_ms", "versions": [{"version", "hash", "registered_at_ms",
     /// "definition"}], "rows", "entities", "first_event_ms", "last_event_ms", "last_ingest_ms",
-    /// "statistics": {feature: {"count", "mean", "stddev", "min", "max"}}}`.
+    /// "statistics": {feature: {"count", "null_count", "mean", "stddev", "min", "max"}},
+    /// "violations": {feature: {validator: {"count", "rejected", "warned", "dropped"}}}}`. The definition
+    /// carries the features' `validators` and the set's `validation_policy`.
     public func entry(named name: String) throws -> Value? {
         let rows = try connection.query(
             "SELECT definition, definition_hash, registered_at_ms FROM feature_sets WHERE name = ?", [.text(name)])
@@ -52,6 +55,7 @@ public final class FeatureSetCatalog {
             try connection.query("SELECT COUNT(*) FROM entity_state WHERE feature_set = ?", [.text(name)])
                 .first?.first ?? .null)
         object["statistics"] = .object(try statistics(of: name))
+        object["violations"] = .object(try violations(of: name))
         return .object(object)
     }
 
@@ -84,21 +88,51 @@ public final class FeatureSetCatalog {
     }
 
     private func statistics(of name: String) throws -> ValueObject {
+        // A store not yet opened by a writer since migration 3 has no null counts: they show as null.
+        let nulls = try hasMigration3() ? "null_count" : "NULL"
         var result = ValueObject()
         for row in try connection.query(
-            "SELECT feature, count, mean, m2, min, max FROM feature_stats WHERE feature_set = ? ORDER BY feature",
+            "SELECT feature, count, \(nulls), mean, m2, min, max FROM feature_stats WHERE feature_set = ? "
+                + "ORDER BY feature",
             [.text(name)])
         {
-            guard row.count == 6, let feature = row[0].textValue else { continue }
+            guard row.count == 7, let feature = row[0].textValue else { continue }
             let count = row[1].integerValue ?? 0
             var stddev = Value.null
-            if count > 1, let m2 = row[3].realValue { stddev = .double((max(0, m2 / Double(count - 1))).squareRoot()) }
+            if count > 1, let m2 = row[4].realValue { stddev = .double((max(0, m2 / Double(count - 1))).squareRoot()) }
             result[feature] = .object([
-                "count": .int(count), "mean": Self.value(row[2]), "stddev": stddev, "min": Self.value(row[4]),
-                "max": Self.value(row[5]),
+                "count": .int(count), "null_count": Self.value(row[2]), "mean": Self.value(row[3]), "stddev": stddev,
+                "min": Self.value(row[5]), "max": Self.value(row[6]),
             ])
         }
         return result
+    }
+
+    /// `{feature: {validator: {"count", "rejected", "warned", "dropped"}}}`, features and validators sorted.
+    private func violations(of name: String) throws -> ValueObject {
+        guard try hasMigration3() else { return ValueObject() }
+        var result = ValueObject()
+        for row in try connection.query(
+            """
+            SELECT feature, validator, rejected, warned, dropped FROM feature_violations WHERE feature_set = ?
+            ORDER BY feature, validator
+            """, [.text(name)])
+        {
+            guard row.count == 5, let feature = row[0].textValue, let validator = row[1].textValue else { continue }
+            let counts = (2...4).map { row[$0].integerValue ?? 0 }
+            var byValidator = result[feature]?.objectValue ?? ValueObject()
+            byValidator[validator] = .object([
+                "count": .int(counts.reduce(0, +)), "rejected": .int(counts[0]), "warned": .int(counts[1]),
+                "dropped": .int(counts[2]),
+            ])
+            result[feature] = .object(byValidator)
+        }
+        return result
+    }
+
+    private func hasMigration3() throws -> Bool {
+        try !connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feature_violations'")
+            .isEmpty
     }
 
     private static func value(_ value: SQLiteValue) -> Value {

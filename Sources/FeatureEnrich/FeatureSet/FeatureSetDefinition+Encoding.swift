@@ -11,16 +11,24 @@ extension FeatureSetDefinition {
         root["entities"] = .array(
             entities.map { .object(["name": .string($0.name), "type": .string($0.type.rawValue)]) })
         root["timestamp_key"] = .string(timestampKey)
-        root["features"] = .array(
-            features.map { .object(["name": .string($0.name), "type": .string($0.type.rawValue)]) })
+        root["features"] = .array(features.map(Self.encode))
         root["aggregations"] = .array(aggregations.map(Self.encode))
         if let ttl { root["ttl"] = .string(ttl.text) }
         if let offlineRetention { root["offline_retention"] = .string(offlineRetention.text) }
+        if hasValidators || validationPolicy != .reject {
+            root["validation_policy"] = .string(validationPolicy.rawValue)
+        }
         return .object(root)
     }
 
     /// ``jsonValue`` as compact JSON text.
     public var jsonText: String { JSONWriter.string(jsonValue) }
+
+    private static func encode(_ feature: FeatureColumn) -> Value {
+        var object: ValueObject = ["name": .string(feature.name), "type": .string(feature.type.rawValue)]
+        if !feature.validators.isEmpty { object["validators"] = feature.validators.jsonValue }
+        return .object(object)
+    }
 
     private static func encode(_ aggregation: AggregationDefinition) -> Value {
         var object = ValueObject(minimumCapacity: 5)

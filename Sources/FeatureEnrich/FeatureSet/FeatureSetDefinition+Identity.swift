@@ -1,3 +1,5 @@
+import ServingGraph
+
 // MARK: - Stable hash and differences
 
 extension FeatureSetDefinition {
@@ -14,14 +16,33 @@ extension FeatureSetDefinition {
     }
 
     /// FNV-1a 64 over ``canonicalEncoding``: stored with persisted state so a changed definition is detected.
-    public var definitionHash: UInt64 {
+    public var definitionHash: UInt64 { Self.fnv1a(canonicalEncoding) }
+
+    private static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonicalEncoding.utf8 {
+        for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
         return hash
     }
+
+    /// The catalog identity: ``canonicalEncoding`` plus, when any feature declares validators, one line per
+    /// validated feature and the policy. A changed validator is a new catalog version but keeps the online state
+    /// (``definitionHash``) valid; a set without validators has the identity of its state.
+    public var identityEncoding: String {
+        guard hasValidators else { return canonicalEncoding }
+        var lines = [canonicalEncoding]
+        for feature in features where !feature.validators.isEmpty {
+            lines.append("validators=\(Self.escaped(feature.name)):\(feature.validators.canonicalText)")
+        }
+        lines.append("validation_policy=\(validationPolicy.rawValue)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// FNV-1a 64 over ``identityEncoding``: stored as `feature_sets.definition_hash`, so a changed validator
+    /// registers a new catalog version. Equal to ``definitionHash`` when no validators are declared.
+    public var identityHash: UInt64 { Self.fnv1a(identityEncoding) }
 
     /// Human-readable changes from `other` to `self` (empty when they are equal), such as
     /// `aggregation 'amount': windows changed from [1h, 24h] to [1h, 2h]`.
@@ -48,6 +69,11 @@ extension FeatureSetDefinition {
                 changes.append(
                     "feature '\(feature.name)': type changed from \(old.type.rawValue) to \(feature.type.rawValue)")
             }
+            if old.validators != feature.validators {
+                changes.append(
+                    "feature '\(feature.name)': validators changed from \(JSONWriter.string(old.validators.jsonValue)) "
+                        + "to \(JSONWriter.string(feature.validators.jsonValue))")
+            }
         }
         if features.map(\.name) != other.features.map(\.name),
             Set(features.map(\.name)) == Set(other.features.map(\.name))
@@ -55,6 +81,10 @@ extension FeatureSetDefinition {
             changes.append("features reordered")
         }
         changes += aggregationDifferences(from: other)
+        if validationPolicy != other.validationPolicy, hasValidators || other.hasValidators {
+            changes.append(
+                "validation_policy changed from \(other.validationPolicy.rawValue) to \(validationPolicy.rawValue)")
+        }
         if ttl != other.ttl {
             changes.append("ttl changed from \(other.ttl?.text ?? "none") to \(ttl?.text ?? "none")")
         }

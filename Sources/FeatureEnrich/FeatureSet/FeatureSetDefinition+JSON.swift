@@ -8,7 +8,8 @@ extension FeatureSetDefinition {
     /// Fields: `name`, `entities` (`[{"name", "type": "string"|"int64"}]`, type defaults to string),
     /// `timestamp_key`, `features` (`[{"name", "type": "double"|"int64"|"string"|"bool"}]`, optional),
     /// `aggregations` (`[{"name", "column"?, "operations", "windows", "period"?}]`, optional), `ttl` and
-    /// `offline_retention` (how long the offline event log keeps events; default forever).
+    /// `offline_retention` (how long the offline event log keeps events; default forever); a feature may declare
+    /// `validators` (``FeatureValidators``) and the set a `validation_policy` (``ValidationPolicy``).
     public init(json: Value) throws(FeatureSetError) {
         let root = try Self.object(json, path: "feature set")
         let name = try Self.string(root["name"], path: "name")
@@ -34,7 +35,13 @@ extension FeatureSetDefinition {
                 throw .unknownType(
                     path: "\(path).type", name: typeName, allowed: FeatureColumn.ValueType.allCases.map(\.rawValue))
             }
-            features.append(FeatureColumn(name: try Self.string(object["name"], path: "\(path).name"), type: type))
+            var validators = FeatureValidators()
+            if let declared = object["validators"], !declared.isNull {
+                validators = try FeatureValidators(json: declared, path: "\(path).validators")
+            }
+            features.append(
+                FeatureColumn(
+                    name: try Self.string(object["name"], path: "\(path).name"), type: type, validators: validators))
         }
         var aggregations: [AggregationDefinition] = []
         for (index, value) in try Self.optionalArray(root["aggregations"], path: "aggregations").enumerated() {
@@ -42,9 +49,10 @@ extension FeatureSetDefinition {
         }
         let ttl = try Self.optionalDuration(root["ttl"], path: "ttl")
         let retention = try Self.optionalDuration(root["offline_retention"], path: "offline_retention")
+        let policy = try ValidationPolicy.decode(root["validation_policy"], path: "validation_policy")
         try self.init(
             name: name, entities: entities, timestampKey: timestampKey, features: features,
-            aggregations: aggregations, ttl: ttl, offlineRetention: retention)
+            aggregations: aggregations, ttl: ttl, offlineRetention: retention, validationPolicy: policy)
     }
 
     /// Parses and decodes feature-set JSON text.

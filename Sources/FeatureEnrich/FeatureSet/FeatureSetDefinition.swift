@@ -26,6 +26,12 @@ public struct FeatureSetDefinition: Sendable, Hashable {
     /// How long the offline log keeps this set's events, counted back from now by event time; `nil` = forever.
     /// Not part of ``definitionHash``: it changes no online state.
     public let offlineRetention: FeatureDuration?
+    /// What the write paths do with an event failing a feature's validators (default ``ValidationPolicy/reject``;
+    /// meaningless when no feature declares validators). Part of ``identityHash``, not of ``definitionHash``.
+    public let validationPolicy: ValidationPolicy
+
+    /// True when some feature declares validators.
+    public var hasValidators: Bool { features.contains { !$0.validators.isEmpty } }
 
     /// Validates and builds a definition; errors name the JSON field (`entities[1].name: duplicate name …`).
     public init(
@@ -35,7 +41,8 @@ public struct FeatureSetDefinition: Sendable, Hashable {
         features: [FeatureColumn] = [],
         aggregations: [AggregationDefinition] = [],
         ttl: FeatureDuration? = nil,
-        offlineRetention: FeatureDuration? = nil
+        offlineRetention: FeatureDuration? = nil,
+        validationPolicy: ValidationPolicy = .reject
     ) throws(FeatureSetError) {
         guard !name.isEmpty else { throw .emptyValue(path: "name") }
         guard !entities.isEmpty else { throw .emptyValue(path: "entities") }
@@ -45,8 +52,11 @@ public struct FeatureSetDefinition: Sendable, Hashable {
             throw .duplicateName(path: "entities[\(index)].name", name: entity.name)
         }
         var featureNames = Set<String>()
-        for (index, feature) in features.enumerated() where !featureNames.insert(feature.name).inserted {
-            throw .duplicateName(path: "features[\(index)].name", name: feature.name)
+        for (index, feature) in features.enumerated() {
+            guard featureNames.insert(feature.name).inserted else {
+                throw .duplicateName(path: "features[\(index)].name", name: feature.name)
+            }
+            try feature.validators.check(for: feature.type, path: "features[\(index)].validators")
         }
         var outputNames = Set<String>()
         for (index, aggregation) in aggregations.enumerated() {
@@ -61,6 +71,7 @@ public struct FeatureSetDefinition: Sendable, Hashable {
         self.aggregations = aggregations
         self.ttl = ttl
         self.offlineRetention = offlineRetention
+        self.validationPolicy = validationPolicy
     }
 
     /// Every aggregation output column, sorted by name (the order of replay output rows).
@@ -109,10 +120,13 @@ public struct FeatureColumn: Sendable, Hashable {
     public let name: String
     /// Type of the value.
     public let type: ValueType
+    /// Checks every write path applies to the feature's values (empty: none; see ``ValidationPolicy``).
+    public let validators: FeatureValidators
 
-    /// A feature named `name` of type `type`.
-    public init(name: String, type: ValueType) {
+    /// A feature named `name` of type `type`, checked by `validators`.
+    public init(name: String, type: ValueType, validators: FeatureValidators = FeatureValidators()) {
         self.name = name
         self.type = type
+        self.validators = validators
     }
 }

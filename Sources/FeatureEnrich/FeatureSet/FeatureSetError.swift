@@ -22,6 +22,14 @@ public enum FeatureSetError: Error, Equatable, CustomStringConvertible {
     case windowDoesNotDivideLargest(path: String, window: String)
     /// Two columns (entities, features or aggregation outputs) have the same name.
     case duplicateName(path: String, name: String)
+    /// A key under `validators` is not one of min, max, allowed, not_null, max_age.
+    case unknownValidator(path: String, name: String)
+    /// A validator cannot check a feature of this type (`min` on a string feature).
+    case validatorNotApplicable(path: String, validator: String, type: String)
+    /// A validator's value is inconsistent (`min` above `max`, an empty `allowed` list).
+    case invalidValidator(path: String, reason: String)
+    /// `validation_policy` is not one of reject, warn, drop_feature.
+    case unknownPolicy(path: String, name: String)
 
     /// A message naming the path and the problem.
     public var description: String {
@@ -49,6 +57,16 @@ public enum FeatureSetError: Error, Equatable, CustomStringConvertible {
             "\(path): window \(window) does not divide the largest window"
         case .duplicateName(let path, let name):
             "\(path): duplicate name '\(name)'"
+        case .unknownValidator(let path, let name):
+            "\(path): unknown validator '\(name)' (expected one of "
+                + ValidatorKind.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+        case .validatorNotApplicable(let path, let validator, let type):
+            "\(path): validator \(validator) does not apply to a \(type) feature"
+        case .invalidValidator(let path, let reason):
+            "\(path): \(reason)"
+        case .unknownPolicy(let path, let name):
+            "\(path): unknown policy '\(name)' (expected one of "
+                + ValidationPolicy.allCases.map(\.rawValue).joined(separator: ", ") + ")"
         }
     }
 }

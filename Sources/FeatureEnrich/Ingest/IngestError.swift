@@ -12,6 +12,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case tooFewFields(file: String, line: Int, expected: Int, got: Int)
     /// A cell holds an invalid value.
     case badValue(file: String, line: Int, column: String, ValueParseError)
+    /// A row fails a validator of a set whose policy is `reject` (nothing of the file was ingested).
+    case rejectedRow(file: String, line: Int, ValidationViolation)
 
     /// `events.csv:7: column 'amount': unparsable number '12.5x'`.
     public var description: String {
@@ -24,6 +26,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
         case .tooFewFields(let file, let line, let expected, let got):
             "\(file):\(line): too few fields (\(got), need at least \(expected))"
         case .badValue(let file, let line, let column, let error): "\(file):\(line): column '\(column)': \(error)"
+        case .rejectedRow(let file, let line, let violation): "\(file):\(line): row rejected: \(violation)"
         }
     }
 
@@ -33,7 +36,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
         case .unreadableFile: 0
         case .malformedCSV(_, let error): error.line
         case .missingHeader, .missingColumn: 1
-        case .tooFewFields(_, let line, _, _), .badValue(_, let line, _, _): line
+        case .tooFewFields(_, let line, _, _), .badValue(_, let line, _, _), .rejectedRow(_, let line, _): line
         }
     }
 }

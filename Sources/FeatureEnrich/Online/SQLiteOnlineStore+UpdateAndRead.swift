@@ -44,14 +44,15 @@ extension SQLiteOnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) -> EntityStateSnapshot? {
         let position = try self.position(of: featureSet)
-        let decoded = try decode(events, position: position)
+        let (decoded, violations) = try decodeAndValidate(events, position: position)
         var snapshot: EntityStateSnapshot?
         let capture: ([String: EntityState?]) -> Void = { states in
             snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: states)
         }
         guard let eventID else {
             ingest(
-                decoded, position: position, eventID: nil, snapshot: moment, underLock: capture, completion: completion)
+                decoded, position: position, eventID: nil, violations: violations, snapshot: moment, underLock: capture,
+                completion: completion)
             return snapshot
         }
         let outcome: ProcessedEvents.Outcome
@@ -63,7 +64,10 @@ extension SQLiteOnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID, snapshot: moment, underLock: capture) {
+            ingest(
+                decoded, position: position, eventID: eventID, violations: violations, snapshot: moment,
+                underLock: capture
+            ) {
                 [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)

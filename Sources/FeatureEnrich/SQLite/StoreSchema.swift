@@ -27,6 +27,12 @@
 /// - `feature_set_versions` (migration 2, WITHOUT ROWID): every definition ever registered under a name.
 ///   - `name` TEXT, `version` INTEGER (1, 2, ... in registration order): the primary key.
 ///   - `definition` TEXT, `definition_hash` TEXT, `registered_at_ms` INTEGER: as in `feature_sets`.
+/// - migration 3: `feature_stats.null_count` INTEGER (events without a value for the feature; `count` is the
+///   events with one, and `mean`/`m2`/`min`/`max` stay NULL for string and bool features), and
+///   `feature_violations` (WITHOUT ROWID): validator violations per feature.
+///   - `feature_set` TEXT, `feature` TEXT, `validator` TEXT (min, max, allowed, not_null, max_age): the key.
+///   - `rejected`, `warned`, `dropped` INTEGER: violations refused, written unchanged, written with the
+///     feature nulled (by the set's policy at the time).
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -88,6 +94,20 @@ package enum StoreSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO feature_set_versions(name, version, definition, definition_hash, registered_at_ms)
                 SELECT name, 1, definition, definition_hash, registered_at_ms FROM feature_sets;
+                """),
+        SchemaMigration(
+            version: 3, name: "count nulls per feature and validator violations",
+            sql: """
+                ALTER TABLE feature_stats ADD COLUMN null_count INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE feature_violations (
+                    feature_set TEXT NOT NULL,
+                    feature TEXT NOT NULL,
+                    validator TEXT NOT NULL,
+                    rejected INTEGER NOT NULL DEFAULT 0,
+                    warned INTEGER NOT NULL DEFAULT 0,
+                    dropped INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (feature_set, feature, validator)
+                ) WITHOUT ROWID;
                 """),
     ]
 

@@ -20,6 +20,8 @@ public import ServingGraph
 /// `EnrichWithFeatures` placed before this step reads the store separately: a concurrent request on the same
 /// key may slip in between; use `"update": "after_fetch"` instead. With a client event id (`X-Event-Id`, or
 /// body `id`) a retry within the store's horizon is not counted twice.
+/// The set's validators apply (``ValidationPolicy``): a rejected event makes the request fail with 400 naming
+/// the field, and nothing of it is written.
 public struct UpdateAggregatesStep: Step {
     /// When the request's events are applied relative to the fetch of a following `EnrichWithFeatures`.
     public enum UpdateOrder: String, Sendable {

@@ -18,8 +18,10 @@ final class BatchChannel: Sendable {
     enum Message: Sendable {
         /// Append these rows to the event log.
         case rows(Rows)
-        /// Upsert these states (in key order), merge these statistics, then commit.
-        case finish(states: [(key: String, state: [UInt8])], statistics: [(feature: String, FeatureStatistics)])
+        /// Upsert these states (in key order), merge these statistics and violations, then commit.
+        case finish(
+            states: [(key: String, state: [UInt8])], statistics: [(feature: String, FeatureStatistics)],
+            violations: ValidationTally)
         /// Roll back with this error.
         case abort(any Error)
     }

@@ -11,7 +11,8 @@ public protocol OnlineStore: Sendable {
 
     /// Validates every event of `events` for `featureSet`, then applies them all and calls `completion` with
     /// their count once they are committed, together (or with the failure: then none is). Throws
-    /// ``OnlineStoreError`` at once, before applying anything, for an unknown feature set or an invalid event.
+    /// ``OnlineStoreError`` at once, before applying anything, for an unknown feature set, an invalid event or an
+    /// event its feature validators reject (policy `reject`; see ``ValidationPolicy``).
     /// With an `eventID` seen within the horizon the earlier count is answered and nothing is ingested again.
     func ingest(
         _ events: [Value], into featureSet: String, eventID: String?,

@@ -9,14 +9,18 @@ public struct OnlineStoreConfiguration: Sendable {
     public var maxIdleReaders: Int
     /// How long an event id is remembered for exactly-once ingestion; default 24 h.
     public var eventIDHorizonMilliseconds: Int64
+    /// Shortest time between two log lines about `warn`-policy validator violations of one feature set;
+    /// default 60 s.
+    public var validationWarningIntervalMilliseconds: Int64
     /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
     package var writer: StoreWriterConfiguration
 
     /// A configuration; every argument has the default documented on its property.
     public init(
         shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
-        eventIDHorizonMilliseconds: Int64 = 86_400_000
+        eventIDHorizonMilliseconds: Int64 = 86_400_000, validationWarningIntervalMilliseconds: Int64 = 60_000
     ) {
+        self.validationWarningIntervalMilliseconds = max(0, validationWarningIntervalMilliseconds)
         self.eventIDHorizonMilliseconds = max(0, eventIDHorizonMilliseconds)
         self.shardCount = max(1, shardCount)
         self.maxKeysInMemory = max(1, maxKeysInMemory)

@@ -6,6 +6,8 @@ public enum OnlineStoreError: Error, Equatable, CustomStringConvertible {
     case unknownFeature(featureSet: String, name: String)
     /// Event `index` of a request cannot be ingested (nothing of the request was ingested).
     case badEvent(featureSet: String, index: Int, FeatureEventError)
+    /// Event `index` of a request fails a validator of a set whose policy is `reject` (nothing was ingested).
+    case rejectedEvent(featureSet: String, index: Int, ValidationViolation)
     /// The stored definition differs from the one given at open, and no rebuild was asked for.
     case definitionChanged(name: String, differences: [String])
     /// The same feature-set name was given twice at open.
@@ -30,6 +32,8 @@ public enum OnlineStoreError: Error, Equatable, CustomStringConvertible {
             "feature set '\(featureSet)' has no feature '\(name)'"
         case .badEvent(let featureSet, let index, let error):
             "feature set '\(featureSet)': event \(index): \(error)"
+        case .rejectedEvent(let featureSet, let index, let violation):
+            "feature set '\(featureSet)': event \(index) rejected: \(violation)"
         case .definitionChanged(let name, let differences):
             "feature set '\(name)' differs from the stored definition (\(differences.joined(separator: "; "))); "
                 + "start with --rebuild to recompute its state from the event log"

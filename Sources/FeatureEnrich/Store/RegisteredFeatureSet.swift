@@ -12,8 +12,10 @@ struct RegisteredFeatureSet: Sendable {
     let definition: FeatureSetDefinition
     let aggregator: FeatureSetAggregator
     let decoder: FeatureEventDecoder
-    /// Numeric plain features, then aggregation input columns that are not features (each once).
+    /// Plain features, then aggregation input columns that are not features (each once).
     let statisticsColumns: [(name: String, source: StatisticsSource)]
+    /// The compiled validators; nil when the set declares none (the write paths then skip validation).
+    let validator: FeatureSetValidator?
     private let columnNames: Set<String>
 
     init(_ definition: FeatureSetDefinition) {
@@ -21,8 +23,7 @@ struct RegisteredFeatureSet: Sendable {
         aggregator = FeatureSetAggregator(definition)
         decoder = FeatureEventDecoder(featureSet: definition)
         var columns: [(name: String, source: StatisticsSource)] = []
-        for (index, feature) in definition.features.enumerated() where feature.type == .double || feature.type == .int64
-        {
+        for (index, feature) in definition.features.enumerated() {
             columns.append((feature.name, .feature(index)))
         }
         for (index, aggregation) in definition.aggregations.enumerated()
@@ -32,6 +33,7 @@ struct RegisteredFeatureSet: Sendable {
             columns.append((aggregation.column, .aggregation(index)))
         }
         statisticsColumns = columns
+        validator = FeatureSetValidator(definition)
         columnNames = Set(definition.features.map(\.name) + aggregator.outputColumns)
     }
 
@@ -65,6 +67,33 @@ struct RegisteredFeatureSet: Sendable {
             result.append((column.name, statistics))
         }
         return result
+    }
+
+    /// Folds the value of `source` in one event into `statistics`: a number into the moments, a string or bool
+    /// into the count, no value into the null count.
+    @inline(__always)
+    static func observe(
+        _ source: StatisticsSource, in aggregationValues: [Double?], _ featureValues: [Value?],
+        into statistics: inout FeatureStatistics
+    ) {
+        switch source {
+        case .aggregation(let index):
+            if index < aggregationValues.count, let value = aggregationValues[index], value.isFinite {
+                statistics.add(value)
+            } else {
+                statistics.nullCount += 1
+            }
+        case .feature(let index):
+            guard index < featureValues.count, let value = featureValues[index] else {
+                statistics.nullCount += 1
+                return
+            }
+            if let number = value.doubleValue, number.isFinite {
+                statistics.add(number)
+            } else {
+                statistics.addNonNumeric()
+            }
+        }
     }
 
     /// The finite numeric value of `source`, if any.

@@ -15,6 +15,10 @@ public struct BatchIngestSummary: Sendable, Equatable {
     public var skippedErrors: [IngestError] = []
     /// Distinct entity keys updated.
     public var keys = 0
+    /// Rows checked by the set's validators (0 when it declares none: that path is skipped).
+    public var rowsValidated = 0
+    /// Validator violations written under `warn` or `drop_feature` (counted in the catalog too).
+    public var violations = 0
 
     /// An empty summary.
     public init() {}
@@ -75,6 +79,11 @@ extension SQLiteOnlineStore {
             produced = .failure(error)
         }
         let written = outcome.wait()
+        if case .failure(IngestError.rejectedRow(_, _, let violation)) = produced {
+            // The batch rolled back; the rejection is counted by a transaction of its own.
+            recordRejection(violation, featureSet: name)
+            try? waitForPendingWrites()
+        }
         if case .failure(let error) = produced, case .closed? = error as? StoreWriterError {
             try written.get()  // the writer stopped first: its error is the cause
         }
@@ -103,6 +112,9 @@ extension SQLiteOnlineStore {
         let aggregator = set.aggregator
         let statisticsSources = set.statisticsColumns.map(\.source)
         let encoder = BatchEventEncoder(definition)
+        let validator = set.validator
+        let receivedAt = layout.defaultTime ?? StoreWriterLoop.nowMilliseconds()
+        var violations = ValidationTally()
         var states: [String: EntityState] = [:]
         var statistics = Array(repeating: FeatureStatistics(), count: statisticsSources.count)
         var summary = BatchIngestSummary()
@@ -123,7 +135,7 @@ extension SQLiteOnlineStore {
             }
             summary.rowsRead += 1
             if summary.rowsRead % Self.progressInterval == 0 { progress(summary.rowsRead) }
-            let row: ReplayLayout.Row
+            var row: ReplayLayout.Row
             do {
                 row = try layout.parse(record)
             } catch {
@@ -133,6 +145,11 @@ extension SQLiteOnlineStore {
                     summary.skippedErrors.append(error)
                 }
                 continue
+            }
+            if let validator {
+                row = try Self.validate(
+                    row, validator, receivedAt: receivedAt, tally: &violations, file: file, line: record.line)
+                summary.rowsValidated += 1
             }
             if states[row.key] == nil {
                 // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
@@ -148,9 +165,8 @@ extension SQLiteOnlineStore {
             chunk.times.append(row.time)
             chunk.events.append(String(decoding: json, as: UTF8.self))
             for (index, source) in statisticsSources.enumerated() {
-                if let value = RegisteredFeatureSet.value(of: source, in: row.aggregationValues, row.featureValues) {
-                    statistics[index].add(value)
-                }
+                RegisteredFeatureSet.observe(
+                    source, in: row.aggregationValues, row.featureValues, into: &statistics[index])
             }
             summary.rowsIngested += 1
             if chunk.count >= Self.batchChunkRows {
@@ -164,10 +180,39 @@ extension SQLiteOnlineStore {
         try send(
             .finish(
                 states: serialized,
-                statistics: zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }))
+                statistics: zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) },
+                violations: violations))
+        if validator?.policy == .warn {
+            warningLog.record(violations, featureSet: definition.name, now: receivedAt)
+        }
+        summary.violations = Int(violations.total)
         progress(summary.rowsRead)
         summary.keys = states.count
         return (summary, Array(states.keys))
+    }
+
+    /// One row through the set's validators: the row (with violating features nulled under `drop_feature`), or
+    /// ``IngestError/rejectedRow(file:line:_:)`` under `reject`.
+    private static func validate(
+        _ row: ReplayLayout.Row, _ validator: FeatureSetValidator, receivedAt: Int64, tally: inout ValidationTally,
+        file: String, line: Int
+    ) throws(IngestError) -> ReplayLayout.Row {
+        var featureValues = row.featureValues
+        var aggregationValues = row.aggregationValues
+        switch validator.apply(
+            time: row.time, featureValues: &featureValues, aggregationValues: &aggregationValues,
+            receivedAt: receivedAt, tally: &tally)
+        {
+        case .reject(let violation):
+            throw .rejectedRow(file: file, line: line, violation)
+        case .write(let dropped) where dropped.isEmpty:
+            return row
+        case .write:
+            break
+        }
+        return ReplayLayout.Row(
+            key: row.key, entities: row.entities, timestamp: row.timestamp, time: row.time,
+            aggregationValues: aggregationValues, featureValues: featureValues)
     }
 
     /// The writer thread's half (one work item, so one transaction): inserts chunks until told to finish.
@@ -188,7 +233,7 @@ extension SQLiteOnlineStore {
                             connection, featureSet: featureSet, key: rows.keys[index], time: rows.times[index],
                             now: now, json: rows.events[index])
                     }
-                case .finish(let states, let statistics):
+                case .finish(let states, let statistics, let violations):
                     for (key, state) in states {
                         try StoreStatements.upsertState(
                             connection, featureSet: featureSet, key: key, state: state, now: now)
@@ -197,6 +242,7 @@ extension SQLiteOnlineStore {
                         try StoreStatements.mergeStatistics(
                             connection, featureSet: featureSet, feature: feature, value)
                     }
+                    try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
                     return
                 case .abort(let error):
                     throw error

@@ -10,36 +10,26 @@ extension SQLiteOnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) {
         let position = try self.position(of: featureSet)
-        let decoded = try decode(events, position: position)
+        let (decoded, violations) = try decodeAndValidate(events, position: position)
         switch target {
         case .onlineAndOffline:
-            ingest(decoded, position: position, eventID: nil, completion: completion)
+            ingest(decoded, position: position, eventID: nil, violations: violations, completion: completion)
         case .online:
-            ingest(decoded, position: position, eventID: nil, appendsToLog: false, completion: completion)
+            ingest(
+                decoded, position: position, eventID: nil, appendsToLog: false, violations: violations,
+                completion: completion)
         case .offline:
-            appendToLog(decoded, featureSet: registered[position].definition.name, completion: completion)
+            appendToLog(
+                decoded, featureSet: registered[position].definition.name, violations: violations,
+                completion: completion)
         }
     }
 
-    /// Every event of `events` decoded for the feature set at `position`; the first bad one throws naming its
-    /// index.
-    func decode(_ events: [Value], position: Int) throws(OnlineStoreError) -> [FeatureEvent] {
-        let decoder = registered[position].decoder
-        var decoded: [FeatureEvent] = []
-        decoded.reserveCapacity(events.count)
-        for (index, event) in events.enumerated() {
-            do {
-                decoded.append(try decoder.decode(event))
-            } catch {
-                throw .badEvent(featureSet: registered[position].definition.name, index: index, error)
-            }
-        }
-        return decoded
-    }
-
-    /// Appends `events` to `event_log` in one writer item (no online state, no statistics).
+    /// Appends `events` to `event_log` in one writer item (no online state, no statistics), with the validation
+    /// counts of `warn` and `drop_feature`.
     private func appendToLog(
-        _ events: [FeatureEvent], featureSet: String, completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+        _ events: [FeatureEvent], featureSet: String, violations: ValidationTally,
+        completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
         let now = StoreWriterLoop.nowMilliseconds()
@@ -50,6 +40,9 @@ extension SQLiteOnlineStore {
                     try StoreStatements.appendEvent(
                         connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                         json: event.json)
+                }
+                if !violations.isEmpty {
+                    try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
                 }
             },
             completion: { result in completion(result.map { count }) })

@@ -3,8 +3,9 @@ import ServingGraph
 // MARK: - Registering definitions and rebuilding from the event log
 
 extension SQLiteOnlineStore {
-    /// Registers `definition` (writer thread, inside the open transaction). A stored definition with another hash
-    /// is refused, or with `rebuild` recomputed from `event_log` and replaced.
+    /// Registers `definition` (writer thread, inside the open transaction). A stored definition with another
+    /// identity hash is registered as a new version when its state hash is the same (only validators changed);
+    /// otherwise it is refused, or with `rebuild` recomputed from `event_log` and replaced.
     static func register(_ definition: FeatureSetDefinition, rebuild: Bool, connection: SQLiteConnection) throws {
         let now = StoreWriterLoop.nowMilliseconds()
         guard let stored = try StoreStatements.registeredDefinition(connection, featureSet: definition.name) else {
@@ -17,6 +18,11 @@ extension SQLiteOnlineStore {
             previous = try FeatureSetDefinition(jsonText: stored.json)
         } catch {
             throw OnlineStoreError.storedDefinitionUnreadable(name: definition.name, reason: error.description)
+        }
+        if previous.definitionHash == definition.definitionHash {
+            // Only validators, the policy or the retention changed: a new catalog version, the state stays valid.
+            try StoreStatements.register(connection, definition, now: now)
+            return
         }
         guard rebuild else {
             let differences = definition.differences(from: previous)
@@ -63,9 +69,8 @@ extension SQLiteOnlineStore {
                 at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
                 into: &states[event.key.encoded, default: emptyState], output: &output)
             for (index, column) in set.statisticsColumns.enumerated() {
-                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
-                    statistics[index].add(value)
-                }
+                RegisteredFeatureSet.observe(
+                    column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])
             }
             events += 1
         }

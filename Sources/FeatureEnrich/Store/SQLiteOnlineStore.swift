@@ -33,6 +33,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
     let processedEvents: ProcessedEvents
+    let warningLog: ValidationWarningLog
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
     /// whose hash differs is refused with ``OnlineStoreError/definitionChanged(name:differences:)`` naming what
@@ -68,6 +69,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.readers = StoreReaderPool(path: path, maxIdle: configuration.maxIdleReaders)
         self.configuration = configuration
         self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
+        self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
     /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
@@ -93,8 +95,10 @@ public final class SQLiteOnlineStore: OnlineStore {
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) throws(OnlineStoreError) {
         let position = try self.position(of: featureSet)
-        let decoded = try decode(events, position: position)
-        guard let eventID else { return ingest(decoded, position: position, eventID: nil, completion: completion) }
+        let (decoded, violations) = try decodeAndValidate(events, position: position)
+        guard let eventID else {
+            return ingest(decoded, position: position, eventID: nil, violations: violations, completion: completion)
+        }
         let outcome: ProcessedEvents.Outcome
         do {
             outcome = try processedEvents.begin(eventID, readers: readers)
@@ -103,7 +107,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         }
         switch outcome {
         case .new:
-            ingest(decoded, position: position, eventID: eventID) { [processedEvents] result in
+            ingest(decoded, position: position, eventID: eventID, violations: violations) { [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }
@@ -117,11 +121,13 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// deadlock) while the events are applied in request order and the item is submitted, so the writer's
     /// order is the memory order. With `eventID`, the same commit records it in `processed_events`; without
     /// `appendsToLog` the events are not appended to `event_log` (Feast's `to: online`).
+    /// `violations` (of `warn` and `drop_feature`) commit with the events.
     /// With `snapshot`, `underLock` gets every touched entity's state (by encoded key; `.none`: it had none) as of
     /// that moment, before or after the request's events, while the shards are still locked: a read there is
     /// atomic with the update.
     func ingest(
         _ events: [FeatureEvent], position: Int, eventID: String?, appendsToLog: Bool = true,
+        violations: ValidationTally = ValidationTally(),
         snapshot: EntityStateSnapshot.Moment? = nil, underLock: ([String: EntityState?]) -> Void = { _ in },
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
@@ -160,9 +166,8 @@ public final class SQLiteOnlineStore: OnlineStore {
                 into: &entry.state, output: &output)
             updated[key] = entry
             for (index, column) in set.statisticsColumns.enumerated() {
-                if let value = set.value(of: column.source, in: event.aggregationValues, event.featureValues) {
-                    statistics[index].add(value)
-                }
+                RegisteredFeatureSet.observe(
+                    column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])
             }
         }
         if refusal == nil {
@@ -173,8 +178,8 @@ public final class SQLiteOnlineStore: OnlineStore {
             refusal = writer.enqueue(
                 { [self] connection in
                     try write(
-                        appendsToLog ? events : [], states: states, statistics: statisticsRows, featureSet: name,
-                        now: now, eventID: eventID, count: count, connection: connection)
+                        appendsToLog ? events : [], states: states, statistics: statisticsRows, violations: violations,
+                        featureSet: name, now: now, eventID: eventID, count: count, connection: connection)
                 },
                 completion: { [self] result in
                     finishWrite(touched, result: result)
@@ -205,12 +210,12 @@ public final class SQLiteOnlineStore: OnlineStore {
     }
 
     /// The writer-thread body of one request: states, event-log rows (`events`; none for an online-only
-    /// write), statistics and the event id, in one savepoint of the group commit. A failure poisons every
-    /// touched key.
+    /// write), statistics, violations and the event id, in one savepoint of the group commit. A failure poisons
+    /// every touched key.
     private func write(
         _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
-        statistics: [(feature: String, FeatureStatistics)], featureSet: String, now: Int64, eventID: String?,
-        count: Int, connection: SQLiteConnection
+        statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally, featureSet: String,
+        now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
     ) throws {
         for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
         do {
@@ -225,6 +230,9 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
             for (feature, value) in statistics {
                 try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)
+            }
+            if !violations.isEmpty {
+                try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
             }
             if let eventID {
                 try StoreStatements.recordProcessedEvent(connection, eventID: eventID, now: now, count: count)

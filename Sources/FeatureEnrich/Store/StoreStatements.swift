@@ -52,31 +52,61 @@ enum StoreStatements {
     }
 
     /// Folds `statistics` into the `feature_stats` row of `feature` (Chan et al.'s merge of two Welford
-    /// accumulators; SQLite evaluates every right-hand side with the row's old values).
+    /// accumulators; SQLite evaluates every right-hand side with the row's old values). Moments are NULL while a
+    /// feature has no numeric value (only nulls so far, or a string or bool feature).
     static func mergeStatistics(
         _ connection: SQLiteConnection, featureSet: String, feature: String, _ statistics: FeatureStatistics
     ) throws {
-        guard statistics.count > 0 else { return }
+        guard statistics.count > 0 || statistics.nullCount > 0 else { return }
         let statement = try connection.cachedStatement(
             sql: """
-                INSERT INTO feature_stats(feature_set, feature, count, mean, m2, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO feature_stats(feature_set, feature, count, null_count, mean, m2, min, max)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(feature_set, feature) DO UPDATE SET
                 count = count + excluded.count,
-                mean = mean + (excluded.mean - mean) * excluded.count / (count + excluded.count),
-                m2 = m2 + excluded.m2
-                    + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count
-                    / (count + excluded.count),
-                min = MIN(min, excluded.min), max = MAX(max, excluded.max)
+                null_count = null_count + excluded.null_count,
+                mean = CASE WHEN excluded.mean IS NULL THEN mean WHEN mean IS NULL THEN excluded.mean
+                    ELSE mean + (excluded.mean - mean) * excluded.count / (count + excluded.count) END,
+                m2 = CASE WHEN excluded.m2 IS NULL THEN m2 WHEN m2 IS NULL THEN excluded.m2
+                    ELSE m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count
+                    / (count + excluded.count) END,
+                min = CASE WHEN excluded.min IS NULL THEN min WHEN min IS NULL THEN excluded.min
+                    ELSE MIN(min, excluded.min) END,
+                max = CASE WHEN excluded.max IS NULL THEN max WHEN max IS NULL THEN excluded.max
+                    ELSE MAX(max, excluded.max) END
                 """)
         try statement.bind(featureSet, at: 1)
         try statement.bind(feature, at: 2)
         try statement.bind(statistics.count, at: 3)
-        try statement.bind(statistics.mean, at: 4)
-        try statement.bind(statistics.m2, at: 5)
-        try statement.bind(statistics.min, at: 6)
-        try statement.bind(statistics.max, at: 7)
+        try statement.bind(statistics.nullCount, at: 4)
+        if statistics.hasMoments {
+            try statement.bind(statistics.mean, at: 5)
+            try statement.bind(statistics.m2, at: 6)
+            try statement.bind(statistics.min, at: 7)
+            try statement.bind(statistics.max, at: 8)
+        } else {
+            for index in 5...8 { try statement.bindNull(at: index) }
+        }
         defer { statement.reset() }
         while try statement.step() {}
+    }
+
+    /// Adds `tally` to the `feature_violations` rows of `featureSet`.
+    static func mergeViolations(_ connection: SQLiteConnection, featureSet: String, _ tally: ValidationTally) throws {
+        for (key, counts) in tally.counts {
+            try connection.cachedStatement(
+                sql: """
+                    INSERT INTO feature_violations(feature_set, feature, validator, rejected, warned, dropped)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(feature_set, feature, validator) DO UPDATE SET
+                    rejected = rejected + excluded.rejected, warned = warned + excluded.warned,
+                    dropped = dropped + excluded.dropped
+                    """
+            ).execute([
+                .text(featureSet), .text(key.feature), .text(key.validator.rawValue), .integer(counts.rejected),
+                .integer(counts.warned), .integer(counts.dropped),
+            ])
+        }
     }
 
     /// Records that `eventID` was ingested with `count` events (its answer for retries).
@@ -140,9 +170,10 @@ enum StoreStatements {
         ])
     }
 
-    /// The hash as stored in `feature_sets.definition_hash`: 16 lowercase hex digits.
+    /// The identity hash as stored in `feature_sets.definition_hash`: 16 lowercase hex digits (the state hash
+    /// when no validators are declared, so stores written before validators existed keep their hash).
     static func hashText(_ definition: FeatureSetDefinition) -> String {
-        let hex = String(definition.definitionHash, radix: 16)
+        let hex = String(definition.identityHash, radix: 16)
         return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
     }
 }

@@ -29,7 +29,7 @@ enum ErrorResponse {
         case let store as OnlineStoreError:
             switch store {
             case .unknownFeatureSet: return .notFound
-            case .unknownFeature, .badEvent: return .badRequest
+            case .unknownFeature, .badEvent, .rejectedEvent: return .badRequest
             case .precedingWriteFailed: return .serviceUnavailable
             case .eventInFlight: return .conflict
             case .definitionChanged, .duplicateFeatureSet, .storedDefinitionUnreadable, .rebuildFailed,
@@ -80,8 +80,17 @@ enum ErrorResponse {
         return HTTPResponse(status: .badRequest, headers: headers, body: Array(body.utf8))
     }
 
-    /// A JSON error response for `error`, with `Allow` on 405.
+    /// A JSON error response for `error`, with `Allow` on 405; a rejected event also names its `row` (index in
+    /// the request), `field` and `validator`.
     static func response(for error: any Error) -> HTTPResponse {
+        if case .rejectedEvent(_, let row, let violation)? = error as? OnlineStoreError {
+            return .json(
+                .badRequest,
+                JSONWriter.bytes([
+                    "error": .string(message(for: error)), "row": .int(Int64(row)), "field": .string(violation.feature),
+                    "validator": .string(violation.validator.rawValue),
+                ]))
+        }
         var response = HTTPResponse.error(status(for: error), message: message(for: error))
         if case RoutingError.methodNotAllowed(_, _, let allowed)? = error as? RoutingError {
             response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))

@@ -22,12 +22,13 @@ struct SchemaMigratorTests {
         #expect(
             try tables(connection).isSuperset(of: [
                 "schema_version", "feature_sets", "entity_state", "event_log", "event_log_by_entity_time",
-                "feature_stats", "processed_events", "feature_set_versions",
+                "feature_stats", "processed_events", "feature_set_versions", "feature_violations",
             ]))
         #expect(
             try connection.query("SELECT version, name, applied_at_ms FROM schema_version") == [
                 [.integer(1), .text("create online and offline store tables"), .integer(1_700_000_000_000)],
                 [.integer(2), .text("keep every registered definition of a feature set"), .integer(1_700_000_000_000)],
+                [.integer(3), .text("count nulls per feature and validator violations"), .integer(1_700_000_000_000)],
             ])
     }
 
@@ -42,8 +43,21 @@ struct SchemaMigratorTests {
         #expect(outcome.fromVersion == outcome.toVersion)
         #expect(
             try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [
-                [.integer(2), .integer(1)]
+                [.integer(3), .integer(1)]
             ])
+    }
+
+    @Test func migrationThreeAddsNullCountsToExistingStatisticsRows() throws {
+        let directory = try SQLiteTestDirectory()
+        let connection = try SQLiteConnection(path: directory.file("store.db"))
+        try SchemaMigrator(migrations: Array(StoreSchema.migrations.prefix(2))).migrate(connection, nowMilliseconds: 1)
+        try connection.execute(
+            "INSERT INTO feature_stats(feature_set, feature, count, mean, m2, min, max) VALUES ('s', 'x', 2, 1, 0, 1, 1)"
+        )
+        let outcome = try StoreSchema.migrator.migrate(connection, nowMilliseconds: 2)
+        #expect(outcome == SchemaMigrator.Outcome(fromVersion: 2, toVersion: 3))
+        #expect(try connection.query("SELECT count, null_count FROM feature_stats") == [[.integer(2), .integer(0)]])
+        #expect(try connection.query("SELECT COUNT(*) FROM feature_violations") == [[.integer(0)]])
     }
 
     @Test func appliesOnlyThePendingMigrationsInOrder() throws {
