@@ -77,7 +77,7 @@ extension V2ModelServer {
             modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
         let encoded = try InferenceResponseEncoder.encode(
-            response, for: request, receivedAt: explain ? nil : event.receivedAt)
+            response, for: request, receivedAtMicroseconds: explain ? nil : event.receivedAtMicroseconds)
         stages.postprocess = ModelMetrics.now() &- posted
         return encoded
     }
