@@ -20,6 +20,8 @@ extension V2ModelServer {
             let (body, binary) = try infer(event, explain: operation == .explain)
             output.body = body
             output[BinaryOutputKey.self] = binary
+        case .inferDict:
+            return try run(dictInputsConverted(event))
         case .custom(let name):
             try ensureReady()
             output.body = try hook("op_\(name)") { try self.operation(name, body: event.body, event: event) }
