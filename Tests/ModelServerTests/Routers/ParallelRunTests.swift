@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 
 @testable import ModelServer
@@ -218,6 +219,25 @@ struct ParallelRunTests {
             try ServingHarness.withServer(graphJSON: graph, registry: registry()) { _, _ in }
         } throws: { error in
             "\(error)".contains(message)
+        }
+    }
+
+    @Test func theExampleGraphMergesTwoComputedFeaturesAndTheModelIntoTheRequest() throws {
+        let path = ServingHarness.path("examples/graphs/parallel-run.json")
+        try ServingHarness.withServer(graphPath: path, loops: 1) { port, _ in
+            let (status, answer) = try ServingHarness.post(
+                port, "/", #"{"id": "t1", "amount": 1500, "amount_avg": 500, "inputs": [[1, 2, 3, 4]]}"#)
+            #expect(status == 200)
+            #expect(answer["id"] == "t1")
+            #expect(answer["amount"] == 1500)
+            #expect(answer["amount_vs_avg"] == 3.0)
+            #expect(answer["is_big"] == true)
+            // 0.8·1 − 0.5·2 + 1.2·3 + 0.3·4 − 0.1 = 4.5
+            let probability = answer["outputs"]?.arrayValue?.first?.doubleValue ?? 0
+            #expect(abs(probability - 1 / (1 + exp(-4.5))) < 1e-12)
+            let (_, partial) = try ServingHarness.post(port, "/", #"{"amount": 20, "amount_avg": 40}"#)
+            #expect(partial["amount_vs_avg"] == 0.5)
+            #expect(partial["errors"]?["fraud"]?["status"] == 400)
         }
     }
 
