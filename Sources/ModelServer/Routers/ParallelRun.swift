@@ -13,7 +13,8 @@ public import ServingGraph
 /// {"ratio": 0.5, "total": 3, "errors": {"score": {"status": 500, "error": "model 'score' failed in predict: ..."}}}
 /// ```
 /// A route answering something other than an object is reported there as a 500. When **every**
-/// route fails, the request fails with the first route's error (and its status).
+/// route fails, the request fails with the first route's error (and its status). Store writes of the
+/// routes (their commit tickets) travel with the merged answer: it is sent after they commit.
 ///
 /// Executors (`executor_type`): `thread` (default, as MLRun) runs the routes concurrently, each on
 /// its own serial lane so a route's step never runs on two threads at once; the loop waits for them
@@ -153,7 +154,7 @@ public struct ParallelRun: Step {
         output[DeferredResponseKey.self] = DeferredResponse(timeout: timeout + .seconds(1)) { _, completion in
             let deadline = DispatchTime.now() + .nanoseconds(Self.nanoseconds(timeout))
             let gather = ParallelRouteGather(results: results) { finished in
-                completion(Result { try merger.merged(event, base: base, results: finished) })
+                merger.complete(event, base: base, results: finished, completion)
             }
             for (index, work) in pending {
                 let own = DispatchTime.now() + .nanoseconds(Self.nanoseconds(min(work.timeout, timeout)))

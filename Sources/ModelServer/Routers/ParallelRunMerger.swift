@@ -1,4 +1,5 @@
 import Dispatch
+import FeatureEnrich
 import ServingGraph
 import Synchronization
 
@@ -27,11 +28,13 @@ struct ParallelRunMerger: Sendable {
     }
 
     /// `event` answered with the merge of `results` (one per route, in declaration order) over `base`;
-    /// throws the first route's error when every route failed.
+    /// throws the first route's error when every route failed. The store commits of the routes that
+    /// wrote (their ``CommitTicket``s) travel with the answer, so the server still answers after them.
     func merged(_ event: Event, base: ValueObject, results: [Result<Event, any Error>]) throws -> Event {
         var body = base
         var errors = ValueObject()
         var firstFailure: (any Error)?
+        var tickets = event[CommitTicketKey.self].map { [$0] } ?? []
         for (route, result) in zip(routeNames, results) {
             let failure: any Error
             switch result {
@@ -42,6 +45,9 @@ struct ParallelRunMerger: Sendable {
                     break
                 }
                 for (key, value) in object.members { body[key] = value }
+                if let ticket = answer[CommitTicketKey.self], !tickets.contains(where: { $0 === ticket }) {
+                    tickets.append(ticket)
+                }
                 continue
             case .failure(let error):
                 failure = error
@@ -62,7 +68,24 @@ struct ParallelRunMerger: Sendable {
         if !errors.isEmpty { body[errorsKey] = .object(errors) }
         var output = event
         output.body = .object(body)
+        output[CommitTicketKey.self] = tickets.count > 1 ? CommitTicket.all(tickets) : tickets.first
         return output
+    }
+
+    /// Calls `completion` with the merge of `results`, once the commits it carries are done (the server
+    /// does not wait for commit tickets of deferred answers); a failed commit fails the request.
+    func complete(
+        _ event: Event, base: ValueObject, results: [Result<Event, any Error>],
+        _ completion: @escaping @Sendable (Result<Event, any Error>) -> Void
+    ) {
+        let answer = Result { try merged(event, base: base, results: results) }
+        guard case .success(let merged) = answer, let ticket = merged[CommitTicketKey.self] else {
+            completion(answer)
+            return
+        }
+        ticket.whenDone { committed in
+            completion(committed.map { _ in merged })
+        }
     }
 }
 

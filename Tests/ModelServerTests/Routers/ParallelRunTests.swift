@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 
+@testable import FeatureEnrich
 @testable import ModelServer
 @testable import ServingGraph
 
@@ -42,6 +43,21 @@ private struct FailingStep: Step {
     }
 }
 
+/// Stands for a step that wrote to the store: answers `{"wrote": true}` with a commit ticket that
+/// already failed, as a failed store commit does.
+private struct FailedCommitStep: Step {
+    let name: String
+
+    func run(_ event: Event) throws -> Event {
+        let ticket = CommitTicket()
+        ticket.complete(.failure(ServingError.internalFailure("commit failed")))
+        var output = event
+        output.body = ["wrote": true]
+        output[CommitTicketKey.self] = ticket
+        return output
+    }
+}
+
 /// Triples `inputs`; declared blocking in the graphs below, so it answers through the deferred path.
 private final class TripleModel: V2ModelServer {
     override func predict(_ request: InferenceRequest) throws -> [Tensor] {
@@ -65,6 +81,7 @@ struct ParallelRunTests {
         registry.register("Failing") { args, context in
             FailingStep(name: context.name, kind: try args.string("kind") ?? "bug")
         }
+        registry.register("FailedCommit") { _, context in FailedCommitStep(name: context.name) }
         registry.registerModel("Triple") { name, args in TripleModel(name: name, classArgs: args) }
         return registry
     }
@@ -193,6 +210,18 @@ struct ParallelRunTests {
             #expect(answer["model_name"] == "triple")
             #expect(answer["total"] == 3)
             #expect(answer["id"] == "q1")
+        }
+    }
+
+    @Test(arguments: [("thread", false), ("array", false), ("thread", true), ("array", true)])
+    func aRoutesStoreCommitIsWaitedForAndItsFailureFailsTheRequest(executor: String, withBlockingModel: Bool) throws {
+        let blocking =
+            withBlockingModel ? #", "triple": {"class_name": "Triple", "class_args": {"blocking": true}}"# : ""
+        let routes = #"{"writer": {"class_name": "FailedCommit"}\#(blocking)}"#
+        try serve(routes, classArgs: #"{"executor_type": "\#(executor)"}"#) { port in
+            let (status, answer) = try ServingHarness.post(port, "/", #"{"inputs": [1]}"#)
+            #expect(status == 500)
+            #expect(answer["error"] == "commit failed")
         }
     }
 
