@@ -68,6 +68,10 @@ public struct ParallelRun: Step {
         prefix: String = "/v2/models"
     ) throws(GraphError) {
         guard !routes.isEmpty else { throw .noRoutes(path: name) }
+        var seen = Set<String>()
+        for route in routes where !seen.insert(route.name).inserted {
+            throw .invalidArgument(path: "\(name).routes.\(route.name)", reason: "route name used twice")
+        }
         guard timeout > .zero, timeout <= Self.maximumTimeout else {
             throw .invalidArgument(
                 path: "\(name).class_args.timeout", reason: "must be positive and at most an hour, got \(timeout)")
@@ -114,10 +118,8 @@ public struct ParallelRun: Step {
             }
         }
         guard pending.isEmpty else { return deferred(event, base: base, results: results, pending: pending) }
-        return try merger.merged(event, base: base, results: results.map { $0 ?? .failure(Self.lost) })
+        return try merger.merged(event, base: base, results: results.compactMap { $0 })  // none pending: all there
     }
-
-    private static let lost = ServingError.internalFailure("a route's answer was lost")
 
     /// Runs every route on its lane and waits for all of them, at most ``timeout``.
     private func runOnLanes(_ child: Event) -> [ParallelRouteOutcome] {

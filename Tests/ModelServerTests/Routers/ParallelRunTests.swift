@@ -270,6 +270,11 @@ struct ParallelRunTests {
         }
     }
 
+    @Test func aRouteNameUsedTwiceIsRejectedInSwift() throws {
+        let step = try ComputeStep(name: "c", expressions: [("x", "1")])
+        #expect(throws: GraphError.self) { try ParallelRun(name: "p", routes: [("c", step), ("c", step)]) }
+    }
+
     @Test func aSwiftBuiltFlowContinuesAfterTheParallelRun() throws {
         let graph = Graph.flow()
         graph.to(
