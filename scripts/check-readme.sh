@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the examples of README.md and docs/REFERENCE.md against real servers and fails when one fails.
 #
-#   bash scripts/check-readme.sh [--no-build] [--show] [FILE.md ...]
+#   bash scripts/check-readme.sh [--no-build | --debug] [--show] [FILE.md ...]
 #
 # A fenced ```bash block preceded by a marker line is checked:
 #   <!-- check: setup -->            the block runs as is (bash -e) in a scratch folder holding `examples/`,
@@ -13,6 +13,7 @@
 #   models   serve run examples/interop/graph.json
 #   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
 #   feast    serve run examples/feast/serve.json --store feast.db
+#   parallel serve run examples/graphs/parallel-run.json
 # Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
 # When a checked block is followed at once by another fenced block (the answer shown), the output (the answer
 # bodies, or the setup block's stdout) must match it; `…` there stands for any text (ids, times, cut parts).
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=0 ;;
         --debug) config=debug ;;
         --show) show=1 ;;
-        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
         *) files+=("$1") ;;
     esac
     shift
@@ -69,6 +70,7 @@ start_server() {
             if [[ -f $work/vector.json ]]; then args+=(--feature-vector vector.json); fi
             ;;
         feast) args=(examples/feast/serve.json --store feast.db) ;;
+        parallel) args=(examples/graphs/parallel-run.json) ;;
         *) bench_die "unknown server '$name'" ;;
     esac
     local log=$BENCH_TMP/$name-$RANDOM.log pid

@@ -49,8 +49,13 @@ public struct Event: Sendable {
     }
     /// When the request arrived, in milliseconds since the Unix epoch.
     public var receivedAt: Int64 {
-        get { metadata.receivedAt }
-        set { uniqueMetadata().receivedAt = newValue }
+        get { metadata.receivedAtMicroseconds / 1000 }
+        set { uniqueMetadata().receivedAtMicroseconds = newValue * 1000 }
+    }
+    /// When the request arrived, in microseconds since the Unix epoch (MLRun's `timestamp` precision).
+    public var receivedAtMicroseconds: Int64 {
+        get { metadata.receivedAtMicroseconds }
+        set { uniqueMetadata().receivedAtMicroseconds = newValue }
     }
     /// The failure that sent this event to an error handler; `nil` on the normal path.
     public var error: (any Error)? {
@@ -80,7 +85,7 @@ public struct Event: Sendable {
         set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
     }
 
-    /// An event; `id` defaults to 32 random hex digits and `receivedAt` to now.
+    /// An event; `id` defaults to 32 random hex digits and `receivedAt` (milliseconds) to now, to the microsecond.
     public init(
         body: Value = .null,
         id: String? = nil,
@@ -94,7 +99,7 @@ public struct Event: Sendable {
         self.isTerminated = false
         self.metadata = EventMetadata(
             id: id ?? Event.makeID(), path: path, method: method, headers: headers, contentType: contentType,
-            receivedAt: receivedAt ?? Event.nowMilliseconds())
+            receivedAtMicroseconds: receivedAt.map { $0 * 1000 } ?? Event.nowMicroseconds())
     }
 
     private mutating func uniqueMetadata() -> EventMetadata {
@@ -120,9 +125,14 @@ public struct Event: Sendable {
 
     /// The wall clock in milliseconds since the Unix epoch.
     public static func nowMilliseconds() -> Int64 {
+        nowMicroseconds() / 1000
+    }
+
+    /// The wall clock in microseconds since the Unix epoch.
+    public static func nowMicroseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 
     private static func hex(_ value: UInt64) -> String {
@@ -153,7 +163,7 @@ final class EventMetadata: @unchecked Sendable {
     var method: String
     var headers: [(name: String, value: String)]
     var contentType: String?
-    var receivedAt: Int64
+    var receivedAtMicroseconds: Int64
     var error: (any Error)?
     var originStep: String?
     var state: ValueObject
@@ -161,14 +171,15 @@ final class EventMetadata: @unchecked Sendable {
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
-        receivedAt: Int64, error: (any Error)? = nil, originStep: String? = nil, state: ValueObject = ValueObject()
+        receivedAtMicroseconds: Int64, error: (any Error)? = nil, originStep: String? = nil,
+        state: ValueObject = ValueObject()
     ) {
         self.id = id
         self.path = path
         self.method = method
         self.headers = headers
         self.contentType = contentType
-        self.receivedAt = receivedAt
+        self.receivedAtMicroseconds = receivedAtMicroseconds
         self.error = error
         self.originStep = originStep
         self.state = state
@@ -176,8 +187,8 @@ final class EventMetadata: @unchecked Sendable {
 
     func copy() -> EventMetadata {
         let copy = EventMetadata(
-            id: id, path: path, method: method, headers: headers, contentType: contentType, receivedAt: receivedAt,
-            error: error, originStep: originStep, state: state)
+            id: id, path: path, method: method, headers: headers, contentType: contentType,
+            receivedAtMicroseconds: receivedAtMicroseconds, error: error, originStep: originStep, state: state)
         copy.storage = storage
         return copy
     }

@@ -45,6 +45,11 @@ public final class LinearModel: V2ModelServer {
         ]
     }
 
+    /// `feature_names` of `class_args`, else of the model file once loaded (for `infer_dict`).
+    public override var featureNames: [String]? {
+        super.featureNames ?? (try? loadedModel(as: LinearWeights.self))?.featureNames
+    }
+
     /// Shapes are checked in `predict`, which also accepts MLRun object rows.
     public override func validate(_ request: InferenceRequest) throws {}
 

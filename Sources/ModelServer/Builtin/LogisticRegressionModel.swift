@@ -55,6 +55,11 @@ public final class LogisticRegressionModel: V2ModelServer {
         return declared
     }
 
+    /// `feature_names` of `class_args`, else of the model file once loaded (for `infer_dict`).
+    public override var featureNames: [String]? {
+        super.featureNames ?? (try? loadedModel(as: LinearWeights.self))?.featureNames
+    }
+
     /// Shapes are checked in `predict`, which also accepts MLRun object rows.
     public override func validate(_ request: InferenceRequest) throws {}
 

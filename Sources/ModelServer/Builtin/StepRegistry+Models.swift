@@ -2,12 +2,13 @@ public import ServingGraph
 
 extension StepRegistry {
     /// The standard steps plus the model-serving classes: `ModelRouter` (also the default router
-    /// `""`), `VotingEnsemble`, `LinearModel`, `LogisticRegressionModel` and `XGBoostModel`.
+    /// `""`), `VotingEnsemble`, `ParallelRun`, `LinearModel`, `LogisticRegressionModel` and `XGBoostModel`.
     /// A relative `model_path` (and `AppendJSONL` `path`) is resolved against `baseDirectory` (the
     /// graph file's folder).
     public static func serving(baseDirectory: String? = nil) -> StepRegistry {
         var registry = StepRegistry.standard
         registry.registerModelRouters()
+        registry.registerParallelRun()
         if let baseDirectory {
             // Like `model_path`, a relative JSONL path in a graph file is relative to the file's folder.
             registry.register("AppendJSONL") { args, context in

@@ -2,6 +2,8 @@
 /// is a switch rather than string comparison (reference/mlrun.md §1.4).
 enum ModelOperation: Equatable {
     case infer
+    /// `infer_dict` / `predict_dict`: object rows become lists ordered by the model's feature names, then infer.
+    case inferDict
     case explain
     case ready
     case metadata
@@ -27,6 +29,7 @@ enum ModelOperation: Equatable {
         switch name {
         case "": self = method == "GET" || method == "HEAD" ? .metadata : .infer
         case "infer", "predict": self = .infer
+        case "infer_dict", "predict_dict": self = .inferDict
         case "explain": self = .explain
         case "ready": self = .ready
         default: self = .custom(name)

@@ -20,6 +20,8 @@ extension V2ModelServer {
             let (body, binary) = try infer(event, explain: operation == .explain)
             output.body = body
             output[BinaryOutputKey.self] = binary
+        case .inferDict:
+            return try run(dictInputsConverted(event))
         case .custom(let name):
             try ensureReady()
             output.body = try hook("op_\(name)") { try self.operation(name, body: event.body, event: event) }
@@ -77,7 +79,7 @@ extension V2ModelServer {
             modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
         let encoded = try InferenceResponseEncoder.encode(
-            response, for: request, receivedAt: explain ? nil : event.receivedAt)
+            response, for: request, receivedAtMicroseconds: explain ? nil : event.receivedAtMicroseconds)
         stages.postprocess = ModelMetrics.now() &- posted
         return encoded
     }

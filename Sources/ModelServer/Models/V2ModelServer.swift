@@ -141,6 +141,11 @@ open class V2ModelServer: Step {
     open var inputs: [TensorMetadata] { [] }
     /// Declared outputs, reported in metadata. Default: none.
     open var outputs: [TensorMetadata] { [] }
+    /// Ordered input feature names (MLRun's `model_spec.inputs`): `infer_dict` orders object rows by
+    /// them. Default: `feature_names` in `class_args`, else `nil` (then `infer_dict` answers 400).
+    open var featureNames: [String]? {
+        classArgs["feature_names"]?.arrayValue?.compactMap(\.stringValue)
+    }
     /// The metadata `platform` string. Default `swift`.
     open var platform: String { "swift" }
 

@@ -32,12 +32,12 @@ public enum BinaryInputKey: EventStorageKey {
 /// binary outputs as requested) or MLRun's `{"id","model_name","outputs","timestamp"}`.
 enum InferenceResponseEncoder {
     /// The response body, plus binary output bytes when any output is binary.
-    /// MLRun's explain answer has no `timestamp` (`receivedAt` nil).
+    /// MLRun's explain answer has no `timestamp` (`receivedAtMicroseconds` nil).
     static func encode(
-        _ response: InferenceResponse, for request: InferenceRequest, receivedAt: Int64?
+        _ response: InferenceResponse, for request: InferenceRequest, receivedAtMicroseconds: Int64?
     ) throws(ServingError) -> (body: Value, binary: BinaryTensorPayload?) {
         switch request.format {
-        case .mlrun: return (mlrun(response, receivedAt: receivedAt), nil)
+        case .mlrun: return (mlrun(response, receivedAtMicroseconds: receivedAtMicroseconds), nil)
         case .openInference: return try openInference(response, for: request)
         }
     }
@@ -86,7 +86,7 @@ enum InferenceResponseEncoder {
     }
 
     /// MLRun 1.12's infer response (reference/mlrun.md §1.5), plus `model_version` when versioned.
-    static func mlrun(_ response: InferenceResponse, receivedAt: Int64?) -> Value {
+    static func mlrun(_ response: InferenceResponse, receivedAtMicroseconds: Int64?) -> Value {
         var body = ValueObject(minimumCapacity: 5)
         body.appendNew("id", .string(response.id))
         body.appendNew("model_name", .string(response.modelName))
@@ -97,7 +97,9 @@ enum InferenceResponseEncoder {
             for tensor in response.outputs { outputs[tensor.name] = nested(tensor) }
             body.appendNew("outputs", .object(outputs))
         }
-        if let receivedAt { body.appendNew("timestamp", .string(timestamp(milliseconds: receivedAt))) }
+        if let receivedAtMicroseconds {
+            body.appendNew("timestamp", .string(timestamp(microseconds: receivedAtMicroseconds)))
+        }
         if let version = response.modelVersion { body.appendNew("model_version", .string(version)) }
         return .object(body)
     }
@@ -133,16 +135,16 @@ enum InferenceResponseEncoder {
         return build(tensor.shape[...], 0).0
     }
 
-    /// `YYYY-MM-DD HH:MM:SS.ffffff+00:00` in UTC, as MLRun writes `timestamp`.
-    static func timestamp(milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds / 1000)
+    /// `YYYY-MM-DD HH:MM:SS.ffffff+00:00` in UTC, as MLRun writes `timestamp` (six fractional digits).
+    static func timestamp(microseconds: Int64) -> String {
+        var seconds = time_t(microseconds / 1_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        let micros = Int32(milliseconds % 1000) * 1000
+        let micros = Int32(microseconds % 1_000_000)
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(micros, 6))+00:00"
     }

@@ -3,3 +3,5 @@ public import ServingGraph
 extension ModelRouter: RoutingStep {}
 
 extension VotingEnsemble: RoutingStep {}
+
+extension ParallelRun: RoutingStep {}

@@ -134,10 +134,13 @@ public struct VotingEnsemble: Step {
         let answer = InferenceResponse(modelName: name, id: id, outputs: [tensor])
         if isOpenInference {
             let request = InferenceRequest(inputs: [], format: .openInference)
-            return (try? InferenceResponseEncoder.encode(answer, for: request, receivedAt: event.receivedAt).body)
+            return
+                (try? InferenceResponseEncoder.encode(
+                    answer, for: request, receivedAtMicroseconds: event.receivedAtMicroseconds
+                ).body)
                 ?? .null
         }
-        return InferenceResponseEncoder.mlrun(answer, receivedAt: event.receivedAt)
+        return InferenceResponseEncoder.mlrun(answer, receivedAtMicroseconds: event.receivedAtMicroseconds)
     }
 
     /// One child's predictions: MLRun `outputs` (a list, or an object holding `column`) or the
