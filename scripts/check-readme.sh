@@ -11,10 +11,10 @@
 # Servers (each started once per file, on a free port that replaces 8080 in the commands, in the file's own
 # scratch folder):
 #   models   serve run examples/interop/graph.json
-#   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
-#   feast    serve run examples/feast/serve.json --store feast.db
 #   service  serve run service.json --store service.db (a service file a setup block made)
 #   demo     serve demo --data-dir demo --accounts 50 --days 2 (examples/fraud on a small generated store)
+#   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
+#   feast    serve run examples/feast/serve.json --store feast.db
 # Blocks run in file order, so the setup blocks and ingests before a read are what the read sees.
 # When a checked block is followed at once by another fenced block (the answer shown), the output (the answer
 # bodies, or the setup block's stdout) must match it; `…` there stands for any text (ids, times, cut parts).
@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=0 ;;
         --debug) config=debug ;;
         --show) show=1 ;;
-        -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,/^# --debug/p' "$0"; exit 0 ;;
         *) files+=("$1") ;;
     esac
     shift
@@ -65,14 +65,14 @@ fresh_scratch() {
 start_server() {
     local name=$1 port args=()
     case "$name" in
+        service) args=(service.json --store service.db) ;;
+        demo) args=(--data-dir demo --accounts 50 --days 2) ;;
         models) args=(examples/interop/graph.json) ;;
         enrich)
             args=(examples/enrich/serve.json --store enrich.db)
             if [[ -f $work/vector.json ]]; then args+=(--feature-vector vector.json); fi
             ;;
         feast) args=(examples/feast/serve.json --store feast.db) ;;
-        service) args=(service.json --store service.db) ;;
-        demo) args=(--data-dir demo --accounts 50 --days 2) ;;
         *) bench_die "unknown server '$name'" ;;
     esac
     local log=$BENCH_TMP/$name-$RANDOM.log pid command=run
