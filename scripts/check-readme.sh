@@ -11,6 +11,8 @@
 # Servers (each started once per file, on a free port that replaces 8080 in the commands, in the file's own
 # scratch folder):
 #   models   serve run examples/interop/graph.json
+#   service  serve run service.json --store service.db (a service file a setup block made)
+#   demo     serve demo --data-dir demo --accounts 50 --days 2 (examples/fraud on a small generated store)
 #   enrich   serve run examples/enrich/serve.json --store enrich.db [--feature-vector vector.json, if made]
 #   feast    serve run examples/feast/serve.json --store feast.db
 #   parallel serve run examples/graphs/parallel-run.json
@@ -31,7 +33,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=0 ;;
         --debug) config=debug ;;
         --show) show=1 ;;
-        -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,/^# --debug/p' "$0"; exit 0 ;;
         *) files+=("$1") ;;
     esac
     shift
@@ -64,6 +66,8 @@ fresh_scratch() {
 start_server() {
     local name=$1 port args=()
     case "$name" in
+        service) args=(service.json --store service.db) ;;
+        demo) args=(--data-dir demo --accounts 50 --days 2) ;;
         models) args=(examples/interop/graph.json) ;;
         enrich)
             args=(examples/enrich/serve.json --store enrich.db)
@@ -73,8 +77,9 @@ start_server() {
         parallel) args=(examples/graphs/parallel-run.json) ;;
         *) bench_die "unknown server '$name'" ;;
     esac
-    local log=$BENCH_TMP/$name-$RANDOM.log pid
-    (cd "$work" && exec serve run "${args[@]}" --port 0 --loops 1) >"$log" 2>&1 &
+    local log=$BENCH_TMP/$name-$RANDOM.log pid command=run
+    [[ $name == demo ]] && command=demo
+    (cd "$work" && exec serve "$command" "${args[@]}" --port 0 --loops 1) >"$log" 2>&1 &
     pid=$!
     BENCH_PIDS+=("$pid")
     # --port 0: the kernel picks a free port, which the `ready` log line names.
