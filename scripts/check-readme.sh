@@ -79,7 +79,10 @@ start_server() {
     esac
     local log=$BENCH_TMP/$name-$RANDOM.log pid command=run
     [[ $name == demo ]] && command=demo
-    (cd "$work" && exec serve "$command" "${args[@]}" --port 0 --loops 1) >"$log" 2>&1 &
+    # Created here, not by the background shell's redirection: on a loaded machine the first read below can
+    # come before that shell has run, and sed on a missing file would end the script (set -e).
+    : >"$log"
+    (cd "$work" && exec serve "$command" "${args[@]}" --port 0 --loops 1) >>"$log" 2>&1 &
     pid=$!
     BENCH_PIDS+=("$pid")
     # --port 0: the kernel picks a free port, which the `ready` log line names.

@@ -88,7 +88,8 @@ bench_start_pinned() {
     local cpu=$1 log=$2
     shift 2
     bench_record "taskset -c $cpu $*"
-    taskset -c "$cpu" "$@" >"$log" 2>&1 &
+    : >"$log" # exists before the caller first reads it (the background shell may not have run yet)
+    taskset -c "$cpu" "$@" >>"$log" 2>&1 &
     BENCH_LAST_PID=$!
     BENCH_PIDS+=("$BENCH_LAST_PID")
 }
