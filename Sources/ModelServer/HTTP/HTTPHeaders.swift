@@ -68,17 +68,26 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     /// ASCII case-insensitive comparison without allocating (header names and tokens are ASCII).
+    /// Lengths are compared first (O(1) for native strings), so most mismatches cost no byte loop.
     static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?):
-                if a != b && a | 0x20 != b | 0x20 { return false }
-                if a != b && !(a | 0x20 >= UInt8(ascii: "a") && a | 0x20 <= UInt8(ascii: "z")) { return false }
-            default: return false
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        let contiguous = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in
+                for i in 0..<a.count where !bytesEqualIgnoringCase(a[i], b[i]) { return false }
+                return true
             }
         }
+        if let result = contiguous ?? nil { return result }
+        for (a, b) in zip(left, right) where !bytesEqualIgnoringCase(a, b) { return false }
+        return true
+    }
+
+    /// Whether two bytes are equal, letters compared without case.
+    @inline(__always) private static func bytesEqualIgnoringCase(_ a: UInt8, _ b: UInt8) -> Bool {
+        if a == b { return true }
+        let lower = a | 0x20
+        return lower == b | 0x20 && lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
     }
 }
