@@ -40,23 +40,23 @@ enum InferenceRequestReader {
         var inputs: [Tensor]?
         var cursor = binary.map { BinaryCursor(bytes: $0) }
         var keys = KnownKeys()
-        try readMembers(&reader) { key, reader in
+        try readMembers(&reader, keys: bodyKeys) { key, reader in
             switch key {
-            case "inputs":
+            case 0?:
                 try keys.insert(0)
                 inputs = try readInputs(&reader, cursor: &cursor, limits: limits)
-            case "id":
+            case 1?:
                 try keys.insert(1)
                 id = try reader.readValue(maxDepth: depth)
-            case "parameters":
+            case 2?:
                 try keys.insert(2)
                 parameters = try reader.readValue(maxDepth: depth)
-            case "outputs":
+            case 3?:
                 try keys.insert(3)
                 outputs = try reader.readValue(maxDepth: depth)
-            case "operation", "model":
-                throw NotTaken()  // they change the route or the operation
-            default:
+            case .some:
+                throw NotTaken()  // `operation` and `model` change the route or the operation
+            case nil:
                 _ = try reader.readValue(maxDepth: depth)  // ignored, as the general path ignores it
             }
         }
@@ -94,27 +94,27 @@ enum InferenceRequestReader {
         var data: Value?
         var elements: Tensor.Elements?
         var keys = KnownKeys()
-        try readMembers(&reader) { key, reader in
+        try readMembers(&reader, keys: inputKeys) { key, reader in
             switch key {
-            case "name":
+            case 0?:
                 try keys.insert(0)
                 name = try reader.readString()
-            case "datatype":
+            case 1?:
                 try keys.insert(1)
                 datatype = try InferenceRequestDecoder.readDatatype(try reader.readString(), input: "")
-            case "shape":
+            case 2?:
                 try keys.insert(2)
                 shape = try readShape(&reader, limits: limits)
-            case "parameters":
+            case 3?:
                 try keys.insert(3)
                 parameters = try reader.readValue(maxDepth: depth).objectValue ?? ValueObject()
-            case "data":
+            case .some:
                 try keys.insert(4)
                 if let datatype, let shape {
                     elements = try readData(&reader, datatype: datatype, count: shape.count)
                 }
                 if elements == nil { data = try reader.readValue(maxDepth: depth) }
-            default:
+            case nil:
                 _ = try reader.readValue(maxDepth: depth)
             }
         }
@@ -216,13 +216,20 @@ enum InferenceRequestReader {
         guard found == count else { throw NotTaken() }
     }
 
-    /// Reads the members of an object whose `{` is consumed, through its `}`.
+    /// The body members the reader knows, by index: `inputs`, `id`, `parameters`, `outputs`, and the
+    /// two that send the body to the general path, `operation` and `model`.
+    private static let bodyKeys: [StaticString] = ["inputs", "id", "parameters", "outputs", "operation", "model"]
+    /// The input members the reader knows, by index: `name`, `datatype`, `shape`, `parameters`, `data`.
+    private static let inputKeys: [StaticString] = ["name", "datatype", "shape", "parameters", "data"]
+
+    /// Reads the members of an object whose `{` is consumed, through its `}`; `member` gets the index
+    /// of each key in `keys` (nil for another key) with the reader at its value.
     private static func readMembers(
-        _ reader: inout JSONTokenReader, _ member: (String, inout JSONTokenReader) throws -> Void
+        _ reader: inout JSONTokenReader, keys: [StaticString], _ member: (Int?, inout JSONTokenReader) throws -> Void
     ) throws {
         if reader.consume(UInt8(ascii: "}")) { return }
         repeat {
-            let key = try reader.readString()
+            let key = try reader.readKey(among: keys)
             guard reader.consume(UInt8(ascii: ":")) else { throw NotTaken() }
             try member(key, &reader)
         } while reader.consume(UInt8(ascii: ","))

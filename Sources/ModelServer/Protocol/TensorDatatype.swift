@@ -40,7 +40,7 @@ public enum TensorDatatype: String, Sendable, CaseIterable, CustomStringConverti
         uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
     /// The datatype spelled `name` (`FP32`), as `init(rawValue:)` finds it.
-    static func named(_ name: String) -> TensorDatatype? { bySpelling[name] }
+    static func named(_ name: String) -> TensorDatatype? { name == "FP32" ? .fp32 : bySpelling[name] }
 
     /// Bytes per element in the binary extension; `nil` for BYTES (length-prefixed elements).
     public var elementSize: Int? {

@@ -24,7 +24,56 @@ struct RoutePattern: Sendable, CustomStringConvertible {
     }
 
     /// The captured segments in template order, or `nil` when `path` does not match.
+    ///
+    /// Native strings are matched over their contiguous UTF-8 with integer offsets (most patterns a
+    /// lookup tries do not match, and those cost no allocation); others walk `String.Index`es.
     func match(_ path: Substring) -> [Substring]? {
+        let matched: [Substring]?? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            matches(bytes, captures: nil) ? captures(of: path, in: bytes) : nil
+        }
+        return matched ?? matchByIndices(path)
+    }
+
+    /// The captured segments of `path` (whose contiguous UTF-8 is `bytes`), which matches.
+    func captures(of path: Substring, in bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
+        guard hasCaptures else { return [] }
+        var ranges: [Range<Int>] = []
+        _ = matches(bytes) { ranges.append($0) }
+        let utf8 = path.utf8
+        return ranges.map { range in
+            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            return Substring(utf8[start..<utf8.index(start, offsetBy: range.count)])
+        }
+    }
+
+    private var hasCaptures: Bool {
+        segments.contains { if case .capture = $0 { true } else { false } }
+    }
+
+    /// Whether `bytes` matches, reporting each captured segment's offsets to `captures`.
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>, captures: ((Range<Int>) -> Void)?) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var i = 0
+        for segment in segments {
+            guard i < bytes.count, bytes[i] == slash else { return false }
+            i += 1
+            let start = i
+            while i < bytes.count, bytes[i] != slash { i += 1 }
+            guard start < i else { return false }
+            switch segment {
+            case .literal(let literal):
+                guard literal.count == i - start else { return false }
+                for k in 0..<literal.count where literal[k] != bytes[start + k] { return false }
+            case .capture:
+                captures?(start..<i)
+            }
+        }
+        // A single trailing slash is tolerated (`/v2/` matches `/v2`).
+        return i == bytes.count || (bytes[i] == slash && i + 1 == bytes.count)
+    }
+
+    /// ``match(_:)`` over `String.Index`es, for strings without contiguous UTF-8.
+    private func matchByIndices(_ path: Substring) -> [Substring]? {
         let slash = UInt8(ascii: "/")
         let utf8 = path.utf8
         var captures: [Substring] = []

@@ -26,6 +26,18 @@ struct Router<Route: Sendable>: Sendable {
 
     /// Finds the route for `method` on `path`.
     func lookup(_ method: HTTPMethod, _ path: Substring) -> RouteLookup {
+        // Native strings: every pattern is tried on the same contiguous bytes.
+        let fast: RouteLookup? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            var allowed: [HTTPMethod] = []
+            for entry in entries where entry.pattern.matches(bytes, captures: nil) {
+                if entry.method == method || (method == .head && entry.method == .get) {
+                    return .found(entry.route, captures: entry.pattern.captures(of: path, in: bytes))
+                }
+                if !allowed.contains(entry.method) { allowed.append(entry.method) }
+            }
+            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        }
+        if let fast { return fast }
         var allowed: [HTTPMethod] = []
         for entry in entries {
             guard let captures = entry.pattern.match(path) else { continue }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A cursor over JSON bytes for decoders that read a document of a known shape token by token and
 /// build their own values (the inference fast path decodes tensor data straight into typed storage),
 /// with exactly ``JSONParser``'s strict grammar for every token and every nested value it reads.
@@ -43,6 +49,35 @@ package struct JSONTokenReader {
     package mutating func readString() throws(JSONParseError) -> String {
         guard consume(UInt8(ascii: "\"")) else { throw reader.error(at: reader.index, "expected a string") }
         return try reader.readString()
+    }
+
+    /// Reads a string token (after whitespace) and returns the index of the candidate it equals, or nil
+    /// for any other string. A string of plain ASCII (no escape, no control character) is compared in
+    /// place without building a `String`; any other is read and checked by ``readString()``.
+    package mutating func readKey(among candidates: [StaticString]) throws(JSONParseError) -> Int? {
+        guard consume(UInt8(ascii: "\"")) else { throw reader.error(at: reader.index, "expected a string") }
+        let base = reader.base
+        let start = reader.index
+        var end = start
+        while end < reader.count {
+            let byte = base[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 {
+                return Self.index(of: try reader.readString(), in: candidates)
+            }
+            end &+= 1
+        }
+        guard end < reader.count else { return Self.index(of: try reader.readString(), in: candidates) }
+        reader.index = end &+ 1
+        let length = end &- start
+        for (position, candidate) in candidates.enumerated() where candidate.utf8CodeUnitCount == length {
+            if memcmp(base + start, candidate.utf8Start, length) == 0 { return position }
+        }
+        return nil
+    }
+
+    private static func index(of key: String, in candidates: [StaticString]) -> Int? {
+        candidates.firstIndex { $0.withUTF8Buffer { key.utf8.elementsEqual($0) } }
     }
 
     /// Reads a number token (after whitespace) as ``JSONParser`` would: `.int` or `.double`.
