@@ -18,6 +18,10 @@ final class DirectInference {
     /// The model an inference path is answered by directly (nil: not an inference path), for paths
     /// the router resolved; the router is immutable, so its answers can be kept.
     private var modelByPath: [String: V2ModelServer?] = [:]
+    /// The last path looked up and its answer: a string comparison instead of hashing for a client
+    /// that sends the same path again (the usual case).
+    private var lastPath = ""
+    private var lastModel: V2ModelServer?
 
     /// The short path of `graph`, or nil when the graph is not one model router.
     init?(graph: CompiledGraph?) {
@@ -49,7 +53,11 @@ final class DirectInference {
 
     /// The model answering inference at `path`, from the cache or the router.
     private func model(forPath path: String) -> V2ModelServer? {
-        if let cached = modelByPath[path] { return cached }
+        if path == lastPath { return lastModel }
+        if let cached = modelByPath[path] {
+            (lastPath, lastModel) = (path, cached)
+            return cached
+        }
         guard let (model, operation) = router.model(forPath: path) else { return nil }
         let inference = operation == "infer" || operation == "predict" ? model : nil
         if modelByPath.count < Self.maxCachedPaths { modelByPath.updateValue(inference, forKey: path) }

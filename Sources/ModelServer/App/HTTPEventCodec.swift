@@ -53,9 +53,29 @@ enum HTTPEventCodec {
     /// ``event(from:makeID:)`` rejects.
     static func split(_ request: HTTPRequest) -> (jsonLength: Int, binary: ArraySlice<UInt8>?)? {
         guard let lengthText = request.headers[headerLengthField] else { return (request.body.count, nil) }
-        guard let length = Int(lengthText.trimmingCharacters(in: " \t")), length >= 0, length <= request.body.count
-        else { return nil }
+        guard let length = decimal(lengthText), length <= request.body.count else { return nil }
         return (length, request.body[length...])
+    }
+
+    /// The digits of `text` between optional spaces and tabs as a number; nil for anything else
+    /// (a sign, an overflow: the general path decides those).
+    private static func decimal(_ text: String) -> Int? {
+        var value = 0
+        var digits = 0
+        var trailing = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                if digits > 0 { trailing = true }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !trailing, digits < 18 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            default:
+                return nil
+            }
+        }
+        return digits > 0 ? value : nil
     }
 
     /// The HTTP response for a graph's response event.
@@ -67,7 +87,7 @@ enum HTTPEventCodec {
     static func response(json: [UInt8], binary: BinaryTensorPayload?) -> HTTPResponse {
         guard let binary else { return HTTPResponse.json(.ok, json) }
         var json = json
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(minimumCapacity: 2)
         headers.add(name: "Content-Type", value: "application/octet-stream")
         headers.add(name: headerLengthField, value: String(json.count))
         json.append(contentsOf: binary.bytes)

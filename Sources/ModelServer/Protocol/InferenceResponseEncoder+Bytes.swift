@@ -18,8 +18,12 @@ extension InferenceResponseEncoder {
     private static func openInferenceJSON(
         _ response: InferenceResponse, for request: InferenceRequest
     ) throws(ServingError) -> (json: [UInt8], binary: BinaryTensorPayload?) {
-        let selected = try selectedOutputs(response, for: request)
-        var writer = JSONTokenWriter(capacity: 128 + selected.reduce(0) { $0 + 24 * $1.tensor.count })
+        // All outputs in their order (the usual case) need no selection array.
+        let selected = request.requestedOutputs.isEmpty ? nil : try selectedOutputs(response, for: request)
+        let count = selected?.count ?? response.outputs.count
+        var elements = 0
+        for position in 0..<count { elements += selected?[position].tensor.count ?? response.outputs[position].count }
+        var writer = JSONTokenWriter(capacity: 128 + 24 * elements)
         writer.raw(#"{"model_name":"#)
         writer.string(response.modelName)
         if let version = response.modelVersion {
@@ -34,7 +38,9 @@ extension InferenceResponseEncoder {
         }
         writer.raw(#","outputs":["#)
         var bytes: [UInt8]?
-        for (position, (tensor, binary)) in selected.enumerated() {
+        for position in 0..<count {
+            let tensor = selected?[position].tensor ?? response.outputs[position]
+            let binary = selected?[position].binary ?? request.binaryOutputByDefault
             if position > 0 { writer.raw(UInt8(ascii: ",")) }
             writer.raw(#"{"name":"#)
             writer.string(tensor.name)

@@ -11,6 +11,8 @@ struct RoutePattern: Sendable, CustomStringConvertible {
 
     let segments: [Segment]
     let description: String
+    /// How many `{x}` segments the template has.
+    private let captureCount: Int
 
     /// Parses a template; `{x}` segments become captures.
     init(_ template: String) {
@@ -21,6 +23,7 @@ struct RoutePattern: Sendable, CustomStringConvertible {
             }
             return .literal(Array(part.utf8))
         }
+        captureCount = segments.filter { if case .capture = $0 { true } else { false } }.count
     }
 
     /// The captured segments in template order, or `nil` when `path` does not match.
@@ -29,29 +32,32 @@ struct RoutePattern: Sendable, CustomStringConvertible {
     /// lookup tries do not match, and those cost no allocation); others walk `String.Index`es.
     func match(_ path: Substring) -> [Substring]? {
         let matched: [Substring]?? = path.utf8.withContiguousStorageIfAvailable { bytes in
-            matches(bytes, captures: nil) ? captures(of: path, in: bytes) : nil
+            matches(bytes) ? captures(of: path, in: bytes) : nil
         }
         return matched ?? matchByIndices(path)
     }
 
     /// The captured segments of `path` (whose contiguous UTF-8 is `bytes`), which matches.
     func captures(of path: Substring, in bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
-        guard hasCaptures else { return [] }
-        var ranges: [Range<Int>] = []
-        _ = matches(bytes) { ranges.append($0) }
+        guard captureCount > 0 else { return [] }
+        var captures: [Substring] = []
+        captures.reserveCapacity(captureCount)
         let utf8 = path.utf8
-        return ranges.map { range in
-            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
-            return Substring(utf8[start..<utf8.index(start, offsetBy: range.count)])
+        var i = 0
+        for segment in segments {
+            i += 1  // the slash `matches` found
+            let start = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: "/") { i += 1 }
+            if case .capture = segment {
+                let lower = utf8.index(utf8.startIndex, offsetBy: start)
+                captures.append(Substring(utf8[lower..<utf8.index(lower, offsetBy: i - start)]))
+            }
         }
+        return captures
     }
 
-    private var hasCaptures: Bool {
-        segments.contains { if case .capture = $0 { true } else { false } }
-    }
-
-    /// Whether `bytes` matches, reporting each captured segment's offsets to `captures`.
-    func matches(_ bytes: UnsafeBufferPointer<UInt8>, captures: ((Range<Int>) -> Void)?) -> Bool {
+    /// Whether `bytes` (a path's UTF-8) matches the template.
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/")
         var i = 0
         for segment in segments {
@@ -60,12 +66,13 @@ struct RoutePattern: Sendable, CustomStringConvertible {
             let start = i
             while i < bytes.count, bytes[i] != slash { i += 1 }
             guard start < i else { return false }
-            switch segment {
-            case .literal(let literal):
+            if case .literal(let literal) = segment {
                 guard literal.count == i - start else { return false }
-                for k in 0..<literal.count where literal[k] != bytes[start + k] { return false }
-            case .capture:
-                captures?(start..<i)
+                let equal = literal.withUnsafeBufferPointer { expected in
+                    for k in 0..<expected.count where expected[k] != bytes[start + k] { return false }
+                    return true
+                }
+                guard equal else { return false }
             }
         }
         // A single trailing slash is tolerated (`/v2/` matches `/v2`).

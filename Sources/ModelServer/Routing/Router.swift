@@ -29,7 +29,7 @@ struct Router<Route: Sendable>: Sendable {
         // Native strings: every pattern is tried on the same contiguous bytes.
         let fast: RouteLookup? = path.utf8.withContiguousStorageIfAvailable { bytes in
             var allowed: [HTTPMethod] = []
-            for entry in entries where entry.pattern.matches(bytes, captures: nil) {
+            for entry in entries where entry.pattern.matches(bytes) {
                 if entry.method == method || (method == .head && entry.method == .get) {
                     return .found(entry.route, captures: entry.pattern.captures(of: path, in: bytes))
                 }
