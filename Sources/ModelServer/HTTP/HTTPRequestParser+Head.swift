@@ -124,14 +124,21 @@ extension HTTPRequestParser {
         let from = max(readIndex, scanIndex - 3)
         let count = buffer.count
         let found: Int? = buffer.withUnsafeBufferPointer { bytes in
+            // The byte at `index + 3` decides the step: a CRLFCRLF starting at `index ... index + 3` covers
+            // it, so a byte that is neither CR nor LF rules out all four starts.
             var index = from
             while index + 3 < count {
-                if bytes[index + 3] == ASCII.lf && bytes[index + 2] == ASCII.cr && bytes[index + 1] == ASCII.lf
-                    && bytes[index] == ASCII.cr
-                {
-                    return index
+                switch bytes[index + 3] {
+                case ASCII.lf:
+                    if bytes[index + 2] == ASCII.cr && bytes[index + 1] == ASCII.lf && bytes[index] == ASCII.cr {
+                        return index
+                    }
+                    index += 1
+                case ASCII.cr:
+                    index += 1
+                default:
+                    index += 4
                 }
-                index += 1
             }
             return nil
         }
