@@ -3,10 +3,9 @@
 # counted by valgrind's callgrind over a fixed number of requests (after a warm-up, counters zeroed),
 # for GET /v2/health/live (the HTTP floor) and the inference workloads of bench-infer.sh. Requests go
 # one at a time on one keep-alive connection (scripts/lib/fixed_requests.py), so every request costs
-# one wake-up, one read and one send. Kernel time is not counted (callgrind sees user space only);
-# `--syscalls` also counts system calls per request with strace.
+# one wake-up, one read and one send. Kernel time is not counted (callgrind sees user space only).
 #
-# usage: scripts/bench-infer-instructions.sh [--requests N] [--skip-build] [--syscalls]
+# usage: scripts/bench-infer-instructions.sh [--requests N] [--skip-build]
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,19 +14,16 @@ source "$ROOT/scripts/lib/bench-common.sh"
 
 REQUESTS=2000
 SKIP_BUILD=0
-SYSCALLS=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --requests) REQUESTS=${2:?--requests needs a count}; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        --syscalls) SYSCALLS=1; shift ;;
-        -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) bench_die "unknown option '$1' (see --help)" ;;
     esac
 done
 [[ $REQUESTS =~ ^[0-9]+$ && $REQUESTS -gt 0 ]] || bench_die "--requests must be a positive whole number"
-command -v valgrind >/dev/null && command -v callgrind_control >/dev/null || bench_die "valgrind is needed"
-[[ $SYSCALLS == 0 ]] || command -v strace >/dev/null || bench_die "strace is needed for --syscalls"
+{ command -v valgrind && command -v callgrind_control; } >/dev/null || bench_die "valgrind is needed"
 
 bench_init
 cd "$ROOT" || bench_die "cannot enter $ROOT"
@@ -70,7 +66,7 @@ PID=$!
 BENCH_PIDS+=("$PID")
 bench_wait_for_port "$PORT" "$PID" 120 || bench_die "serve did not start under valgrind: $(tail -5 "$BENCH_TMP/serve.out")"
 
-# send NAME METHOD PATH BODY HEADER...: REQUESTS requests; prints nothing, fails on a non-2xx answer.
+# send COUNT NAME METHOD PATH BODY HEADER...: COUNT requests; prints nothing, fails on a non-2xx answer.
 send() {
     local count=$1
     shift
@@ -88,17 +84,7 @@ measure() {
     dump=$(grep -l "^desc: Trigger: dump $1\$" "$OUT".* 2>/dev/null | tail -1)
     [[ -n $dump ]] || bench_die "no callgrind dump for $1"
     total=$(awk '/^(summary|totals):/ { print $2; exit }' "$dump")
-    local syscalls="-"
-    if [[ $SYSCALLS == 1 ]]; then
-        strace -c -f -p "$PID" -o "$BENCH_TMP/$1.strace" &
-        local tracer=$!
-        sleep 1
-        send "$REQUESTS" "$@"
-        kill -INT "$tracer"
-        wait "$tracer" 2>/dev/null
-        syscalls=$(awk -v n="$REQUESTS" '$NF == "total" { printf "%.2f", $(NF-2) / n }' "$BENCH_TMP/$1.strace")
-    fi
-    printf '| %s | %s | %s |\n' "$1" "$(awk -v t="$total" -v n="$REQUESTS" 'BEGIN { printf "%d", t / n }')" "$syscalls"
+    printf '| %s | %s |\n' "$1" "$(awk -v t="$total" -v n="$REQUESTS" 'BEGIN { printf "%d", t / n }')"
 }
 
 URL=/v2/models
@@ -106,8 +92,8 @@ CT='Content-Type: application/json'
 echo
 echo "## Server instructions per request (callgrind, $REQUESTS sequential requests on one connection)"
 echo
-echo "| workload | instructions/req | syscalls/req |"
-echo "| --- | ---: | ---: |"
+echo "| workload | instructions/req |"
+echo "| --- | ---: |"
 measure health GET /v2/health/live -
 measure json-1x4 POST "$URL/fraud/infer" "$BENCH_TMP/json-1x4.body" "$CT"
 measure json-32x4 POST "$URL/fraud/infer" "$BENCH_TMP/json-32x4.body" "$CT"
