@@ -84,8 +84,7 @@ enum InferenceRequestReader {
     private static func readInput(
         _ reader: inout JSONTokenReader, index: Int, cursor: inout BinaryCursor?, limits: InferenceLimits
     ) throws -> Tensor {
-        guard reader.peek() == UInt8(ascii: "{") else { throw NotTaken() }
-        _ = reader.consume(UInt8(ascii: "{"))
+        guard reader.consume(UInt8(ascii: "{")) else { throw NotTaken() }
         let depth = JSONParser.defaultMaxDepth - 3
         var name: String?
         var datatype: TensorDatatype?
@@ -108,7 +107,7 @@ enum InferenceRequestReader {
             case 3?:
                 try keys.insert(3)
                 parameters = try reader.readValue(maxDepth: depth).objectValue ?? ValueObject()
-            case .some:
+            case .some:  // 4: data
                 try keys.insert(4)
                 if let datatype, let shape {
                     elements = try readData(&reader, datatype: datatype, count: shape.count)
