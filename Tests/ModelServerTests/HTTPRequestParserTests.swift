@@ -214,4 +214,10 @@ struct HTTPRequestParserTests {
         let results = Self.parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
         #expect(results.isEmpty)
     }
+
+    @Test func tokenMasksAgreeWithTheTokenTableForEveryByte() {
+        for byte in 0...255 {
+            #expect(ASCII.isToken(UInt8(byte)) == ASCII.isTokenCharacter[byte], "byte \(byte)")
+        }
+    }
 }

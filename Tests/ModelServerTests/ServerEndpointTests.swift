@@ -102,6 +102,20 @@ struct RouterTests {
         #expect(captures == ["fraud", "3"])
     }
 
+    @Test func routeAddedWithoutCapturingIsFoundWithNoCaptures() {
+        var router = Router<Int>()
+        router.add(.post, "/v2/models/{model}/{operation}", 1, capturing: false)
+        router.add(.get, "/v2/models/{model}/{operation}", 2)
+        guard case .found(1, let none) = router.lookup(.post, "/v2/models/fraud/infer"),
+            case .found(2, let captures) = router.lookup(.get, "/v2/models/fraud/ready")
+        else {
+            Issue.record("no match")
+            return
+        }
+        #expect(none.isEmpty)
+        #expect(captures == ["fraud", "ready"])
+    }
+
     @Test func emptySegmentsDoNotMatchCaptures() {
         var router = Router<Int>()
         router.add(.post, "/v2/models/{model}/infer", 2)

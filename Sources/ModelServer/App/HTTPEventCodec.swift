@@ -35,7 +35,7 @@ enum HTTPEventCodec {
         } else {
             body = try JSONParser.parse(request.body)
         }
-        let id = request.headers["X-Event-Id"] ?? request.headers["MLRun-Event-Id"] ?? makeID()
+        let id = eventID(of: request, makeID: makeID)
         var event = Event(
             body: body, id: id, path: request.path, method: request.method.name, headers: Array(request.headers),
             contentType: request.headers["Content-Type"])
@@ -43,11 +43,51 @@ enum HTTPEventCodec {
         return event
     }
 
+    /// The id of the event for `request`: its `X-Event-Id` or `MLRun-Event-Id` header, else `makeID()`.
+    static func eventID(of request: HTTPRequest, makeID: () -> String) -> String {
+        request.headers["X-Event-Id"] ?? request.headers["MLRun-Event-Id"] ?? makeID()
+    }
+
+    /// The JSON part of `request`'s body and the binary part after it (nil without
+    /// `Inference-Header-Content-Length`); nil for a header length that is not a valid number, which
+    /// ``event(from:makeID:)`` rejects.
+    static func split(_ request: HTTPRequest) -> (jsonLength: Int, binary: ArraySlice<UInt8>?)? {
+        guard let lengthText = request.headers[headerLengthField] else { return (request.body.count, nil) }
+        guard let length = decimal(lengthText), length <= request.body.count else { return nil }
+        return (length, request.body[length...])
+    }
+
+    /// The digits of `text` between optional spaces and tabs as a number; nil for anything else
+    /// (a sign, an overflow: the general path decides those).
+    private static func decimal(_ text: String) -> Int? {
+        var value = 0
+        var digits = 0
+        var trailing = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                if digits > 0 { trailing = true }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !trailing, digits < 18 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            default:
+                return nil
+            }
+        }
+        return digits > 0 ? value : nil
+    }
+
     /// The HTTP response for a graph's response event.
     static func response(from event: Event) -> HTTPResponse {
-        var json = JSONWriter.bytes(event.body)
-        guard let binary = event[BinaryOutputKey.self] else { return HTTPResponse.json(.ok, json) }
-        var headers = HTTPHeaders()
+        response(json: JSONWriter.bytes(event.body), binary: event[BinaryOutputKey.self])
+    }
+
+    /// The HTTP response of a JSON body and the binary outputs that follow it, if any.
+    static func response(json: [UInt8], binary: BinaryTensorPayload?) -> HTTPResponse {
+        guard let binary else { return HTTPResponse.json(.ok, json) }
+        var json = json
+        var headers = HTTPHeaders(minimumCapacity: 2)
         headers.add(name: "Content-Type", value: "application/octet-stream")
         headers.add(name: headerLengthField, value: String(json.count))
         json.append(contentsOf: binary.bytes)

@@ -51,12 +51,13 @@ enum ServerEndpoint: Sendable {
     /// The route table of the server (DESIGN.md, "HTTP surface").
     static func makeRouter() -> Router<ServerEndpoint> {
         var router = Router<ServerEndpoint>()
-        // Inference first: the router returns the first match, so the hot path scans one entry.
+        // Inference first: the router returns the first match, so the hot path scans one entry; the
+        // graph reads the path itself, so these routes build no captures.
         for method in [HTTPMethod.post, .put] {
-            router.add(method, "/v2/models/{model}/{operation}", .graph)
-            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph)
-            router.add(method, "/v2/models/{model}", .graph)
-            router.add(method, "/", .graph)
+            router.add(method, "/v2/models/{model}/{operation}", .graph, capturing: false)
+            router.add(method, "/v2/models/{model}/versions/{version}/{operation}", .graph, capturing: false)
+            router.add(method, "/v2/models/{model}", .graph, capturing: false)
+            router.add(method, "/", .graph, capturing: false)
         }
         router.add(.get, "/v2/health/live", .healthLive)
         router.add(.get, "/v2/health/ready", .healthReady)

@@ -20,6 +20,8 @@ final class ServerResponder: HTTPResponder {
     /// A flow graph answers every path no fixed endpoint takes (MLRun: the event path is the URL path).
     private let graphServesAllPaths: Bool
     private let enrichment: EnrichmentResponder
+    /// Inference without the graph walk when the graph is one model router.
+    private let direct: DirectInference?
 
     /// A responder serving `graph` (or only health and metadata when `nil`). With `metrics`, it
     /// counts its requests and its graph's steps there; with `graphServesAllPaths` (a flow), a
@@ -40,6 +42,7 @@ final class ServerResponder: HTTPResponder {
         self.router = ServerEndpoint.makeRouter()
         self.readiness = readiness
         self.graph = graph
+        self.direct = DirectInference(graph: graph)
         self.catalog = catalog
         self.featureStore = featureStore
         self.metadataBody = JSONWriter.bytes(ServerResponder.serverMetadata())
@@ -106,9 +109,19 @@ final class ServerResponder: HTTPResponder {
 
     /// Runs the request through the graph; deferred work (a blocking model) answers later.
     private func runGraph(_ request: HTTPRequest) -> HTTPResponderResult {
+        let id = HTTPEventCodec.eventID(of: request) { eventIDs.next() }
+        switch direct?.respond(to: request, eventID: id) {
+        case .success(let response)?:
+            return .response(response)
+        case .failure(let error)?:
+            let response = Self.errorResponse(error, eventID: id, logger: logger)
+            return .response(mlrunErrors ? ErrorResponse.mlrunResponse(for: error) : response)
+        case nil:
+            break
+        }
         var eventID: String?
         do {
-            let event = try HTTPEventCodec.event(from: request) { eventIDs.next() }
+            let event = try HTTPEventCodec.event(from: request) { id }
             eventID = event.id
             guard let graph else {
                 if event.path == "/v2/models" || event.path == "/v2/models/" {

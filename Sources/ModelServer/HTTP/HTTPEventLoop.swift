@@ -8,6 +8,7 @@ import Synchronization
 /// Each wake-up: handle the ready descriptors (accept, read-parse-respond, write), then the ready-list of
 /// connections with requests still buffered (epoll will not report them again), then expired timers.
 /// Output is flushed before the loop sleeps again. Loop-confined: built and run on its own thread.
+/// Its mutable state is `@exclusivity(unchecked)` for the reason given on ``HTTPConnection``.
 final class HTTPEventLoop {
     let index: Int
     let configuration: HTTPServerConfiguration
@@ -17,27 +18,27 @@ final class HTTPEventLoop {
     let poller: EpollPoller
     let waker: HTTPLoopWaker
     /// The listening socket; nil once shutdown began.
-    var listener: HTTPListenerSocket?
+    @exclusivity(unchecked) var listener: HTTPListenerSocket?
     /// Called once the listener is closed (shutdown or exit), so `HTTPServer.shutdown` knows accepting stopped.
     let onListenerClosed: () -> Void
     /// Connections by descriptor.
-    var connections: [HTTPConnection?] = []
-    var openConnections = 0
-    var timers = HTTPTimerHeap()
-    var readyList: [Int32] = []
+    @exclusivity(unchecked) var connections: [HTTPConnection?] = []
+    @exclusivity(unchecked) var openConnections = 0
+    @exclusivity(unchecked) var timers = HTTPTimerHeap()
+    @exclusivity(unchecked) var readyList: [Int32] = []
     var nextConnectionID: UInt64 = 0
     /// `/dev/null`, closed to make room for one accept under EMFILE, then reopened.
     var spareFD: Int32
     /// While descriptors are exhausted and no spare is left, the listener is unwatched until then.
-    var acceptPausedUntil: Int64?
+    @exclusivity(unchecked) var acceptPausedUntil: Int64?
     /// One read buffer for every connection of the loop.
     let readBuffer: UnsafeMutableRawBufferPointer
     /// Monotonic milliseconds, refreshed after every wake-up.
-    var now: Int64
+    @exclusivity(unchecked) var now: Int64
     /// The `Date` field, refreshed once per wake-up.
-    var dateCache = HTTPDateCache()
+    @exclusivity(unchecked) var dateCache = HTTPDateCache()
     /// When the grace period ends, once shutdown began.
-    var shutdownDeadline: Int64?
+    @exclusivity(unchecked) var shutdownDeadline: Int64?
 
     /// A loop that will accept on `listener` (already listening) and wake on `waker`.
     init(

@@ -9,6 +9,12 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields = []
     }
 
+    /// No fields, with room for `capacity` before the storage grows (one allocation per request head).
+    package init(minimumCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     /// Fields in the literal's order.
     package init(dictionaryLiteral elements: (String, String)...) {
         fields = elements.map { (name: $0.0, value: $0.1) }
@@ -68,17 +74,26 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     /// ASCII case-insensitive comparison without allocating (header names and tokens are ASCII).
+    /// Lengths are compared first (O(1) for native strings), so most mismatches cost no byte loop.
     static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?):
-                if a != b && a | 0x20 != b | 0x20 { return false }
-                if a != b && !(a | 0x20 >= UInt8(ascii: "a") && a | 0x20 <= UInt8(ascii: "z")) { return false }
-            default: return false
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        let contiguous = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in
+                for i in 0..<a.count where !bytesEqualIgnoringCase(a[i], b[i]) { return false }
+                return true
             }
         }
+        if let result = contiguous ?? nil { return result }
+        for (a, b) in zip(left, right) where !bytesEqualIgnoringCase(a, b) { return false }
+        return true
+    }
+
+    /// Whether two bytes are equal, letters compared without case.
+    @inline(__always) private static func bytesEqualIgnoringCase(_ a: UInt8, _ b: UInt8) -> Bool {
+        if a == b { return true }
+        let lower = a | 0x20
+        return lower == b | 0x20 && lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
     }
 }

@@ -47,6 +47,15 @@ package struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+        // The usual origin-form without a query is its own path: share the string instead of copying it.
+        if target.utf8.first == UInt8(ascii: "/") && !Self.hasQuery(target) {
+            self.path = target
+            self.query = nil
+            return
+        }
         // RFC 9112 §3.2.2: a server must accept the absolute-form (`http://host/path`); routing uses the path.
         var origin = Substring(target)
         if origin.first != "/", let colon = origin.firstIndex(of: ":"), origin[colon...].hasPrefix("://") {
@@ -62,9 +71,12 @@ package struct HTTPRequest: Sendable {
             self.path = String(origin)
             self.query = nil
         }
-        self.version = version
-        self.headers = headers
-        self.body = body
+    }
+
+    /// Whether `target` has a `?`, scanning contiguous UTF-8 when it can.
+    private static func hasQuery(_ target: String) -> Bool {
+        let mark = UInt8(ascii: "?")
+        return target.utf8.withContiguousStorageIfAvailable { $0.contains(mark) } ?? target.utf8.contains(mark)
     }
 
     /// Whether the client allows the connection to stay open after this request (RFC 9112 §9.3):

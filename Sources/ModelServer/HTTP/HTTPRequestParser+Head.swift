@@ -19,6 +19,15 @@ enum ASCII {
         }
     }
 
+    /// ``isTokenCharacter`` as two 64-bit masks (bytes 0–63, 64–127): a test with no table lookup.
+    private static let tokenMaskLow: UInt64 = 0x03FF_6CFA_0000_0000
+    private static let tokenMaskHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+
+    /// Whether `byte` is a `tchar` (RFC 9110 §5.6.2), the same answer as ``isTokenCharacter``.
+    @inline(__always) static func isToken(_ byte: UInt8) -> Bool {
+        byte < 64 ? tokenMaskLow >> byte & 1 == 1 : byte < 128 && tokenMaskHigh >> (byte &- 64) & 1 == 1
+    }
+
     /// ASCII lowercase of `byte`.
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
@@ -115,14 +124,21 @@ extension HTTPRequestParser {
         let from = max(readIndex, scanIndex - 3)
         let count = buffer.count
         let found: Int? = buffer.withUnsafeBufferPointer { bytes in
+            // The byte at `index + 3` decides the step: a CRLFCRLF starting at `index ... index + 3` covers
+            // it, so a byte that is neither CR nor LF rules out all four starts.
             var index = from
             while index + 3 < count {
-                if bytes[index + 3] == ASCII.lf && bytes[index + 2] == ASCII.cr && bytes[index + 1] == ASCII.lf
-                    && bytes[index] == ASCII.cr
-                {
-                    return index
+                switch bytes[index + 3] {
+                case ASCII.lf:
+                    if bytes[index + 2] == ASCII.cr && bytes[index + 1] == ASCII.lf && bytes[index] == ASCII.cr {
+                        return index
+                    }
+                    index += 1
+                case ASCII.cr:
+                    index += 1
+                default:
+                    index += 4
                 }
-                index += 1
             }
             return nil
         }
@@ -134,7 +150,7 @@ extension HTTPRequestParser {
     private func firstNonTokenByteOfMethod() -> Int? {
         var index = readIndex
         while index < buffer.count && buffer[index] != ASCII.space {
-            if !ASCII.isTokenCharacter[Int(buffer[index])] { return index }
+            if !ASCII.isToken(buffer[index]) { return index }
             index += 1
         }
         return nil

@@ -8,7 +8,7 @@ extension HTTPRequestParser {
     ) throws(HTTPParseError) -> (HTTPRequest, HTTPHeadFraming) {
         let lineEnd = endOfLine(bytes, from: start, to: end)
         let (method, target, version) = try parseRequestLine(bytes, from: start, to: lineEnd, base: base)
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(minimumCapacity: Self.expectedHeaderCount)
         var framing = HTTPHeadFraming()
         var lineStart = lineEnd + 2
         while lineStart < end {
@@ -24,6 +24,9 @@ extension HTTPRequestParser {
         return (request, framing)
     }
 
+    /// Header fields most requests stay within (room is reserved once; more grow the storage).
+    static let expectedHeaderCount = 8
+
     /// Index of the CR that ends the line starting at `start` (the head always ends in CRLF).
     private static func endOfLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var index = start
@@ -37,7 +40,7 @@ extension HTTPRequestParser {
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int
     ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
         var index = start
-        while index < end && ASCII.isTokenCharacter[Int(bytes[index])] { index += 1 }
+        while index < end && ASCII.isToken(bytes[index]) { index += 1 }
         guard index > start, index < end, bytes[index] == ASCII.space else {
             throw .invalidRequestLine(offset: base + index)
         }
@@ -97,7 +100,7 @@ extension HTTPRequestParser {
         into headers: inout HTTPHeaders, framing: inout HTTPHeadFraming
     ) throws(HTTPParseError) {
         var index = start
-        while index < end && ASCII.isTokenCharacter[Int(bytes[index])] { index += 1 }
+        while index < end && ASCII.isToken(bytes[index]) { index += 1 }
         guard index > start, index < end, bytes[index] == ASCII.colon else {
             throw .invalidHeaderLine(offset: base + index)
         }

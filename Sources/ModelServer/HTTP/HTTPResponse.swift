@@ -16,10 +16,11 @@ package struct HTTPResponse: Sendable {
 
     /// A response whose body is JSON (`Content-Type: application/json`).
     package static func json(_ status: HTTPStatus, _ body: [UInt8]) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        return HTTPResponse(status: status, headers: headers, body: body)
+        HTTPResponse(status: status, headers: jsonHeaders, body: body)
     }
+
+    /// The header fields of a JSON response, built once (a response shares them until it changes them).
+    private static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
 
     /// A JSON error response `{"error":"<message>"}`, the shape every error of the server has.
     package static func error(_ status: HTTPStatus, message: String) -> HTTPResponse {

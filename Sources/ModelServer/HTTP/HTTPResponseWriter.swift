@@ -24,11 +24,15 @@ enum HTTPResponseWriter {
     ) {
         let code = response.status.code
         output.reserveCapacity(output.count + 128 + response.body.count)
-        output.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(code, to: &output)
-        output.append(ASCII.space)
-        output.append(contentsOf: response.status.reason.utf8)
-        appendCRLF(&output)
+        if response.status == .ok {
+            output.append(contentsOf: okStatusLine)
+        } else {
+            output.append(contentsOf: "HTTP/1.1 ".utf8)
+            appendDecimal(code, to: &output)
+            output.append(ASCII.space)
+            appendUTF8(response.status.reason, to: &output)
+            appendCRLF(&output)
+        }
         output.append(contentsOf: date)
         for (name, value) in response.headers {
             if HTTPHeaders.equalsIgnoringCase(name, "content-length")
@@ -38,9 +42,10 @@ enum HTTPResponseWriter {
             {
                 continue
             }
-            output.append(contentsOf: name.utf8)
-            output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: value.utf8)
+            appendUTF8(name, to: &output)
+            output.append(ASCII.colon)
+            output.append(ASCII.space)
+            appendUTF8(value, to: &output)
             appendCRLF(&output)
         }
         let bodyAllowed = code >= 200 && code != 204 && code != 304
@@ -60,6 +65,15 @@ enum HTTPResponseWriter {
         }
     }
 
+    /// The status line of the most common response, written as one copy.
+    private static let okStatusLine: [UInt8] = Array("HTTP/1.1 200 OK\r\n".utf8)
+
+    /// Appends the UTF-8 of `text`, copying contiguous storage in one go when the string has it.
+    @inline(__always) private static func appendUTF8(_ text: String, to output: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { output.append(contentsOf: $0) }
+        if copied == nil { output.append(contentsOf: text.utf8) }
+    }
+
     @inline(__always) private static func appendCRLF(_ output: inout [UInt8]) {
         output.append(ASCII.cr)
         output.append(ASCII.lf)
@@ -69,6 +83,14 @@ enum HTTPResponseWriter {
     static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
         guard value > 0 else {
             output.append(UInt8(ascii: "0"))
+            return
+        }
+        if value < 10_000 {  // status codes and small bodies: digits appended one by one, no scratch buffer
+            var divisor = value >= 1000 ? 1000 : value >= 100 ? 100 : value >= 10 ? 10 : 1
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / divisor % 10))
+                divisor /= 10
+            }
             return
         }
         var digits:

@@ -43,9 +43,29 @@ extension V2ModelServer {
     /// Decodes the request and runs the hooks in MLRun's order; returns the response body and any
     /// binary output bytes. Counts the outcome and times each stage in ``metrics``.
     func infer(_ event: Event, explain: Bool) throws -> (Value, BinaryTensorPayload?) {
+        try countingOutcome { stages in
+            try ensureReady()
+            let start = ModelMetrics.now()
+            let binary = event[BinaryInputKey.self].map { $0.bytes[...] }
+            let decoded =
+                if let binary, event.body.isNull {
+                    try InferenceRequestDecoder.decodeRaw(binary, declared: inputs, limits: limits)
+                } else {
+                    try InferenceRequestDecoder.decode(event.body, binary: binary, limits: limits)
+                }
+            return try runHooks(decoded, eventID: event.id, explain: explain, start: start, stages: &stages) {
+                response, request in
+                try InferenceResponseEncoder.encode(
+                    response, for: request, receivedAtMicroseconds: explain ? nil : event.receivedAtMicroseconds)
+            }
+        }
+    }
+
+    /// Runs `body` and counts its outcome with the stage times it recorded.
+    func countingOutcome<R>(_ body: (inout ModelMetrics.StageTimes) throws -> R) throws -> R {
         var stages = ModelMetrics.StageTimes()
         do {
-            let answer = try timedInfer(event, explain: explain, stages: &stages)
+            let answer = try body(&stages)
             metrics.record(.success, stages: stages)
             return answer
         } catch {
@@ -54,18 +74,12 @@ extension V2ModelServer {
         }
     }
 
-    private func timedInfer(_ event: Event, explain: Bool, stages: inout ModelMetrics.StageTimes) throws -> (
-        Value, BinaryTensorPayload?
-    ) {
-        try ensureReady()
-        let start = ModelMetrics.now()
-        let binary = event[BinaryInputKey.self].map { $0.bytes[...] }
-        let decoded =
-            if let binary, event.body.isNull {
-                try InferenceRequestDecoder.decodeRaw(binary, declared: inputs, limits: limits)
-            } else {
-                try InferenceRequestDecoder.decode(event.body, binary: binary, limits: limits)
-            }
+    /// The hooks after decoding, in MLRun's order: preprocess, validate, predict (or explain), the
+    /// response (its id the request's, else `eventID`), postprocess, then `encode`. Stage times run from `start`.
+    func runHooks<Encoded>(
+        _ decoded: InferenceRequest, eventID: String, explain: Bool, start: UInt64,
+        stages: inout ModelMetrics.StageTimes, encode: (InferenceResponse, InferenceRequest) throws -> Encoded
+    ) throws -> Encoded {
         let request = try hook("preprocess") { try self.preprocess(decoded) }
         try hook("validate") { try self.validate(request) }
         let predicted = ModelMetrics.now()
@@ -76,10 +90,9 @@ extension V2ModelServer {
         let posted = ModelMetrics.now()
         stages.predict = posted &- predicted
         let built = InferenceResponse(
-            modelName: modelName, modelVersion: version, id: request.id ?? event.id, outputs: outputs)
+            modelName: modelName, modelVersion: version, id: request.id ?? eventID, outputs: outputs)
         let response = try hook("postprocess") { try self.postprocess(built) }
-        let encoded = try InferenceResponseEncoder.encode(
-            response, for: request, receivedAtMicroseconds: explain ? nil : event.receivedAtMicroseconds)
+        let encoded = try encode(response, request)
         stages.postprocess = ModelMetrics.now() &- posted
         return encoded
     }

@@ -16,20 +16,29 @@ enum InferenceRequestDecoder {
         if let first = inputs.first, !isTensor(first) {
             return InferenceRequest(id: id, inputs: rows(inputs), format: .mlrun, body: body)
         }
-        var parameters = object["parameters"]?.objectValue ?? ValueObject()
-        let binaryOutput = parameters["binary_data_output"]?.boolValue ?? false
-        parameters["binary_data_output"] = nil
         var cursor = binary.map { BinaryCursor(bytes: $0) }
         var tensors: [Tensor] = []
         tensors.reserveCapacity(inputs.count)
         for (i, value) in inputs.enumerated() {
-            let tensor = try readInput(value, path: "inputs[\(i)]", cursor: &cursor, limits: limits)
+            let tensor = try readInput(value, index: i, cursor: &cursor, limits: limits)
             if tensors.contains(where: { $0.name == tensor.name }) { throw .duplicateInput(name: tensor.name) }
             tensors.append(tensor)
         }
+        return try request(
+            id: id, parameters: object["parameters"], outputs: object["outputs"], inputs: tensors, cursor: cursor)
+    }
+
+    /// The Open Inference Protocol request of decoded `inputs` and the body's other members; throws
+    /// when binary bytes are left over or `outputs` is malformed.
+    static func request(
+        id: String?, parameters parametersValue: Value?, outputs: Value?, inputs: [Tensor], cursor: BinaryCursor?
+    ) throws(InferenceProtocolError) -> InferenceRequest {
+        var parameters = parametersValue?.objectValue ?? ValueObject()
+        let binaryOutput = parameters["binary_data_output"]?.boolValue ?? false
+        parameters["binary_data_output"] = nil
         if let cursor, cursor.remaining > 0 { throw .trailingBinary(bytes: cursor.remaining) }
         return InferenceRequest(
-            id: id, parameters: parameters, inputs: tensors, requestedOutputs: try readOutputs(object["outputs"]),
+            id: id, parameters: parameters, inputs: inputs, requestedOutputs: try readOutputs(outputs),
             binaryOutputByDefault: binaryOutput, format: .openInference, body: .null)
     }
 
@@ -77,7 +86,7 @@ enum InferenceRequestDecoder {
         return object["datatype"] != nil || object["shape"] != nil
     }
 
-    private static func readID(_ value: Value?) throws(InferenceProtocolError) -> String? {
+    static func readID(_ value: Value?) throws(InferenceProtocolError) -> String? {
         switch value {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -87,8 +96,9 @@ enum InferenceRequestDecoder {
     }
 
     private static func readInput(
-        _ value: Value, path: String, cursor: inout BinaryCursor?, limits: InferenceLimits
+        _ value: Value, index: Int, cursor: inout BinaryCursor?, limits: InferenceLimits
     ) throws(InferenceProtocolError) -> Tensor {
+        let path = "inputs[\(index)]"
         guard case .object(let object) = value else {
             throw .invalidField(path: path, reason: "expected an object, got \(value.typeName)")
         }
@@ -98,15 +108,34 @@ enum InferenceRequestDecoder {
         guard let typeName = object["datatype"]?.stringValue else {
             throw .invalidField(path: "\(path).datatype", reason: "input '\(name)': expected a string")
         }
-        guard let datatype = TensorDatatype(rawValue: typeName) else {
+        let datatype = try readDatatype(typeName, input: name)
+        let (shape, count) = try TensorShape.read(object["shape"], input: name, path: path, limits: limits)
+        return try tensor(
+            name: name, datatype: datatype, shape: shape, count: count,
+            parameters: object["parameters"]?.objectValue ?? ValueObject(), data: object["data"], index: index,
+            cursor: &cursor)
+    }
+
+    /// The datatype named `typeName`; unknown names and the float types without support are errors.
+    static func readDatatype(_ typeName: String, input name: String) throws(InferenceProtocolError) -> TensorDatatype {
+        guard let datatype = TensorDatatype.named(typeName) else {
             throw .unknownDatatype(input: name, datatype: typeName)
         }
         if datatype == .fp16 || datatype == .bf16 { throw .unsupportedDatatype(input: name, datatype: datatype) }
-        let (shape, count) = try TensorShape.read(object["shape"], input: name, path: path, limits: limits)
-        var parameters = object["parameters"]?.objectValue ?? ValueObject()
+        return datatype
+    }
+
+    /// The tensor `inputs[index]` whose name, datatype and shape are read: its elements come from the
+    /// binary part when `parameters` has `binary_data_size` (the key is then dropped), else from `data`.
+    static func tensor(
+        name: String, datatype: TensorDatatype, shape: [Int], count: Int, parameters: ValueObject, data: Value?,
+        index: Int, cursor: inout BinaryCursor?
+    ) throws(InferenceProtocolError) -> Tensor {
+        var parameters = parameters
         let elements: Tensor.Elements
         if let sizeValue = parameters["binary_data_size"] {
             parameters["binary_data_size"] = nil
+            let path = "inputs[\(index)]"
             guard let size = sizeValue.intValue, size >= 0 else {
                 throw .invalidField(
                     path: "\(path).parameters.binary_data_size", reason: "expected a non-negative integer")
@@ -127,13 +156,13 @@ enum InferenceRequestDecoder {
             }
             cursor = reader
         } else {
-            guard let data = object["data"] else { throw .missingData(input: name) }
+            guard let data else { throw .missingData(input: name) }
             elements = try TensorJSONDecoder.decode(data, input: name, datatype: datatype, shape: shape, count: count)
         }
         return Tensor(name: name, datatype: datatype, shape: shape, elements: elements, parameters: parameters)
     }
 
-    private static func readOutputs(_ value: Value?) throws(InferenceProtocolError) -> [InferenceRequest
+    static func readOutputs(_ value: Value?) throws(InferenceProtocolError) -> [InferenceRequest
         .RequestedOutput]
     {
         guard let value, !value.isNull else { return [] }

@@ -45,18 +45,7 @@ enum InferenceResponseEncoder {
     private static func openInference(
         _ response: InferenceResponse, for request: InferenceRequest
     ) throws(ServingError) -> (body: Value, binary: BinaryTensorPayload?) {
-        var selected: [(Tensor, Bool)] = []
-        if request.requestedOutputs.isEmpty {
-            selected = response.outputs.map { ($0, request.binaryOutputByDefault) }
-        } else {
-            for wanted in request.requestedOutputs {
-                guard let tensor = response.outputs.first(where: { $0.name == wanted.name }) else {
-                    let known = response.outputs.map(\.name).joined(separator: ", ")
-                    throw .invalidInput("unknown output '\(wanted.name)' (model outputs: \(known))")
-                }
-                selected.append((tensor, wanted.binary ?? request.binaryOutputByDefault))
-            }
-        }
+        let selected = try selectedOutputs(response, for: request)
         var body = ValueObject(minimumCapacity: 5)
         body.appendNew("model_name", .string(response.modelName))
         if let version = response.modelVersion { body.appendNew("model_version", .string(version)) }
@@ -83,6 +72,26 @@ enum InferenceResponseEncoder {
         }
         body.appendNew("outputs", .array(outputs))
         return (.object(body), bytes.map { BinaryTensorPayload(bytes: $0) })
+    }
+
+    /// The outputs to send, in order, each with whether it goes binary: all of them, or those the
+    /// request asked for (an unknown name is a 400).
+    static func selectedOutputs(
+        _ response: InferenceResponse, for request: InferenceRequest
+    ) throws(ServingError) -> [(tensor: Tensor, binary: Bool)] {
+        if request.requestedOutputs.isEmpty {
+            return response.outputs.map { ($0, request.binaryOutputByDefault) }
+        }
+        var selected: [(tensor: Tensor, binary: Bool)] = []
+        selected.reserveCapacity(request.requestedOutputs.count)
+        for wanted in request.requestedOutputs {
+            guard let tensor = response.outputs.first(where: { $0.name == wanted.name }) else {
+                let known = response.outputs.map(\.name).joined(separator: ", ")
+                throw .invalidInput("unknown output '\(wanted.name)' (model outputs: \(known))")
+            }
+            selected.append((tensor, wanted.binary ?? request.binaryOutputByDefault))
+        }
+        return selected
     }
 
     /// MLRun 1.12's infer response (reference/mlrun.md §1.5), plus `model_version` when versioned.

@@ -35,6 +35,13 @@ public enum TensorDatatype: String, Sendable, CaseIterable, CustomStringConverti
     /// The protocol spelling (`FP32`).
     public var description: String { rawValue }
 
+    /// Datatypes by spelling: one hashed lookup instead of `init(rawValue:)`'s comparison with every case.
+    private static let bySpelling: [String: TensorDatatype] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
+    /// The datatype spelled `name` (`FP32`), as `init(rawValue:)` finds it.
+    static func named(_ name: String) -> TensorDatatype? { name == "FP32" ? .fp32 : bySpelling[name] }
+
     /// Bytes per element in the binary extension; `nil` for BYTES (length-prefixed elements).
     public var elementSize: Int? {
         switch self {

@@ -82,13 +82,30 @@ public struct ModelRouter: Step {
             let slot = try key.map { key throws in try resolve(key) } ?? 0
             return try forward(event, to: slot, operation: bodyOperation ?? "infer")
         }
-        // `hasPrefix` matched whole characters, so the prefix's bytes end on a character boundary.
-        var rest = event.path[event.path.utf8.index(event.path.startIndex, offsetBy: prefix.utf8.count)...]
-        guard let model = Self.nextSegment(&rest).map(String.init) else {
+        guard let (slot, operation) = try route(prefixedPath: event.path) else {
             var list = event
             list.body = ["models": .array(modelKeys.map { .string($0) })]
             return list
         }
+        return try forward(event, to: slot, operation: bodyOperation ?? String(operation))
+    }
+
+    /// The model `run(_:)` forwards a request for `path` to when its body names no `operation`, and the
+    /// operation it passes on (`infer`); nil for a path outside the prefix, the model list, an unknown
+    /// model or a route that is not a model (an ensemble). Lets the server skip the event for inference.
+    func model(forPath path: String) -> (model: V2ModelServer, operation: Substring)? {
+        guard path.hasPrefix(prefix), let routed = try? route(prefixedPath: path),
+            let model = targets[routed.slot].step as? V2ModelServer
+        else { return nil }
+        return (model, routed.operation)
+    }
+
+    /// The slot and operation of `path` (which starts with the prefix): `{m}[/versions/{v}][/{operation}]`;
+    /// nil when no model is named (the model list).
+    private func route(prefixedPath path: String) throws -> (slot: Int, operation: Substring)? {
+        // `hasPrefix` matched whole characters, so the prefix's bytes end on a character boundary.
+        var rest = path[path.utf8.index(path.startIndex, offsetBy: prefix.utf8.count)...]
+        guard let model = Self.nextSegment(&rest).map(String.init) else { return nil }
         let slot: Int
         var operation = rest
         if Self.nextSegment(&operation) == "versions", let version = Self.nextSegment(&operation) {
@@ -98,7 +115,7 @@ public struct ModelRouter: Step {
             operation = rest
         }
         Self.trimSlashes(&operation)
-        return try forward(event, to: slot, operation: bodyOperation ?? String(operation))
+        return (slot, operation)
     }
 
     /// Removes and returns the next non-empty `/`-separated segment of `path`, without allocating.

@@ -81,14 +81,22 @@ public final class GraphMetrics: Sendable {
     func record(_ samples: [Sample], branchFailures: Int) {
         counts.withLock { counts in
             counts.branchFailures &+= UInt64(branchFailures)
-            for sample in samples where counts.steps.indices.contains(sample.slot) {
-                let bucket = Self.bucket(of: sample.nanoseconds)
-                counts.steps[sample.slot].runs &+= 1
-                if sample.failed { counts.steps[sample.slot].failures &+= 1 }
-                counts.steps[sample.slot].buckets[bucket] &+= 1
-                counts.steps[sample.slot].totalNanoseconds &+= sample.nanoseconds
-            }
+            for sample in samples { Self.add(sample, to: &counts) }
         }
+    }
+
+    /// Folds in one sample (an event that ran one step).
+    func record(_ sample: Sample) {
+        counts.withLock { counts in Self.add(sample, to: &counts) }
+    }
+
+    private static func add(_ sample: Sample, to counts: inout Snapshot) {
+        guard counts.steps.indices.contains(sample.slot) else { return }
+        let bucket = Self.bucket(of: sample.nanoseconds)
+        counts.steps[sample.slot].runs &+= 1
+        if sample.failed { counts.steps[sample.slot].failures &+= 1 }
+        counts.steps[sample.slot].buckets[bucket] &+= 1
+        counts.steps[sample.slot].totalNanoseconds &+= sample.nanoseconds
     }
 
     /// A copy of everything counted so far.

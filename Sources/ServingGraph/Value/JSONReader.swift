@@ -37,7 +37,7 @@ struct JSONReader {
     /// The innermost open container lives in locals (`start`, `inObject`); opening another pushes a
     /// link to the enclosing one onto the pending stack, and closing pops it back (see
     /// ``JSONPendingValues/pushLink(start:isObject:)``), so deep nesting needs no second stack.
-    private mutating func readValue() throws(JSONParseError) -> Value {
+    mutating func readValue() throws(JSONParseError) -> Value {
         // A guess that spares big arrays most regrowth: every value plus its separator takes at
         // least two bytes, numbers in a tensor about eight to twelve. Capped at 32K slots (1 MiB).
         var pending = JSONPendingValues(capacity: min(max(count / 8, 16), 1 << 15))
