@@ -1,28 +1,26 @@
 import ServingGraph
 
-/// One ordered pass over a feature set's event log, key after key: what a training set over many keys reads
-/// instead of one query per key.
+/// Ordered passes over a feature set's event log: what a training set over many keys reads instead of one
+/// query per key. The index pass touches only `event_log_by_entity_time` (a covering index: key, time, seq);
+/// the log pass walks the table in ingestion order, so its pages are read once, in file order.
 extension OfflineStoreReader {
-    /// A logged event not yet decoded: its ingestion order, event time and stored JSON.
-    struct LoggedEvent {
+    /// A logged event's place in the log: its ingestion order and event time.
+    struct LoggedEventPosition {
         /// `event_log.seq`: ingestion order.
         let seq: Int64
         /// `event_log.event_ts_ms`.
         let time: Int64
-        /// `event_log.event`.
-        let text: String
     }
 
     /// Calls `body(key, events)` for every entity key of `featureSet` in `range` (SQLite's BINARY order of the
     /// encoded key; `nil` bounds are open) for which `limit(key)` is not nil, with the key's events with
-    /// `event_ts <= limit(key)` in ingestion order. Keys whose `limit` is nil are passed over without
-    /// converting their events. One scan of the `event_log_by_entity_time` index, in key order.
-    func forEachKey(
+    /// `event_ts <= limit(key)` in (time, seq) order. Reads the index only.
+    func forEachKeyIndex(
         featureSet: String, range: (lower: String?, upper: String?), limit: (String) -> Int64?,
-        _ body: (String, [LoggedEvent]) throws -> Void
+        _ body: (String, [LoggedEventPosition]) throws -> Void
     ) throws {
         var sql = """
-            SELECT entity_key, seq, event_ts_ms, event FROM event_log INDEXED BY event_log_by_entity_time
+            SELECT entity_key, seq, event_ts_ms FROM event_log INDEXED BY event_log_by_entity_time
             WHERE feature_set = ?1
             """
         if range.lower != nil { sql += " AND entity_key >= ?2" }
@@ -34,11 +32,11 @@ extension OfflineStoreReader {
         if let upper = range.upper { try statement.bind(upper, at: 3) }
         var currentKey: String?
         var currentLimit: Int64?
-        var events: [LoggedEvent] = []
+        var events: [LoggedEventPosition] = []
         while try statement.step() {
             let key = statement.text(at: 0)
             if key != currentKey {
-                if let currentKey, currentLimit != nil { try body(currentKey, Self.ingestionOrdered(events)) }
+                if let currentKey, currentLimit != nil { try body(currentKey, events) }
                 events.removeAll(keepingCapacity: true)
                 currentKey = key
                 currentLimit = limit(key)
@@ -46,31 +44,37 @@ extension OfflineStoreReader {
             guard let upTo = currentLimit else { continue }
             let time = statement.int64(at: 2)
             guard time <= upTo else { continue }
-            events.append(LoggedEvent(seq: statement.int64(at: 1), time: time, text: statement.text(at: 3)))
+            events.append(LoggedEventPosition(seq: statement.int64(at: 1), time: time))
         }
-        if let currentKey, currentLimit != nil { try body(currentKey, Self.ingestionOrdered(events)) }
+        if let currentKey, currentLimit != nil { try body(currentKey, events) }
     }
 
-    /// Decodes one logged event of `featureSet`; an unreadable one is a ``TrainingSetError`` naming its row.
+    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with `seqs` bounds, in ingestion
+    /// order; `text()` reads the stored event (only when called). Walks the table in rowid order.
+    func forEachLoggedEvent(
+        featureSet: String, seqs: ClosedRange<Int64>, _ body: (Int64, String, Int64, () -> String) throws -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            sql: """
+                SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
+                WHERE feature_set = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq
+                """)
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(seqs.lowerBound, at: 2)
+        try statement.bind(seqs.upperBound, at: 3)
+        while try statement.step() {
+            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2)) { statement.text(at: 3) }
+        }
+    }
+
+    /// Decodes logged event `text` (row `seq`) of `featureSet`; an unreadable one is a ``TrainingSetError``.
     static func decode(
-        _ event: LoggedEvent, featureSet: String, decoder: FeatureEventDecoder
+        _ text: String, seq: Int64, featureSet: String, decoder: FeatureEventDecoder
     ) throws(TrainingSetError) -> FeatureEvent {
         do {
-            return try decoder.decode(try JSONParser.parse(event.text), json: event.text)
+            return try decoder.decode(try JSONParser.parse(text), json: text)
         } catch {
-            throw .unreadableEvent(featureSet: featureSet, seq: event.seq, reason: "\(error)")
+            throw .unreadableEvent(featureSet: featureSet, seq: seq, reason: "\(error)")
         }
-    }
-
-    /// `events` (time order from the index) in ingestion order.
-    private static func ingestionOrdered(_ events: [LoggedEvent]) -> [LoggedEvent] {
-        var ordered = events
-        var isOrdered = true
-        for index in ordered.indices.dropFirst() where ordered[index - 1].seq > ordered[index].seq {
-            isOrdered = false
-            break
-        }
-        if !isOrdered { ordered.sort { $0.seq < $1.seq } }
-        return ordered
     }
 }
