@@ -49,19 +49,26 @@ extension OfflineStoreReader {
         if let currentKey, currentLimit != nil { try body(currentKey, events) }
     }
 
-    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with `seqs` bounds, in ingestion
-    /// order; `text()` reads the stored event (only when called). Walks the table in rowid order.
+    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with a key in `range` (as in
+    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `text()` reads
+    /// the stored event (only when called). Walks the table in rowid order; SQLite filters out other keys.
     func forEachLoggedEvent(
-        featureSet: String, seqs: ClosedRange<Int64>, _ body: (Int64, String, Int64, () -> String) throws -> Void
+        featureSet: String, range: (lower: String?, upper: String?), seqs: ClosedRange<Int64>,
+        _ body: (Int64, String, Int64, () -> String) throws -> Void
     ) throws {
-        let statement = try connection.prepare(
-            sql: """
-                SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
-                WHERE feature_set = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq
-                """)
+        var sql = """
+            SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
+            WHERE feature_set = ?1 AND seq BETWEEN ?4 AND ?5
+            """
+        if range.lower != nil { sql += " AND entity_key >= ?2" }
+        if range.upper != nil { sql += " AND entity_key < ?3" }
+        sql += " ORDER BY seq"
+        let statement = try connection.prepare(sql: sql)
         try statement.bind(featureSet, at: 1)
-        try statement.bind(seqs.lowerBound, at: 2)
-        try statement.bind(seqs.upperBound, at: 3)
+        if let lower = range.lower { try statement.bind(lower, at: 2) }
+        if let upper = range.upper { try statement.bind(upper, at: 3) }
+        try statement.bind(seqs.lowerBound, at: 4)
+        try statement.bind(seqs.upperBound, at: 5)
         while try statement.step() {
             try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2)) { statement.text(at: 3) }
         }

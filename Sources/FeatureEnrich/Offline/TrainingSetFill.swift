@@ -78,10 +78,11 @@ struct TrainingSetFill: Sendable {
         }
         if seqs.lowest <= seqs.highest {
             var output: [Double?] = []
-            try store.forEachLoggedEvent(featureSet: set.definition.name, seqs: seqs.lowest...seqs.highest) {
+            try store.forEachLoggedEvent(
+                featureSet: set.definition.name, range: range, seqs: seqs.lowest...seqs.highest
+            ) {
                 seq, key, time, text in
-                guard let slot = slots[key], time <= keys[slot].limit, keys[slot].nextRow < keys[slot].rows.count
-                else { return }
+                guard let slot = slots[key], time <= keys[slot].limit else { return }
                 let event = try OfflineStoreReader.decode(
                     text(), seq: seq, featureSet: set.definition.name, decoder: set.decoder)
                 set.aggregator.ingest(
@@ -98,6 +99,7 @@ struct TrainingSetFill: Sendable {
                         scratch: &scratch)
                     keys[slot].nextRow += 1
                 }
+                if keys[slot].nextRow == keys[slot].rows.count { keys[slot].limit = .min }
                 if keys[slot].nextRow > start { progress(keys[slot].nextRow - start) }
             }
         }
@@ -141,8 +143,8 @@ final class TrainingRowCounter: Sendable {
 private struct StreamedKey {
     /// The key's state after ``applied`` events.
     var state: EntityState
-    /// Latest event time any of its rows sees: later events are not applied.
-    let limit: Int64
+    /// Latest event time any of its rows sees: later events are not applied (`.min` once every row is read).
+    var limit: Int64
     /// Its rows in time order, each with how many of the key's events (ingestion order) it sees.
     let rows: [(seen: Int, row: Int)]
     /// The first row not yet read.
