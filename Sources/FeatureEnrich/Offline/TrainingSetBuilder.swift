@@ -87,7 +87,8 @@ public struct TrainingSetBuilder {
                     try fill.query(store, progress: report)
                     return
                 }
-                let ranges = groups.keyRanges(scanThreads)
+                // Another connection to an in-memory database would see another database: one thread there.
+                let ranges = groups.keyRanges(store.path == ":memory:" || store.path.isEmpty ? 1 : scanThreads)
                 let path = store.path
                 let threads = ranges.dropFirst().map { range in
                     ScanThread {

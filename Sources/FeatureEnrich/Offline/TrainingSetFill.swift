@@ -40,7 +40,18 @@ struct TrainingSetFill: Sendable {
     /// order applies each event to its key's state and reads every row whose events are then all applied. The
     /// same events in the same order as ``PointInTimeReplay``, without a random read per event. A key with a
     /// late event (arrived after an event with a later time) is replayed from its own query instead.
+    ///
+    /// Both passes (and the late keys' queries) read one snapshot of the store: a read transaction.
     func scan(_ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void) throws {
+        try store.connection.inSavepoint {
+            try scanSnapshot(store, range: range, progress: progress)
+            return .commit
+        }
+    }
+
+    private func scanSnapshot(
+        _ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void
+    ) throws {
         var slots: [String: Int] = [:]
         var keys: [StreamedKey] = []
         var lateKeys: [Int] = []
