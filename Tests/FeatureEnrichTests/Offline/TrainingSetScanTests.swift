@@ -94,4 +94,23 @@ struct TrainingSetScanTests {
         #expect(reports.last.map { [$0.0, $0.1] } == [table.rows.count, table.rows.count])
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 < $1.0 })
     }
+
+    @Test(arguments: [0, Int.max])
+    func unreadableLoggedEventFailsTheBuildNamingItsRow(scanMinimumKeys: Int) throws {
+        let directory = try SQLiteTestDirectory()
+        let (path, table) = try Self.fixture(directory)
+        // k19 sorts last, so with 2 threads its range is read by the started thread, not the caller's.
+        let connection = try SQLiteConnection(path: path)
+        let seq = try connection.count("SELECT min(seq) FROM event_log WHERE entity_key = '3:k19'")
+        try connection.execute("UPDATE event_log SET event = '{\"key\": ' WHERE seq = \(seq)")
+        let error = #expect(throws: TrainingSetError.self) {
+            _ = try Self.build(
+                path, table, cutoff: .inclusive, scanMinimumKeys: scanMinimumKeys, scanThreads: 2)
+        }
+        guard case .unreadableEvent(let featureSet, let failed, _)? = error else {
+            Issue.record("expected unreadableEvent, got \(String(describing: error))")
+            return
+        }
+        #expect(featureSet == "tx" && failed == seq && seq > 0)
+    }
 }
