@@ -122,15 +122,22 @@ public struct FeatureSetAggregator: Sendable {
     /// left out when it is older than the feature set's `ttl` at `time` (or was never observed).
     public func features(_ state: EntityState, at time: Int64) -> [String: Value] {
         var result: [String: Value] = [:]
-        for (feature, latest) in zip(definition.features, state.latestFeatures) {
-            guard let latest else { continue }
-            if let ttl = definition.ttl {
-                let (age, overflow) = time.subtractingReportingOverflow(latest.timestampMilliseconds)
-                if overflow ? time > latest.timestampMilliseconds : age > ttl.milliseconds { continue }
-            }
-            result[feature.name] = latest.value
+        for (index, column) in zip(state.latestFeatures.indices, definition.features) {
+            guard let value = feature(index, of: state, at: time) else { continue }
+            result[column.name] = value
         }
         return result
+    }
+
+    /// The value of plain feature `index` (definition order) in `state` at read time `time`, as
+    /// ``features(_:at:)`` reads it: nil when never observed or older than the ttl at `time`.
+    func feature(_ index: Int, of state: EntityState, at time: Int64) -> Value? {
+        guard index < state.latestFeatures.count, let latest = state.latestFeatures[index] else { return nil }
+        if let ttl = definition.ttl {
+            let (age, overflow) = time.subtractingReportingOverflow(latest.timestampMilliseconds)
+            if overflow ? time > latest.timestampMilliseconds : age > ttl.milliseconds { return nil }
+        }
+        return latest.value
     }
 
     /// Scalars only, and finite numbers: what ``EntityState`` can serialise.

@@ -16,7 +16,8 @@ struct PointInTimeReplay {
     private let byTime: [Int]
     private var cursor = 0
     private var lastApplied = -1
-    private var state: EntityState
+    /// The entity as of the last ``advance(lastVisible:)``.
+    private(set) var state: EntityState
     private var output: [Double?] = []
 
     /// A replay of `events` (ingestion order) of one key of `set`.
@@ -31,6 +32,13 @@ struct PointInTimeReplay {
     /// `time - 1` to leave out events stamped exactly `time`; neither before the previous call's), or nil when
     /// no event of the key is visible (as an online read of a key never ingested).
     mutating func row(at time: Int64, lastVisible: Int64, features: [String]?) -> ValueObject? {
+        guard advance(lastVisible: lastVisible) else { return nil }
+        return set.row(state, at: time, features: features)
+    }
+
+    /// Brings ``state`` to exactly the events with `event_ts <= lastVisible` (never before the previous call's);
+    /// false when no event of the key is visible yet.
+    mutating func advance(lastVisible: Int64) -> Bool {
         var visible: [Int] = []
         while cursor < byTime.count, events[byTime[cursor]].time <= lastVisible {
             visible.append(byTime[cursor])
@@ -46,8 +54,7 @@ struct PointInTimeReplay {
                 for index in events.indices where events[index].time <= lastVisible { apply(index) }
             }
         }
-        guard lastApplied >= 0 else { return nil }
-        return set.row(state, at: time, features: features)
+        return lastApplied >= 0
     }
 
     private mutating func apply(_ index: Int) {

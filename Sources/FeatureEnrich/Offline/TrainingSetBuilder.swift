@@ -40,6 +40,11 @@ public struct TrainingSetBuilder {
     /// Which events at exactly a row's time its features include.
     public let cutoff: Cutoff
     private let store: OfflineStoreReader
+    /// Fewest distinct keys of a feature set for which ``build(_:progress:)`` scans the whole event log of the
+    /// set in key order rather than querying each key (default 256).
+    package var scanMinimumKeys = 256
+    /// Threads a scan is split over by key range, each with its own read connection (default 2).
+    package var scanThreads = 2
 
     /// Resolves `vector` against the feature sets registered in `store`: an unknown set or feature is a
     /// ``FeatureVectorError`` naming it.
@@ -56,6 +61,9 @@ public struct TrainingSetBuilder {
 
     /// The training rows of `table`, in its row order. `progress` is called with (rows done, total rows)
     /// after each entity key.
+    ///
+    /// A feature set whose rows name at least ``scanMinimumKeys`` keys is read in one ordered scan of its event
+    /// log; fewer keys are read with one indexed query each. Both give the same rows.
     public func build(_ table: EntityTable, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingSet {
         let outputs = vector.columns + (vector.label.map { [$0] } ?? [])
         let width = outputs.count
@@ -64,24 +72,44 @@ public struct TrainingSetBuilder {
         var done = 0
         for definition in vector.featureSets {
             let set = RegisteredFeatureSet(definition)
-            let slots = outputs.enumerated().filter { $0.element.featureSet == definition.name }
-            let features = slots.map(\.element.feature)
-            for (key, rowIndices) in try group(table, by: definition) {
-                let ordered = rowIndices.sorted { (table.rows[$0].time, $0) < (table.rows[$1].time, $1) }
-                guard let last = ordered.last else { continue }
-                let events = try store.events(
-                    featureSet: definition.name, key: key, upTo: cutoff.lastVisible(at: table.rows[last].time),
-                    decoder: set.decoder)
-                var replay = PointInTimeReplay(set: set, events: events)
-                for rowIndex in ordered {
-                    let time = table.rows[rowIndex].time
-                    guard let row = replay.row(at: time, lastVisible: cutoff.lastVisible(at: time), features: features)
-                    else { continue }
-                    for (slot, feature) in zip(slots, features) {
-                        values[rowIndex * width + slot.offset] = row[feature] ?? .null
+            let groups = try group(table, by: definition)
+            let before = done
+            try values.withUnsafeMutableBufferPointer { buffer in
+                let fill = TrainingSetFill(
+                    set: set, projection: TrainingColumnProjection(set: set, outputs: outputs), groups: groups,
+                    table: table, cutoff: cutoff, width: width, values: TrainingValueBuffer(buffer: buffer))
+                let counter = TrainingRowCounter()
+                let report = { (rows: Int) in
+                    done = before + counter.add(rows)
+                    progress?(done, total)
+                }
+                guard groups.keys.count >= scanMinimumKeys else {
+                    try fill.query(store, progress: report)
+                    return
+                }
+                // Another connection to an in-memory database would see another database: one thread there.
+                let ranges = groups.keyRanges(store.path == ":memory:" || store.path.isEmpty ? 1 : scanThreads)
+                let path = store.path
+                let threads = ranges.dropFirst().map { range in
+                    ScanThread {
+                        try fill.scan(try OfflineStoreReader(path: path), range: range) { _ = counter.add($0) }
                     }
                 }
-                done += ordered.count
+                let failure: (any Error)?
+                do {
+                    try fill.scan(store, range: ranges[0], progress: report)
+                    failure = nil
+                } catch {
+                    failure = error
+                }
+                // Join every thread before the buffer goes away, then report the first failure.
+                let failures = threads.compactMap { $0.join() }
+                if let error = failure ?? failures.first { throw error }
+            }
+            // Rows of keys the scans did not report (no event, or another thread's) count as done too.
+            let finished = before + groups.rows.reduce(0) { $0 + $1.count }
+            if finished != done {
+                done = finished
                 progress?(done, total)
             }
         }
@@ -89,7 +117,7 @@ public struct TrainingSetBuilder {
     }
 
     /// Row indices of `table` by their entity key in `definition` (int64 columns canonicalised).
-    private func group(_ table: EntityTable, by definition: FeatureSetDefinition) throws -> [(EntityKey, [Int])] {
+    private func group(_ table: EntityTable, by definition: FeatureSetDefinition) throws -> EntityKeyGroups {
         var columnIndices: [(Int, EntityColumn)] = []
         for entity in definition.entities {
             guard let index = table.columns.firstIndex(of: entity.name) else {
@@ -97,8 +125,7 @@ public struct TrainingSetBuilder {
             }
             columnIndices.append((index, entity))
         }
-        var positions: [String: Int] = [:]
-        var groups: [(EntityKey, [Int])] = []
+        var groups = EntityKeyGroups()
         var parts: [String] = []
         for (rowIndex, row) in table.rows.enumerated() {
             parts.removeAll(keepingCapacity: true)
@@ -115,13 +142,7 @@ public struct TrainingSetBuilder {
                     parts.append(String(number))
                 }
             }
-            let key = EntityKey(parts: parts)
-            if let position = positions[key.encoded] {
-                groups[position].1.append(rowIndex)
-            } else {
-                positions[key.encoded] = groups.count
-                groups.append((key, [rowIndex]))
-            }
+            groups.add(rowIndex, key: EntityKey(parts: parts))
         }
         return groups
     }

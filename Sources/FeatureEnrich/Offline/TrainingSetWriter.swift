@@ -37,8 +37,7 @@ public struct TrainingSetWriter: Sendable {
         case .csv:
             appendCSVRecord(set.columns, to: &buffer)
             for index in set.table.rows.indices {
-                let fields = set.table.rows[index].fields + set.featureValues(ofRow: index).map(Self.csvText)
-                appendCSVRecord(fields, to: &buffer)
+                appendCSVRecord(set.table.rows[index].fields, values: set.featureValues(ofRow: index), to: &buffer)
                 if buffer.count >= chunkBytes {
                     try sink(buffer)
                     buffer.removeAll(keepingCapacity: true)
@@ -69,18 +68,41 @@ public struct TrainingSetWriter: Sendable {
     private func appendCSVRecord(_ fields: [String], to buffer: inout [UInt8]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            guard needsQuotes else {
-                buffer.append(contentsOf: field.utf8)
-                continue
-            }
-            buffer.append(0x22)
-            for byte in field.utf8 {
-                if byte == 0x22 { buffer.append(0x22) }
-                buffer.append(byte)
-            }
-            buffer.append(0x22)
+            appendCSVField(field, to: &buffer)
         }
         buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// One data row: the entity fields, then each value as ``csvText(_:)`` gives it, written straight into
+    /// `buffer` (numbers and booleans never need quotes, so they skip the intermediate string).
+    private func appendCSVRecord(_ fields: [String], values: ArraySlice<Value>, to buffer: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendCSVField(field, to: &buffer)
+        }
+        for (index, value) in zip(fields.count..., values) {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            switch value {
+            case .null: break
+            case .string(let text): appendCSVField(text, to: &buffer)
+            case .double, .int, .bool: JSONWriter.write(value, into: &buffer)
+            case .array, .object: appendCSVField(Self.csvText(value), to: &buffer)
+            }
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    private func appendCSVField(_ field: String, to buffer: inout [UInt8]) {
+        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else {
+            buffer.append(contentsOf: field.utf8)
+            return
+        }
+        buffer.append(0x22)
+        for byte in field.utf8 {
+            if byte == 0x22 { buffer.append(0x22) }
+            buffer.append(byte)
+        }
+        buffer.append(0x22)
     }
 }

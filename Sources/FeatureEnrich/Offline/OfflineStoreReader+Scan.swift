@@ -1,0 +1,87 @@
+import ServingGraph
+
+/// Ordered passes over a feature set's event log: what a training set over many keys reads instead of one
+/// query per key. The index pass touches only `event_log_by_entity_time` (a covering index: key, time, seq);
+/// the log pass walks the table in ingestion order, so its pages are read once, in file order.
+extension OfflineStoreReader {
+    /// A logged event's place in the log: its ingestion order and event time.
+    struct LoggedEventPosition {
+        /// `event_log.seq`: ingestion order.
+        let seq: Int64
+        /// `event_log.event_ts_ms`.
+        let time: Int64
+    }
+
+    /// Calls `body(key, events)` for every entity key of `featureSet` in `range` (SQLite's BINARY order of the
+    /// encoded key; `nil` bounds are open) for which `limit(key)` is not nil, with the key's events with
+    /// `event_ts <= limit(key)` in (time, seq) order. Reads the index only.
+    func forEachKeyIndex(
+        featureSet: String, range: (lower: String?, upper: String?), limit: (String) -> Int64?,
+        _ body: (String, [LoggedEventPosition]) throws -> Void
+    ) throws {
+        var sql = """
+            SELECT entity_key, seq, event_ts_ms FROM event_log INDEXED BY event_log_by_entity_time
+            WHERE feature_set = ?1
+            """
+        if range.lower != nil { sql += " AND entity_key >= ?2" }
+        if range.upper != nil { sql += " AND entity_key < ?3" }
+        sql += " ORDER BY entity_key, event_ts_ms"
+        let statement = try connection.prepare(sql: sql)
+        try statement.bind(featureSet, at: 1)
+        if let lower = range.lower { try statement.bind(lower, at: 2) }
+        if let upper = range.upper { try statement.bind(upper, at: 3) }
+        var currentKey: String?
+        var currentLimit: Int64?
+        var events: [LoggedEventPosition] = []
+        while try statement.step() {
+            let key = statement.text(at: 0)
+            if key != currentKey {
+                if let currentKey, currentLimit != nil { try body(currentKey, events) }
+                events.removeAll(keepingCapacity: true)
+                currentKey = key
+                currentLimit = limit(key)
+            }
+            guard let upTo = currentLimit else { continue }
+            let time = statement.int64(at: 2)
+            guard time <= upTo else { continue }
+            events.append(LoggedEventPosition(seq: statement.int64(at: 1), time: time))
+        }
+        if let currentKey, currentLimit != nil { try body(currentKey, events) }
+    }
+
+    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with a key in `range` (as in
+    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `text()` reads
+    /// the stored event (only when called). Walks the table in rowid order; SQLite filters out other keys.
+    func forEachLoggedEvent(
+        featureSet: String, range: (lower: String?, upper: String?), seqs: ClosedRange<Int64>,
+        _ body: (Int64, String, Int64, () -> String) throws -> Void
+    ) throws {
+        var sql = """
+            SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
+            WHERE feature_set = ?1 AND seq BETWEEN ?4 AND ?5
+            """
+        if range.lower != nil { sql += " AND entity_key >= ?2" }
+        if range.upper != nil { sql += " AND entity_key < ?3" }
+        sql += " ORDER BY seq"
+        let statement = try connection.prepare(sql: sql)
+        try statement.bind(featureSet, at: 1)
+        if let lower = range.lower { try statement.bind(lower, at: 2) }
+        if let upper = range.upper { try statement.bind(upper, at: 3) }
+        try statement.bind(seqs.lowerBound, at: 4)
+        try statement.bind(seqs.upperBound, at: 5)
+        while try statement.step() {
+            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2)) { statement.text(at: 3) }
+        }
+    }
+
+    /// Decodes logged event `text` (row `seq`) of `featureSet`; an unreadable one is a ``TrainingSetError``.
+    static func decode(
+        _ text: String, seq: Int64, featureSet: String, decoder: FeatureEventDecoder
+    ) throws(TrainingSetError) -> FeatureEvent {
+        do {
+            return try decoder.decode(try JSONParser.parse(text), json: text)
+        } catch {
+            throw .unreadableEvent(featureSet: featureSet, seq: seq, reason: "\(error)")
+        }
+    }
+}

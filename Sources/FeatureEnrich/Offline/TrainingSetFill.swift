@@ -1,0 +1,165 @@
+import ServingGraph
+import Synchronization
+
+/// Fills one feature set's columns of a training set, key by key: each key's events are replayed once and read
+/// at each of its rows' times, in time order. Keys come from per-key queries (few keys) or from ordered scans
+/// of key ranges of the event log, one read connection per thread (many keys).
+///
+/// Each key's rows are written only by the thread that holds the key, so threads never write the same value.
+struct TrainingSetFill: Sendable {
+    /// The feature set filled.
+    let set: RegisteredFeatureSet
+    /// Where its columns go in a row.
+    let projection: TrainingColumnProjection
+    /// The table's rows by key.
+    let groups: EntityKeyGroups
+    /// The entity rows.
+    let table: EntityTable
+    /// Which events at exactly a row's time it sees.
+    let cutoff: TrainingSetBuilder.Cutoff
+    /// Values per row.
+    let width: Int
+    /// The row-major values, `table.rows.count * width` of them, initialised.
+    let values: TrainingValueBuffer
+
+    /// Fills every key with one indexed query each; `progress` gets the rows done after each key.
+    func query(_ store: OfflineStoreReader, progress: (Int) -> Void) throws {
+        var scratch: [Double?] = []
+        for position in groups.keys.indices {
+            let events = try store.events(
+                featureSet: set.definition.name, key: groups.keys[position],
+                upTo: cutoff.lastVisible(at: groups.lastTime(position, in: table)), decoder: set.decoder)
+            let rows = groups.timeOrderedRows(position, in: table)
+            fill(rows, events, scratch: &scratch)
+            progress(rows.count)
+        }
+    }
+
+    /// Fills the keys of `range` (see ``EntityKeyGroups/keyRanges(_:)``) in two ordered passes: the index gives
+    /// each key's visible events and, per row, how many of them it sees; then one walk of the log in ingestion
+    /// order applies each event to its key's state and reads every row whose events are then all applied. The
+    /// same events in the same order as ``PointInTimeReplay``, without a random read per event. A key with a
+    /// late event (arrived after an event with a later time) is replayed from its own query instead.
+    ///
+    /// Both passes (and the late keys' queries) read one snapshot of the store: a read transaction.
+    func scan(_ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void) throws {
+        try store.connection.inSavepoint {
+            try scanSnapshot(store, range: range, progress: progress)
+            return .commit
+        }
+    }
+
+    private func scanSnapshot(
+        _ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void
+    ) throws {
+        var slots: [String: Int] = [:]
+        var keys: [StreamedKey] = []
+        var lateKeys: [Int] = []
+        var seqs: (lowest: Int64, highest: Int64) = (.max, .min)
+        var scratch: [Double?] = []
+        try store.forEachKeyIndex(
+            featureSet: set.definition.name, range: range,
+            limit: { key in
+                guard let position = groups.positions[key] else { return nil }
+                return cutoff.lastVisible(at: groups.lastTime(position, in: table))
+            }
+        ) { key, events in
+            guard let position = groups.positions[key] else { return }
+            for index in events.indices.dropFirst() where events[index - 1].seq > events[index].seq {
+                lateKeys.append(position)
+                return
+            }
+            var rows: [(seen: Int, row: Int)] = []
+            var seen = 0
+            for row in groups.timeOrderedRows(position, in: table) {
+                let visible = cutoff.lastVisible(at: table.rows[row].time)
+                while seen < events.count, events[seen].time <= visible { seen += 1 }
+                rows.append((seen, row))
+            }
+            // Rows that see no event stay null, as a replay with nothing visible leaves them.
+            let unseen = rows.firstIndex { $0.seen > 0 } ?? rows.count
+            if unseen > 0 { progress(unseen) }
+            guard let first = events.first, let last = events.last, unseen < rows.count else { return }
+            seqs = (min(seqs.lowest, first.seq), max(seqs.highest, last.seq))
+            slots[key] = keys.count
+            keys.append(
+                StreamedKey(
+                    state: set.aggregator.makeState(), limit: events[events.count - 1].time, rows: rows,
+                    nextRow: unseen))
+        }
+        if seqs.lowest <= seqs.highest {
+            var output: [Double?] = []
+            try store.forEachLoggedEvent(
+                featureSet: set.definition.name, range: range, seqs: seqs.lowest...seqs.highest
+            ) {
+                seq, key, time, text in
+                guard let slot = slots[key], time <= keys[slot].limit else { return }
+                let event = try OfflineStoreReader.decode(
+                    text(), seq: seq, featureSet: set.definition.name, decoder: set.decoder)
+                set.aggregator.ingest(
+                    at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+                    into: &keys[slot].state, output: &output)
+                keys[slot].applied += 1
+                let start = keys[slot].nextRow
+                while keys[slot].nextRow < keys[slot].rows.count,
+                    keys[slot].rows[keys[slot].nextRow].seen == keys[slot].applied
+                {
+                    let row = keys[slot].rows[keys[slot].nextRow].row
+                    projection.write(
+                        keys[slot].state, at: table.rows[row].time, into: values.buffer, base: row * width,
+                        scratch: &scratch)
+                    keys[slot].nextRow += 1
+                }
+                if keys[slot].nextRow == keys[slot].rows.count { keys[slot].limit = .min }
+                if keys[slot].nextRow > start { progress(keys[slot].nextRow - start) }
+            }
+        }
+        for position in lateKeys {
+            let events = try store.events(
+                featureSet: set.definition.name, key: groups.keys[position],
+                upTo: cutoff.lastVisible(at: groups.lastTime(position, in: table)), decoder: set.decoder)
+            let rows = groups.timeOrderedRows(position, in: table)
+            fill(rows, events, scratch: &scratch)
+            progress(rows.count)
+        }
+    }
+
+    /// Fills the rows of one key (time order) from its events (ingestion order).
+    private func fill(_ rows: [Int], _ events: [FeatureEvent], scratch: inout [Double?]) {
+        var replay = PointInTimeReplay(set: set, events: events)
+        for rowIndex in rows {
+            let time = table.rows[rowIndex].time
+            guard replay.advance(lastVisible: cutoff.lastVisible(at: time)) else { continue }
+            projection.write(replay.state, at: time, into: values.buffer, base: rowIndex * width, scratch: &scratch)
+        }
+    }
+}
+
+/// The values of a training set being built, shared by the threads of a scan; each writes only its own keys'
+/// rows (``TrainingSetFill``), and the owner joins them before reading.
+struct TrainingValueBuffer: @unchecked Sendable {
+    /// The values.
+    let buffer: UnsafeMutableBufferPointer<Value>
+}
+
+/// Rows done over the threads of a scan.
+final class TrainingRowCounter: Sendable {
+    private let rows = Atomic<Int>(0)
+
+    /// Adds `count` rows; the new total.
+    func add(_ count: Int) -> Int { rows.add(count, ordering: .relaxed).newValue }
+}
+
+/// A key of a ``TrainingSetFill/scan(_:range:progress:)`` while the log is walked.
+private struct StreamedKey {
+    /// The key's state after ``applied`` events.
+    var state: EntityState
+    /// Latest event time any of its rows sees: later events are not applied (`.min` once every row is read).
+    var limit: Int64
+    /// Its rows in time order, each with how many of the key's events (ingestion order) it sees.
+    let rows: [(seen: Int, row: Int)]
+    /// The first row not yet read.
+    var nextRow: Int
+    /// Events applied so far.
+    var applied = 0
+}
