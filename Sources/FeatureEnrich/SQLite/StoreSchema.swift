@@ -27,6 +27,9 @@
 /// - `feature_set_versions` (migration 2, WITHOUT ROWID): every definition ever registered under a name.
 ///   - `name` TEXT, `version` INTEGER (1, 2, ... in registration order): the primary key.
 ///   - `definition` TEXT, `definition_hash` TEXT, `registered_at_ms` INTEGER: as in `feature_sets`.
+/// - `entity_state` (migration 3) becomes a rowid table with the same columns, its primary key a unique index:
+///   states of ~1 KB overflowed the WITHOUT ROWID b-tree (whose interior pages hold whole rows), which
+///   took 2.4× the bytes of the states themselves.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -88,6 +91,21 @@ package enum StoreSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO feature_set_versions(name, version, definition, definition_hash, registered_at_ms)
                 SELECT name, 1, definition, definition_hash, registered_at_ms FROM feature_sets;
+                """),
+        SchemaMigration(
+            version: 3, name: "store entity states in a rowid table",
+            sql: """
+                CREATE TABLE entity_state_rowid (
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    state BLOB NOT NULL,
+                    updated_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (feature_set, entity_key)
+                );
+                INSERT INTO entity_state_rowid(feature_set, entity_key, state, updated_at_ms)
+                SELECT feature_set, entity_key, state, updated_at_ms FROM entity_state ORDER BY feature_set, entity_key;
+                DROP TABLE entity_state;
+                ALTER TABLE entity_state_rowid RENAME TO entity_state;
                 """),
     ]
 

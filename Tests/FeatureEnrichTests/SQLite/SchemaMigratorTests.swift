@@ -28,6 +28,7 @@ struct SchemaMigratorTests {
             try connection.query("SELECT version, name, applied_at_ms FROM schema_version") == [
                 [.integer(1), .text("create online and offline store tables"), .integer(1_700_000_000_000)],
                 [.integer(2), .text("keep every registered definition of a feature set"), .integer(1_700_000_000_000)],
+                [.integer(3), .text("store entity states in a rowid table"), .integer(1_700_000_000_000)],
             ])
     }
 
@@ -42,8 +43,29 @@ struct SchemaMigratorTests {
         #expect(outcome.fromVersion == outcome.toVersion)
         #expect(
             try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [
-                [.integer(2), .integer(1)]
+                [.integer(3), .integer(1)]
             ])
+    }
+
+    @Test func migrationThreeKeepsEveryEntityStateInARowidTable() throws {
+        let directory = try SQLiteTestDirectory()
+        let connection = try SQLiteConnection(path: directory.file("store.db"))
+        try SchemaMigrator(migrations: Array(StoreSchema.migrations.prefix(2))).migrate(connection, nowMilliseconds: 1)
+        let insert = try connection.prepare(
+            sql: "INSERT INTO entity_state (feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)")
+        try insert.execute([.text("transactions"), .text("b"), .blob([2, 2]), .integer(7)])
+        try insert.execute([.text("transactions"), .text("a"), .blob([1]), .integer(5)])
+        let outcome = try StoreSchema.migrator.migrate(connection, nowMilliseconds: 2)
+        #expect(outcome == SchemaMigrator.Outcome(fromVersion: 2, toVersion: 3))
+        #expect(
+            try connection.query("SELECT feature_set, entity_key, state, updated_at_ms FROM entity_state ORDER BY 2")
+                == [
+                    [.text("transactions"), .text("a"), .blob([1]), .integer(5)],
+                    [.text("transactions"), .text("b"), .blob([2, 2]), .integer(7)],
+                ])
+        // A WITHOUT ROWID table has no rowid column; the migrated table does, in key order.
+        #expect(try connection.query("SELECT rowid FROM entity_state ORDER BY entity_key") == [[.integer(1)], [.integer(2)]])
+        #expect(try !tables(connection).contains("entity_state_rowid"))
     }
 
     @Test func appliesOnlyThePendingMigrationsInOrder() throws {
