@@ -172,7 +172,9 @@ struct AggregationSerializationTests {
     private static func versionOne(_ state: EntityState) -> [UInt8] {
         var bytes = Array("FEAS".utf8) + [1]
         func append(_ value: UInt64, width: Int) {
-            for shift in stride(from: 0, to: width * 8, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+            for shift in stride(from: 0, to: width * 8, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            }
         }
         append(state.definitionHash, width: 8)
         append(UInt64(state.latestFeatures.count), width: 4)

@@ -64,7 +64,10 @@ struct SchemaMigratorTests {
                     [.text("transactions"), .text("b"), .blob([2, 2]), .integer(7)],
                 ])
         // A WITHOUT ROWID table has no rowid column; the migrated table does, in key order.
-        #expect(try connection.query("SELECT rowid FROM entity_state ORDER BY entity_key") == [[.integer(1)], [.integer(2)]])
+        #expect(
+            try connection.query("SELECT rowid FROM entity_state ORDER BY entity_key") == [
+                [.integer(1)], [.integer(2)],
+            ])
         #expect(try !tables(connection).contains("entity_state_rowid"))
     }
 
