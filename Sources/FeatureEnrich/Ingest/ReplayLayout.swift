@@ -31,8 +31,6 @@ struct ReplayLayout {
     let valueColumns: [(name: String, position: Int)]
     /// Per plain feature: header position, if the column is present.
     let featurePositions: [Int?]
-    /// The last of the entity and timestamp positions: a record needs more fields than this.
-    let lastKeyPosition: Int
 
     /// Resolves every needed column in `header`; a missing one throws `events.csv:1: missing column 'x'`.
     /// With `defaultTime`, a CSV without the timestamp column is accepted and every row gets that time.
@@ -54,7 +52,6 @@ struct ReplayLayout {
             timestampPosition = try position(featureSet.timestampKey)
         }
         self.defaultTime = defaultTime
-        lastKeyPosition = max(entityPositions.max() ?? 0, timestampPosition ?? 0)
         var valueColumns: [(name: String, position: Int)] = []
         var aggregationColumn: [Int] = []
         for aggregation in featureSet.aggregations {
@@ -75,7 +72,7 @@ struct ReplayLayout {
     /// Parses one data record. Missing trailing value cells count as empty, as in Python's `csv.DictReader`.
     func parse(_ record: CSVReader.Record) throws(IngestError) -> Row {
         let fields = record.fields
-        let needed = lastKeyPosition
+        let needed = (entityPositions + [timestampPosition ?? 0]).max() ?? 0
         guard fields.count > needed else {
             throw .tooFewFields(file: file, line: record.line, expected: needed + 1, got: fields.count)
         }

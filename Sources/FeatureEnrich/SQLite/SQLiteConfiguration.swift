@@ -26,25 +26,18 @@ package struct SQLiteConfiguration: Sendable {
     package var busyTimeoutMilliseconds: Int32
     /// Most statements the per-connection cache keeps; past it the cache is emptied. Default 128.
     package var maxCachedStatements: Int
-    /// `PRAGMA page_size` of a database file this connection creates (a power of two, 512...65536; existing
-    /// files keep theirs: <https://sqlite.org/pragma.html#pragma_page_size>). Default 16,384: measured against
-    /// SQLite's 4,096 on the store (1M events over 100k keys), batch ingest spent ~10-17 % less writer CPU and
-    /// real-time ingest ~13 % less CPU (fewer WAL writes and checkpoint copies, shallower b-trees).
-    package var pageSize: Int
 
     /// A configuration; every argument has the default documented on its property.
     package init(
         accessMode: AccessMode = .readWriteCreate,
         synchronous: Synchronous = .normal,
         busyTimeoutMilliseconds: Int32 = 5_000,
-        maxCachedStatements: Int = 128,
-        pageSize: Int = 16_384
+        maxCachedStatements: Int = 128
     ) {
         self.accessMode = accessMode
         self.synchronous = synchronous
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.maxCachedStatements = maxCachedStatements
-        self.pageSize = pageSize
     }
 
     /// Read-only with the other defaults.

@@ -6,8 +6,8 @@ import CSQLite
 /// store-writer thread owns the only writing connection (``StoreWriter``), and each event loop owns
 /// its own read-only one. The connection is opened with `SQLITE_OPEN_NOMUTEX` because nothing else
 /// touches it. Writing connections use WAL (<https://sqlite.org/wal.html>), the configured
-/// `synchronous` and page size (for a new file), a busy timeout and `foreign_keys=ON`. Closed in
-/// `deinit` with `sqlite3_close_v2`, which waits for statements still alive elsewhere to be finalized.
+/// `synchronous`, a busy timeout and `foreign_keys=ON`. Closed in `deinit` with `sqlite3_close_v2`,
+/// which waits for statements still alive elsewhere to be finalized.
 ///
 /// ```swift
 /// let connection = try SQLiteConnection(path: "/tmp/store.db")
@@ -52,8 +52,6 @@ package final class SQLiteConnection {
         sqlite3_busy_timeout(database, configuration.busyTimeoutMilliseconds)
         try execute("PRAGMA foreign_keys = ON")
         if configuration.accessMode == .readWriteCreate {
-            // Before WAL: a new file takes its page size when first written; an existing one keeps its own.
-            try execute("PRAGMA page_size = \(configuration.pageSize)")
             try execute("PRAGMA journal_mode = WAL")
             try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
         }

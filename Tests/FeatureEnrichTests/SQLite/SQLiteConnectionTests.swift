@@ -22,22 +22,6 @@ struct SQLiteConnectionTests {
         #expect(try connection.query("PRAGMA busy_timeout") == [[.integer(5000)]])
     }
 
-    @Test func newFileTakesTheConfiguredPageSizeAndAnExistingFileKeepsItsOwn() throws {
-        let directory = try SQLiteTestDirectory()
-        let path = directory.file("store.db")
-        do {
-            let connection = try SQLiteConnection(path: path)
-            try makeTable(connection)
-            #expect(try connection.query("PRAGMA page_size") == [[.integer(16_384)]])
-        }
-        let reopened = try SQLiteConnection(path: path, configuration: SQLiteConfiguration(pageSize: 4_096))
-        #expect(try reopened.query("PRAGMA page_size") == [[.integer(16_384)]])
-        let small = try SQLiteConnection(
-            path: directory.file("small.db"), configuration: SQLiteConfiguration(pageSize: 4_096))
-        try makeTable(small)
-        #expect(try small.query("PRAGMA page_size") == [[.integer(4_096)]])
-    }
-
     @Test func synchronousFullAndBusyTimeoutAreConfigurable() throws {
         let directory = try SQLiteTestDirectory()
         let configuration = SQLiteConfiguration(synchronous: .full, busyTimeoutMilliseconds: 250)
