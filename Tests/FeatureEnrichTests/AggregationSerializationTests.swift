@@ -124,13 +124,94 @@ struct AggregationSerializationTests {
     }
 
     @Test func zeroCountBucketIsRejected() throws {
-        let state = try sampleState()
+        let state = try twoEventsInOneBucket()
         var bytes = state.serialized()
         // Header 5 + hash 8 + feature count 4 + one absent feature per feature (4 bytes: nothing ingested with
-        // features) + aggregation count 4 + bucket count 4 + bucket index 8 → the first bucket's count.
-        let countOffset = 5 + 8 + 4 + 4 + 4 + 4 + 8
+        // features) + aggregation count 4 + bucket count 4 + tag 1 (0: the long form) + bucket index 8 → the
+        // first bucket's count.
+        let countOffset = 5 + 8 + 4 + 4 + 4 + 4 + 1 + 8
+        #expect(bytes[countOffset - 9] == 0)
         for index in 0..<8 { bytes[countOffset + index] = 0 }
         #expect(throws: EntityStateError.self) { try EntityState(serialized: bytes) }
+    }
+
+    @Test func unknownBucketTagIsRejected() throws {
+        var bytes = try twoEventsInOneBucket().serialized()
+        bytes[5 + 8 + 4 + 4 + 4 + 4] = 7
+        #expect(throws: EntityStateError.invalidField(offset: 29, reason: "unknown bucket tag 7")) {
+            try EntityState(serialized: bytes)
+        }
+    }
+
+    @Test func bucketsOfOneEventTakeSixteenBytesAfterTheirIndex() throws {
+        let definition = try FeatureSetDefinition(jsonText: Self.definitionText)
+        let aggregator = FeatureSetAggregator(definition)
+        var state = aggregator.makeState()
+        var output: [Double?] = []
+        // Three events in three 10-minute buckets (one 30-minute bucket of the fixed aggregation).
+        for (offset, value) in [(0, 1.5), (700_000, -2.25), (1_400_000, 1e10)] {
+            aggregator.ingest(
+                at: 1_767_225_600_000 + Int64(offset), aggregationValues: [value, value], into: &state,
+                output: &output)
+        }
+        let bytes = state.serialized()
+        // Header 5 + hash 8 + features 4 + 4 + aggregations 4; then 3 short buckets and 1 long bucket.
+        #expect(bytes.count == 25 + (4 + 3 * (1 + 8 + 16)) + (4 + 1 + 8 + 80))
+        #expect(try EntityState(serialized: bytes, featureSet: definition) == state)
+    }
+
+    @Test func versionOneStatesAreStillRead() throws {
+        let definition = try FeatureSetDefinition(jsonText: Self.definitionText)
+        let state = try sampleState()
+        let decoded = try EntityState(serialized: Self.versionOne(state), featureSet: definition)
+        #expect(decoded == state)
+        #expect(decoded.serialized() == state.serialized())
+    }
+
+    /// The version-1 bytes of a state with no plain feature values: every bucket in the 88-byte form.
+    private static func versionOne(_ state: EntityState) -> [UInt8] {
+        var bytes = Array("FEAS".utf8) + [1]
+        func append(_ value: UInt64, width: Int) {
+            for shift in stride(from: 0, to: width * 8, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            }
+        }
+        append(state.definitionHash, width: 8)
+        append(UInt64(state.latestFeatures.count), width: 4)
+        bytes += Array(repeating: 0, count: state.latestFeatures.count)
+        append(UInt64(state.aggregations.count), width: 4)
+        for aggregation in state.aggregations {
+            append(UInt64(aggregation.buckets.count), width: 4)
+            for bucket in aggregation.buckets {
+                let statistics = bucket.statistics
+                append(UInt64(bitPattern: bucket.index), width: 8)
+                append(UInt64(bitPattern: statistics.count), width: 8)
+                for value in [
+                    statistics.sum, statistics.sumOfSquares, statistics.squaredDeviations, statistics.minimum,
+                    statistics.maximum, statistics.firstValue,
+                ] {
+                    append(value.bitPattern, width: 8)
+                }
+                append(UInt64(bitPattern: statistics.firstTime), width: 8)
+                append(statistics.lastValue.bitPattern, width: 8)
+                append(UInt64(bitPattern: statistics.lastTime), width: 8)
+            }
+        }
+        return bytes
+    }
+
+    /// A state whose first bucket (of each aggregation) holds two events: the long form.
+    private func twoEventsInOneBucket() throws -> EntityState {
+        let definition = try FeatureSetDefinition(jsonText: Self.definitionText)
+        let aggregator = FeatureSetAggregator(definition)
+        var state = aggregator.makeState()
+        var output: [Double?] = []
+        for (offset, value) in [(0, 4.0), (1_000, 6.0)] {
+            aggregator.ingest(
+                at: 1_767_225_600_000 + Int64(offset), aggregationValues: [value, value], into: &state,
+                output: &output)
+        }
+        return state
     }
 
     private func sampleState() throws -> EntityState {

@@ -2,14 +2,21 @@ import ServingGraph
 
 // MARK: - Compact binary form
 
-/// Format version 1 (little-endian): magic `FEAS`, version byte, definition hash (u64); feature count (u32) and
+/// Format version 2 (little-endian): magic `FEAS`, version byte, definition hash (u64); feature count (u32) and
 /// per feature a presence byte, then event time (i64) and a tagged value; aggregation count (u32) and per
-/// aggregation a bucket count (u32) and per bucket its index, count, sum, Σx², Σ(x−mean)², min, max, first value
-/// and time, last value and time (88 bytes).
+/// aggregation a bucket count (u32) and per bucket a tag byte and its index (i64), then for tag 0 its count, sum,
+/// Σx², Σ(x−mean)², min, max, first value and time, last value and time (81 bytes), or for tag 1 (a bucket of one
+/// event, bit for bit what adding that event to an empty bucket gives) the value and time (16 bytes): sparse keys
+/// mostly hold one event per bucket. Version 1 (still read) has no tag byte and every bucket in the long form.
 extension EntityState {
     static let magic: [UInt8] = Array("FEAS".utf8)
-    static let formatVersion: UInt8 = 1
-    static let bytesPerBucket = 88
+    static let formatVersion: UInt8 = 2
+    /// Bytes of a version-1 bucket, and the fewest bytes of a version-2 one.
+    static let bytesPerBucketVersion1 = 88
+    static let fewestBytesPerBucket = 25
+    /// Version-2 bucket tags.
+    static let fullBucketTag: UInt8 = 0
+    static let singleEventBucketTag: UInt8 = 1
 
     /// The state as bytes; read back with ``init(serialized:)``. (A few forgotten buckets below the horizon may be
     /// included: they are dropped lazily and never counted by reads.)
@@ -47,6 +54,14 @@ extension EntityState {
             writer.write(UInt32(truncatingIfNeeded: aggregation.buckets.count))
             for stored in aggregation.buckets {
                 let bucket = stored.statistics
+                if Self.isSingleEvent(bucket) {
+                    writer.write(Self.singleEventBucketTag)
+                    writer.write(stored.index)
+                    writer.write(bucket.firstValue)
+                    writer.write(bucket.firstTime)
+                    continue
+                }
+                writer.write(Self.fullBucketTag)
                 writer.write(stored.index)
                 writer.write(bucket.count)
                 writer.write(bucket.sum)
@@ -68,7 +83,7 @@ extension EntityState {
         var reader = StateByteReader(bytes)
         for byte in Self.magic where try reader.readUInt8() != byte { throw .badMagic }
         let version = try reader.readUInt8()
-        guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
+        guard version == 1 || version == Self.formatVersion else { throw .unsupportedVersion(version) }
         let hash = try reader.readUInt64()
         let featureCount = Int(try reader.readUInt32())
         guard featureCount <= reader.remaining else {
@@ -82,7 +97,7 @@ extension EntityState {
                 offset: reader.offset - 4, reason: "aggregation count \(aggregationCount) exceeds the data")
         }
         var aggregations: [AggregationState] = []
-        for _ in 0..<aggregationCount { aggregations.append(try Self.readAggregation(&reader)) }
+        for _ in 0..<aggregationCount { aggregations.append(try Self.readAggregation(&reader, version: version)) }
         guard reader.remaining == 0 else { throw .trailingBytes(count: reader.remaining) }
         self.init(definitionHash: hash, latestFeatures: features, aggregations: aggregations)
     }
@@ -139,28 +154,40 @@ extension EntityState {
         return LatestFeatureValue(value: value, timestampMilliseconds: time)
     }
 
-    private static func readAggregation(_ reader: inout StateByteReader) throws(EntityStateError) -> AggregationState {
+    private static func readAggregation(
+        _ reader: inout StateByteReader, version: UInt8
+    ) throws(EntityStateError) -> AggregationState {
         let countOffset = reader.offset
         let count = Int(try reader.readUInt32())
-        guard count * bytesPerBucket <= reader.remaining else {
+        let fewestBytes = version == 1 ? bytesPerBucketVersion1 : fewestBytesPerBucket
+        guard count * fewestBytes <= reader.remaining else {
             throw .invalidField(offset: countOffset, reason: "bucket count \(count) exceeds the data")
         }
         var buckets: [AggregationState.Bucket] = []
         buckets.reserveCapacity(count)
         for _ in 0..<count {
             let offset = reader.offset
+            let tag = version == 1 ? fullBucketTag : try reader.readUInt8()
             let index = try reader.readInt64()
             var bucket = AggregationStatistics()
-            bucket.count = try reader.readInt64()
-            bucket.sum = try reader.readDouble()
-            bucket.sumOfSquares = try reader.readDouble()
-            bucket.squaredDeviations = try reader.readDouble()
-            bucket.minimum = try reader.readDouble()
-            bucket.maximum = try reader.readDouble()
-            bucket.firstValue = try reader.readDouble()
-            bucket.firstTime = try reader.readInt64()
-            bucket.lastValue = try reader.readDouble()
-            bucket.lastTime = try reader.readInt64()
+            switch tag {
+            case fullBucketTag:
+                bucket.count = try reader.readInt64()
+                bucket.sum = try reader.readDouble()
+                bucket.sumOfSquares = try reader.readDouble()
+                bucket.squaredDeviations = try reader.readDouble()
+                bucket.minimum = try reader.readDouble()
+                bucket.maximum = try reader.readDouble()
+                bucket.firstValue = try reader.readDouble()
+                bucket.firstTime = try reader.readInt64()
+                bucket.lastValue = try reader.readDouble()
+                bucket.lastTime = try reader.readInt64()
+            case singleEventBucketTag:
+                let value = try reader.readDouble()
+                bucket.add(value, at: try reader.readInt64())
+            default:
+                throw .invalidField(offset: offset, reason: "unknown bucket tag \(tag)")
+            }
             if let previous = buckets.last?.index, index <= previous {
                 throw .invalidField(offset: offset, reason: "bucket \(index) not after bucket \(previous)")
             }
@@ -168,6 +195,20 @@ extension EntityState {
             buckets.append(AggregationState.Bucket(index: index, statistics: bucket))
         }
         return AggregationState(buckets: buckets)
+    }
+
+    /// True when `bucket` is bit for bit the summary of one event added to an empty bucket (its first value and
+    /// time), so the short form restores it exactly.
+    static func isSingleEvent(_ bucket: AggregationStatistics) -> Bool {
+        guard bucket.count == 1 else { return false }
+        var single = AggregationStatistics()
+        single.add(bucket.firstValue, at: bucket.firstTime)
+        return bucket.sum.bitPattern == single.sum.bitPattern
+            && bucket.sumOfSquares.bitPattern == single.sumOfSquares.bitPattern
+            && bucket.squaredDeviations.bitPattern == single.squaredDeviations.bitPattern
+            && bucket.minimum.bitPattern == single.minimum.bitPattern
+            && bucket.maximum.bitPattern == single.maximum.bitPattern
+            && bucket.lastValue.bitPattern == single.lastValue.bitPattern && bucket.lastTime == single.lastTime
     }
 
     /// Why a bucket's statistics are impossible, or `nil` when they are consistent.

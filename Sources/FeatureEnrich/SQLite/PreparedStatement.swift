@@ -87,6 +87,32 @@ package final class PreparedStatement {
         try check(code)
     }
 
+    /// Binds `text` (UTF-8) WITHOUT copying it (`SQLITE_STATIC`): for hot loops, which must keep the bytes alive
+    /// and unchanged until the statement has stepped and they bind something else (or NULL) at `index`.
+    package func bind(borrowedUTF8 text: UnsafeRawBufferPointer, at index: Int) throws(SQLiteError) {
+        let index = Int32(clamping: index)
+        guard let base = text.baseAddress, text.count > 0 else {
+            try check(
+                "".withCString {
+                    sqlite3_bind_text64(handle, index, $0, 0, SQLiteConstants.transient, UInt8(SQLITE_UTF8))
+                })
+            return
+        }
+        try check(
+            sqlite3_bind_text64(
+                handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(text.count), nil, UInt8(SQLITE_UTF8)))
+    }
+
+    /// Binds `bytes` as a blob WITHOUT copying them (`SQLITE_STATIC`), under the contract of
+    /// ``bind(borrowedUTF8:at:)``; an empty buffer binds an empty blob.
+    package func bind(borrowedBytes bytes: UnsafeRawBufferPointer, at index: Int) throws(SQLiteError) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            try check(sqlite3_bind_zeroblob(handle, Int32(clamping: index), 0))
+            return
+        }
+        try check(sqlite3_bind_blob64(handle, Int32(clamping: index), base, UInt64(bytes.count), nil))
+    }
+
     /// Binds `bytes` as a blob (an empty array binds an empty blob, not NULL) to parameter `index`.
     package func bind(bytes: [UInt8], at index: Int) throws(SQLiteError) {
         let code = bytes.withUnsafeBytes { buffer in

@@ -33,6 +33,9 @@
 ///   - `feature_set` TEXT, `feature` TEXT, `validator` TEXT (min, max, allowed, not_null, max_age): the key.
 ///   - `rejected`, `warned`, `dropped` INTEGER: violations refused, written unchanged, written with the
 ///     feature nulled (by the set's policy at the time).
+/// - `entity_state` (migration 4) becomes a rowid table with the same columns, its primary key a unique index:
+///   states of ~1 KB overflowed the WITHOUT ROWID b-tree (whose interior pages hold whole rows), which
+///   took 2.4× the bytes of the states themselves.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -108,6 +111,21 @@ package enum StoreSchema {
                     dropped INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (feature_set, feature, validator)
                 ) WITHOUT ROWID;
+                """),
+        SchemaMigration(
+            version: 4, name: "store entity states in a rowid table",
+            sql: """
+                CREATE TABLE entity_state_rowid (
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    state BLOB NOT NULL,
+                    updated_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (feature_set, entity_key)
+                );
+                INSERT INTO entity_state_rowid(feature_set, entity_key, state, updated_at_ms)
+                SELECT feature_set, entity_key, state, updated_at_ms FROM entity_state ORDER BY feature_set, entity_key;
+                DROP TABLE entity_state;
+                ALTER TABLE entity_state_rowid RENAME TO entity_state;
                 """),
     ]
 

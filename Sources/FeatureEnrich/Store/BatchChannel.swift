@@ -9,7 +9,9 @@ final class BatchChannel: Sendable {
     struct Rows: Sendable {
         var keys: [String] = []
         var times: [Int64] = []
-        var events: [String] = []
+        /// Every row's event JSON (UTF-8), back to back: row `i` ends at `eventEnds[i]` (no String per row).
+        var eventBytes: [UInt8] = []
+        var eventEnds: [Int] = []
 
         var count: Int { keys.count }
     }
@@ -18,10 +20,10 @@ final class BatchChannel: Sendable {
     enum Message: Sendable {
         /// Append these rows to the event log.
         case rows(Rows)
-        /// Upsert these states (in key order), merge these statistics and violations, then commit.
-        case finish(
-            states: [(key: String, state: [UInt8])], statistics: [(feature: String, FeatureStatistics)],
-            violations: ValidationTally)
+        /// Upsert these entity states (in key order, after every row).
+        case states([(key: String, state: [UInt8])])
+        /// Merge these statistics and violations, then commit.
+        case finish(statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally)
         /// Roll back with this error.
         case abort(any Error)
     }

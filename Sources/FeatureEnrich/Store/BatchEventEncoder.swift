@@ -28,9 +28,8 @@ struct BatchEventEncoder {
         featureNames = definition.features.map { seen.contains($0.name) ? nil : name($0.name, comma: true) }
     }
 
-    /// Replaces `json` with the row's event JSON.
-    func encode(_ row: ReplayLayout.Row, into json: inout [UInt8]) {
-        json.removeAll(keepingCapacity: true)
+    /// Appends the row's event JSON to `json`.
+    func encode(_ row: ReplayLayout.Row, appendingTo json: inout [UInt8]) {
         json.append(UInt8(ascii: "{"))
         for (name, entity) in zip(entityNames, row.entities) {
             json.append(contentsOf: name)

@@ -115,11 +115,13 @@ extension SQLiteOnlineStore {
         let validator = set.validator
         let receivedAt = layout.defaultTime ?? StoreWriterLoop.nowMilliseconds()
         var violations = ValidationTally()
-        var states: [String: EntityState] = [:]
+        // Each key's slot in `states`/`keys`: one hash lookup per row for a key already seen.
+        var slots: [String: Int] = [:]
+        var states: [EntityState] = []
+        var keys: [String] = []
         var statistics = Array(repeating: FeatureStatistics(), count: statisticsSources.count)
         var summary = BatchIngestSummary()
         var output: [Double?] = []
-        var json: [UInt8] = []
         var chunk = BatchChannel.Rows()
         func send(_ message: BatchChannel.Message) throws {
             // The writer failed: its error is reported through the submission's completion.
@@ -151,19 +153,24 @@ extension SQLiteOnlineStore {
                     row, validator, receivedAt: receivedAt, tally: &violations, file: file, line: record.line)
                 summary.rowsValidated += 1
             }
-            if states[row.key] == nil {
+            let slot: Int
+            if let known = slots[row.key] {
+                slot = known
+            } else {
+                slot = states.count
                 // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
-                states[row.key] =
-                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set)
-                    ?? aggregator.makeState()
+                states.append(
+                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set) ?? aggregator.makeState())
+                keys.append(row.key)
+                slots[row.key] = slot
             }
             aggregator.ingest(
                 at: row.time, aggregationValues: row.aggregationValues, featureValues: row.featureValues,
-                into: &states[row.key, default: aggregator.makeState()], output: &output)
-            encoder.encode(row, into: &json)
+                into: &states[slot], output: &output)
+            encoder.encode(row, appendingTo: &chunk.eventBytes)
+            chunk.eventEnds.append(chunk.eventBytes.count)
             chunk.keys.append(row.key)
             chunk.times.append(row.time)
-            chunk.events.append(String(decoding: json, as: UTF8.self))
             for (index, source) in statisticsSources.enumerated() {
                 RegisteredFeatureSet.observe(
                     source, in: row.aggregationValues, row.featureValues, into: &statistics[index])
@@ -175,11 +182,19 @@ extension SQLiteOnlineStore {
             }
         }
         if chunk.count > 0 { try send(.rows(chunk)) }
-        // In key order: B-tree inserts then append instead of landing on random pages.
-        let serialized = states.sorted { $0.key < $1.key }.map { (key: $0.key, state: $0.value.serialized()) }
+        // In key order: B-tree inserts then append instead of landing on random pages. In chunks, so the writer
+        // upserts while the rest are serialized.
+        var serialized: [(key: String, state: [UInt8])] = []
+        for slot in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            serialized.append((keys[slot], states[slot].serialized()))
+            if serialized.count >= Self.batchChunkRows {
+                try send(.states(serialized))
+                serialized.removeAll(keepingCapacity: true)
+            }
+        }
+        if !serialized.isEmpty { try send(.states(serialized)) }
         try send(
             .finish(
-                states: serialized,
                 statistics: zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) },
                 violations: violations))
         if validator?.policy == .warn {
@@ -188,7 +203,7 @@ extension SQLiteOnlineStore {
         summary.violations = Int(violations.total)
         progress(summary.rowsRead)
         summary.keys = states.count
-        return (summary, Array(states.keys))
+        return (summary, keys)
     }
 
     /// One row through the set's validators: the row (with violating features nulled under `drop_feature`), or
@@ -228,16 +243,10 @@ extension SQLiteOnlineStore {
             while true {
                 switch channel.take() {
                 case .rows(let rows):
-                    for index in 0..<rows.count {
-                        try StoreStatements.appendEvent(
-                            connection, featureSet: featureSet, key: rows.keys[index], time: rows.times[index],
-                            now: now, json: rows.events[index])
-                    }
-                case .finish(let states, let statistics, let violations):
-                    for (key, state) in states {
-                        try StoreStatements.upsertState(
-                            connection, featureSet: featureSet, key: key, state: state, now: now)
-                    }
+                    try StoreStatements.appendEvents(connection, featureSet: featureSet, now: now, rows: rows)
+                case .states(let states):
+                    try StoreStatements.upsertStates(connection, featureSet: featureSet, now: now, states: states)
+                case .finish(let statistics, let violations):
                     for (feature, value) in statistics {
                         try StoreStatements.mergeStatistics(
                             connection, featureSet: featureSet, feature: feature, value)

@@ -19,12 +19,7 @@ enum StoreStatements {
     static func upsertState(
         _ connection: SQLiteConnection, featureSet: String, key: String, state: [UInt8], now: Int64
     ) throws {
-        let statement = try connection.cachedStatement(
-            sql: """
-                INSERT INTO entity_state(feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)
-                ON CONFLICT(feature_set, entity_key) DO UPDATE SET state = excluded.state,
-                updated_at_ms = excluded.updated_at_ms
-                """)
+        let statement = try connection.cachedStatement(sql: upsertStateSQL)
         try statement.bind(featureSet, at: 1)
         try statement.bind(key, at: 2)
         try statement.bind(bytes: state, at: 3)
@@ -32,6 +27,12 @@ enum StoreStatements {
         defer { statement.reset() }
         while try statement.step() {}
     }
+
+    static let upsertStateSQL = """
+        INSERT INTO entity_state(feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT(feature_set, entity_key) DO UPDATE SET state = excluded.state,
+        updated_at_ms = excluded.updated_at_ms
+        """
 
     /// Appends one event to the offline event log.
     static func appendEvent(
@@ -49,6 +50,71 @@ enum StoreStatements {
         try statement.bind(json, at: 5)
         defer { statement.reset() }
         while try statement.step() {}
+    }
+
+    /// Inserts or replaces the states of many entities with one statement (batch ingestion), binding each key
+    /// and state without a copy.
+    static func upsertStates(
+        _ connection: SQLiteConnection, featureSet: String, now: Int64, states: [(key: String, state: [UInt8])]
+    ) throws {
+        let statement = try connection.cachedStatement(sql: upsertStateSQL)
+        defer {
+            statement.reset()
+            statement.clearBindings()
+        }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(now, at: 4)
+        for (key, state) in states {
+            var key = key
+            try key.withUTF8 { key in
+                try state.withUnsafeBytes { state in
+                    try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(key), at: 2)
+                    try statement.bind(borrowedBytes: state, at: 3)
+                    while try statement.step() {}
+                    statement.reset()
+                    // The borrowed bytes die with these closures.
+                    try statement.bindNull(at: 2)
+                    try statement.bindNull(at: 3)
+                }
+            }
+        }
+    }
+
+    /// Appends the rows of one batch chunk to the offline event log with one statement: the feature set and
+    /// ingestion time bound once, each event's JSON bound from the chunk's bytes without a copy.
+    static func appendEvents(
+        _ connection: SQLiteConnection, featureSet: String, now: Int64, rows: BatchChannel.Rows
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO event_log(feature_set, entity_key, event_ts_ms, ingested_at_ms, event)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+        defer {
+            statement.reset()
+            statement.clearBindings()
+        }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(now, at: 4)
+        try rows.eventBytes.withUnsafeBytes { events in
+            var start = 0
+            for index in 0..<rows.count {
+                let end = rows.eventEnds[index]
+                var key = rows.keys[index]
+                try key.withUTF8 { key in
+                    try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(key), at: 2)
+                    try statement.bind(rows.times[index], at: 3)
+                    try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(rebasing: events[start..<end]), at: 5)
+                    while try statement.step() {}
+                    statement.reset()
+                    // The borrowed key dies with this closure.
+                    try statement.bindNull(at: 2)
+                }
+                start = end
+            }
+            // The borrowed events die with this closure.
+            try statement.bindNull(at: 5)
+        }
     }
 
     /// Folds `statistics` into the `feature_stats` row of `feature` (Chan et al.'s merge of two Welford

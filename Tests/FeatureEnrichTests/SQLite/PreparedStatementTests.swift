@@ -29,6 +29,28 @@ struct PreparedStatementTests {
         #expect(rows.first?.last == .text(expectedType))
     }
 
+    @Test func borrowedTextAndBytesAreStoredAsTextAndBlobIncludingEmptyOnes() throws {
+        let connection = try SQLiteConnection(path: ":memory:")
+        try connection.execute("CREATE TABLE t (s TEXT, b BLOB)")
+        let insert = try connection.prepare(sql: "INSERT INTO t VALUES (?, ?)")
+        for (text, bytes) in [("{\"a\":1} é", [UInt8]([0, 9, 255])), ("", [])] {
+            let utf8 = Array(text.utf8)
+            try utf8.withUnsafeBytes { utf8 in
+                try bytes.withUnsafeBytes { bytes in
+                    try insert.bind(borrowedUTF8: utf8, at: 1)
+                    try insert.bind(borrowedBytes: bytes, at: 2)
+                    while try insert.step() {}
+                    insert.reset()
+                }
+            }
+        }
+        #expect(
+            try connection.query("SELECT s, b, typeof(s), typeof(b) FROM t ORDER BY rowid") == [
+                [.text("{\"a\":1} é"), .blob([0, 9, 255]), .text("text"), .text("blob")],
+                [.text(""), .blob([]), .text("text"), .text("blob")],
+            ])
+    }
+
     @Test func typedBindersMatchTypedColumnReaders() throws {
         let connection = try SQLiteConnection(path: ":memory:")
         try connection.execute("CREATE TABLE t (i INTEGER, d REAL, s TEXT, b BLOB, n)")

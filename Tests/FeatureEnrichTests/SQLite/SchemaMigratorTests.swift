@@ -29,6 +29,7 @@ struct SchemaMigratorTests {
                 [.integer(1), .text("create online and offline store tables"), .integer(1_700_000_000_000)],
                 [.integer(2), .text("keep every registered definition of a feature set"), .integer(1_700_000_000_000)],
                 [.integer(3), .text("count nulls per feature and validator violations"), .integer(1_700_000_000_000)],
+                [.integer(4), .text("store entity states in a rowid table"), .integer(1_700_000_000_000)],
             ])
     }
 
@@ -43,7 +44,7 @@ struct SchemaMigratorTests {
         #expect(outcome.fromVersion == outcome.toVersion)
         #expect(
             try connection.query("SELECT count(*), max(applied_at_ms) FROM schema_version") == [
-                [.integer(3), .integer(1)]
+                [.integer(Int64(StoreSchema.migrations.count)), .integer(1)]
             ])
     }
 
@@ -55,9 +56,33 @@ struct SchemaMigratorTests {
             "INSERT INTO feature_stats(feature_set, feature, count, mean, m2, min, max) VALUES ('s', 'x', 2, 1, 0, 1, 1)"
         )
         let outcome = try StoreSchema.migrator.migrate(connection, nowMilliseconds: 2)
-        #expect(outcome == SchemaMigrator.Outcome(fromVersion: 2, toVersion: 3))
+        #expect(outcome == SchemaMigrator.Outcome(fromVersion: 2, toVersion: 4))
         #expect(try connection.query("SELECT count, null_count FROM feature_stats") == [[.integer(2), .integer(0)]])
         #expect(try connection.query("SELECT COUNT(*) FROM feature_violations") == [[.integer(0)]])
+    }
+
+    @Test func migrationFourKeepsEveryEntityStateInARowidTable() throws {
+        let directory = try SQLiteTestDirectory()
+        let connection = try SQLiteConnection(path: directory.file("store.db"))
+        try SchemaMigrator(migrations: Array(StoreSchema.migrations.prefix(3))).migrate(connection, nowMilliseconds: 1)
+        let insert = try connection.prepare(
+            sql: "INSERT INTO entity_state (feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)")
+        try insert.execute([.text("transactions"), .text("b"), .blob([2, 2]), .integer(7)])
+        try insert.execute([.text("transactions"), .text("a"), .blob([1]), .integer(5)])
+        let outcome = try StoreSchema.migrator.migrate(connection, nowMilliseconds: 2)
+        #expect(outcome == SchemaMigrator.Outcome(fromVersion: 3, toVersion: 4))
+        #expect(
+            try connection.query("SELECT feature_set, entity_key, state, updated_at_ms FROM entity_state ORDER BY 2")
+                == [
+                    [.text("transactions"), .text("a"), .blob([1]), .integer(5)],
+                    [.text("transactions"), .text("b"), .blob([2, 2]), .integer(7)],
+                ])
+        // A WITHOUT ROWID table has no rowid column; the migrated table does, in key order.
+        #expect(
+            try connection.query("SELECT rowid FROM entity_state ORDER BY entity_key") == [
+                [.integer(1)], [.integer(2)],
+            ])
+        #expect(try !tables(connection).contains("entity_state_rowid"))
     }
 
     @Test func appliesOnlyThePendingMigrationsInOrder() throws {
