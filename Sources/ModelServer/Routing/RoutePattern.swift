@@ -25,26 +25,36 @@ struct RoutePattern: Sendable, CustomStringConvertible {
 
     /// The captured segments in template order, or `nil` when `path` does not match.
     func match(_ path: Substring) -> [Substring]? {
+        if let result = path.utf8.withContiguousStorageIfAvailable({ match(utf8: $0, of: path) }) { return result }
+        var copy = String(path)
+        return copy.withUTF8 { match(utf8: $0, of: path) }
+    }
+
+    /// ``match(_:)`` over `utf8`, the bytes of `path` (captures are slices of `path`): byte compares on a
+    /// buffer, no index arithmetic of `String.UTF8View` per byte.
+    func match(utf8: UnsafeBufferPointer<UInt8>, of path: Substring) -> [Substring]? {
         let slash = UInt8(ascii: "/")
-        let utf8 = path.utf8
         var captures: [Substring] = []
-        var i = utf8.startIndex
+        var i = 0
         for segment in segments {
-            guard i < utf8.endIndex, utf8[i] == slash else { return nil }
-            i = utf8.index(after: i)
+            guard i < utf8.count, utf8[i] == slash else { return nil }
+            i += 1
             let start = i
-            while i < utf8.endIndex, utf8[i] != slash { i = utf8.index(after: i) }
+            while i < utf8.count, utf8[i] != slash { i += 1 }
             guard start < i else { return nil }
             switch segment {
             case .literal(let bytes):
-                guard utf8[start..<i].elementsEqual(bytes) else { return nil }
+                guard bytes.count == i - start, bytes.elementsEqual(UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                else { return nil }
             case .capture:
-                captures.append(Substring(utf8[start..<i]))
+                let lower = path.utf8.index(path.utf8.startIndex, offsetBy: start)
+                let upper = path.utf8.index(lower, offsetBy: i - start)
+                captures.append(path[lower..<upper])
             }
         }
         // A single trailing slash is tolerated (`/v2/` matches `/v2`).
-        if i == utf8.endIndex { return captures }
-        if utf8[i] == slash, utf8.index(after: i) == utf8.endIndex { return captures }
+        if i == utf8.count { return captures }
+        if utf8[i] == slash, i + 1 == utf8.count { return captures }
         return nil
     }
 }
