@@ -19,8 +19,15 @@ package struct StoreWriterConfiguration: Sendable {
     /// ``StoreWriterError/queueFull(limit:)`` (overload shows as errors, not as memory). Default 65,536.
     package var maxQueuedItems: Int
     /// A PASSIVE WAL checkpoint runs after this many commits (0: only SQLite's auto-checkpoint);
-    /// default 256.
+    /// default 4,096 (small batches under light load are many commits: every 256 checkpointed each few hundred
+    /// requests; ``walAutocheckpointPages`` bounds the WAL).
     package var checkpointEveryCommits: Int
+    /// `PRAGMA wal_autocheckpoint` of the writer, in pages (<https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>):
+    /// a commit that leaves the WAL this long checkpoints it. Default 8,192 (32 MiB of 4 KiB pages), not SQLite's
+    /// 1,000: each checkpoint writes every page changed since the last one back to the database and fsyncs it,
+    /// so a page changed by many commits (the event log's tail, the statistics, index interiors) is written
+    /// back once per checkpoint; measured on the fraud graph (bench-enrich.sh (b)) in docs/BENCHMARKS.md.
+    package var walAutocheckpointPages: Int
 
     /// A configuration; every argument has the default documented on its property.
     package init(
@@ -29,7 +36,8 @@ package struct StoreWriterConfiguration: Sendable {
         maxBatchItems: Int = 1024,
         maxBatchDelayMicroseconds: Int = 0,
         maxQueuedItems: Int = 65_536,
-        checkpointEveryCommits: Int = 256
+        checkpointEveryCommits: Int = 4_096,
+        walAutocheckpointPages: Int = 8_192
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -37,5 +45,6 @@ package struct StoreWriterConfiguration: Sendable {
         self.maxBatchDelayMicroseconds = max(0, maxBatchDelayMicroseconds)
         self.maxQueuedItems = max(1, maxQueuedItems)
         self.checkpointEveryCommits = max(0, checkpointEveryCommits)
+        self.walAutocheckpointPages = max(0, walAutocheckpointPages)
     }
 }

@@ -27,6 +27,7 @@ final class StoreWriterLoop {
         var connectionConfiguration = configuration.connection
         connectionConfiguration.accessMode = .readWriteCreate
         self.connection = try SQLiteConnection(path: path, configuration: connectionConfiguration)
+        try connection.execute("PRAGMA wal_autocheckpoint = \(configuration.walAutocheckpointPages)")
         self.queue = queue
         self.configuration = configuration
         let outcome = try SchemaMigrator(migrations: configuration.migrations)

@@ -317,6 +317,22 @@ struct StoreWriterTests {
         #expect(writer.statistics.checkpoints == 4)
     }
 
+    @Test func writerConnectionAutoCheckpointsAtTheConfiguredWALLength() throws {
+        let directory = try SQLiteTestDirectory()
+        for pages in [StoreWriterConfiguration().walAutocheckpointPages, 16] {
+            let writer = try StoreWriter(
+                path: directory.file("store.db"), configuration: StoreWriterConfiguration(walAutocheckpointPages: pages)
+            )
+            let applied = Mutex<Int64?>(nil)
+            try writer.submitAndWait { connection in
+                let value = try connection.query("PRAGMA wal_autocheckpoint").first?.first?.integerValue
+                applied.withLock { $0 = value }
+            }
+            writer.close()
+            #expect(applied.withLock { $0 } == Int64(pages))
+        }
+    }
+
     @Test func refusesToOpenADatabaseNewerThanTheCode() throws {
         let directory = try SQLiteTestDirectory()
         let path = directory.file("store.db")
