@@ -13,7 +13,7 @@ public enum RFC3339 {
     public static let maxLength = 24
 
     /// Appends the RFC 3339 text of `epochMilliseconds` to `bytes` as ``string(epochMilliseconds:)`` spells it,
-    /// digit by digit (no `String` per field: a served vector formats one per cell).
+    /// composed in a stack buffer and appended once (a served vector formats one per cell).
     public static func append(epochMilliseconds: Int64, to bytes: inout [UInt8]) {
         let (seconds, milliseconds) = epochMilliseconds.quotientAndRemainder(dividingBy: 1000)
         var wholeSeconds = seconds
@@ -24,22 +24,59 @@ public enum RFC3339 {
         }
         let (days, secondOfDay) = floorDivision(wholeSeconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
-        appendDigits(year, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits((secondOfDay % 3600) / 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, to: &bytes)
-        if fraction != 0 {
-            bytes.append(UInt8(ascii: "."))
-            appendDigits(fraction, width: 3, to: &bytes)
+        guard (0...9999).contains(year) else {
+            // Outside four-digit years: the general, padded-digits path.
+            appendDigits(year, width: 4, to: &bytes)
+            appendTail(month, day, secondOfDay, fraction, to: &bytes)
+            return
         }
-        bytes.append(UInt8(ascii: "Z"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { text in
+            let value = Int(year)
+            text[0] = digit(value / 1000)
+            text[1] = digit(value / 100 % 10)
+            text[2] = digit(value / 10 % 10)
+            text[3] = digit(value % 10)
+            bytes.append(contentsOf: UnsafeBufferPointer(text))
+        }
+        appendTail(month, day, secondOfDay, fraction, to: &bytes)
+    }
+
+    /// `-MM-DDTHH:MM:SS[.mmm]Z`, written into a stack buffer and appended at once.
+    private static func appendTail(
+        _ month: Int64, _ day: Int64, _ secondOfDay: Int64, _ fraction: Int64, to bytes: inout [UInt8]
+    ) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
+            var count = 0
+            func put(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            func putTwo(_ value: Int64) {
+                put(digit(Int(value / 10)))
+                put(digit(Int(value % 10)))
+            }
+            put(UInt8(ascii: "-"))
+            putTwo(month)
+            put(UInt8(ascii: "-"))
+            putTwo(day)
+            put(UInt8(ascii: "T"))
+            putTwo(secondOfDay / 3600)
+            put(UInt8(ascii: ":"))
+            putTwo((secondOfDay % 3600) / 60)
+            put(UInt8(ascii: ":"))
+            putTwo(secondOfDay % 60)
+            if fraction != 0 {
+                put(UInt8(ascii: "."))
+                put(digit(Int(fraction / 100)))
+                putTwo(fraction % 100)
+            }
+            put(UInt8(ascii: "Z"))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<count]))
+        }
+    }
+
+    private static func digit(_ value: Int) -> UInt8 {
+        UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
     }
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {

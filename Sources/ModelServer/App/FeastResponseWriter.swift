@@ -9,6 +9,8 @@ import ServingGraph
 /// pre-encoded from the cached ``FeastReadPlan``, statuses are constants and event times are formatted in place.
 struct FeastResponseWriter {
     private var bytes: [UInt8] = []
+    /// The last event time written and its quoted text (a row's features of one set share one time).
+    private var lastTime: (milliseconds: Int64, text: [UInt8])?
 
     /// An empty answer with room for `rowCount` rows of `plan`.
     private init(plan: FeastReadPlan, rowCount: Int) {
@@ -57,9 +59,7 @@ struct FeastResponseWriter {
             firstCell = true
             for cell in column {
                 writer.separator(&firstCell)
-                writer.bytes.append(UInt8(ascii: "\""))
-                RFC3339.append(epochMilliseconds: cell.eventTime ?? 0, to: &writer.bytes)
-                writer.bytes.append(UInt8(ascii: "\""))
+                writer.appendTime(cell.eventTime ?? 0)
             }
             writer.append("]}")
         }
@@ -69,6 +69,20 @@ struct FeastResponseWriter {
 
     private mutating func append(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends `milliseconds` as a quoted RFC 3339 string, copying the previous text when the time repeats.
+    private mutating func appendTime(_ milliseconds: Int64) {
+        if let lastTime, lastTime.milliseconds == milliseconds {
+            bytes.append(contentsOf: lastTime.text)
+            return
+        }
+        var text: [UInt8] = [UInt8(ascii: "\"")]
+        text.reserveCapacity(RFC3339.maxLength + 2)
+        RFC3339.append(epochMilliseconds: milliseconds, to: &text)
+        text.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: text)
+        lastTime = (milliseconds, text)
     }
 
     private mutating func separator(_ first: inout Bool) {
