@@ -22,12 +22,17 @@ package struct StoreWriterConfiguration: Sendable {
     /// default 4,096 (small batches under light load are many commits: every 256 checkpointed each few hundred
     /// requests; ``walAutocheckpointPages`` bounds the WAL).
     package var checkpointEveryCommits: Int
-    /// `PRAGMA wal_autocheckpoint` of the writer, in pages (<https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>):
-    /// a commit that leaves the WAL this long checkpoints it. Default 8,192 (32 MiB of 4 KiB pages), not SQLite's
-    /// 1,000: each checkpoint writes every page changed since the last one back to the database and fsyncs it,
-    /// so a page changed by many commits (the event log's tail, the statistics, index interiors) is written
-    /// back once per checkpoint; measured on the fraud graph (bench-enrich.sh (b)) in docs/BENCHMARKS.md.
+    /// WAL length, in pages, at which the writer checkpoints inline after a commit (as SQLite's
+    /// `wal_autocheckpoint`, <https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>, which this replaces when
+    /// ``backgroundCheckpointPages`` is on). Default 8,192 (32 MiB of 4 KiB pages), not SQLite's 1,000: each
+    /// checkpoint writes every page changed since the last one back and fsyncs, so a page changed by many commits
+    /// (the event log's tail, the statistics, index interiors) is written back once per checkpoint.
     package var walAutocheckpointPages: Int
+    /// Every this many new WAL pages the writer asks a background checkpointer (its own thread and connection,
+    /// ``StoreCheckpointer``) to copy them back, so the write-back and its fsync do not stall commits (open-loop
+    /// p99 of the fraud graph, docs/BENCHMARKS.md); the inline checkpoint at ``walAutocheckpointPages`` then finds
+    /// little left. Default 2,048; 0 turns the background checkpointer off (SQLite's auto-checkpoint only).
+    package var backgroundCheckpointPages: Int
 
     /// A configuration; every argument has the default documented on its property.
     package init(
@@ -37,7 +42,8 @@ package struct StoreWriterConfiguration: Sendable {
         maxBatchDelayMicroseconds: Int = 0,
         maxQueuedItems: Int = 65_536,
         checkpointEveryCommits: Int = 4_096,
-        walAutocheckpointPages: Int = 8_192
+        walAutocheckpointPages: Int = 8_192,
+        backgroundCheckpointPages: Int = 2_048
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -46,5 +52,6 @@ package struct StoreWriterConfiguration: Sendable {
         self.maxQueuedItems = max(1, maxQueuedItems)
         self.checkpointEveryCommits = max(0, checkpointEveryCommits)
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)
+        self.backgroundCheckpointPages = max(0, backgroundCheckpointPages)
     }
 }
