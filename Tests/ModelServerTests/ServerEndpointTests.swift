@@ -116,6 +116,31 @@ struct RouterTests {
         #expect(captures == ["fraud", "ready"])
     }
 
+    @Test func templatesStartingWithACaptureCompeteInTableOrderWithLiteralOnes() {
+        var router = Router<Int>()
+        router.add(.get, "/v2/health", 1)
+        router.add(.get, "/{anything}/health", 2)
+        router.add(.get, "/v2/{name}", 3)
+        router.add(.post, "/push", 4)
+        let expected: [(String, Int)] = [("/v2/health", 1), ("/other/health", 2), ("/v2/other", 3), ("/v2/health/", 1)]
+        for (path, route) in expected {
+            guard case .found(let found, _) = router.lookup(.get, path[...]) else {
+                Issue.record("\(path) not routed")
+                continue
+            }
+            #expect(found == route, "\(path)")
+        }
+        guard case .methodNotAllowed(let allowed) = router.lookup(.post, "/x/health") else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(allowed == [.get])
+        guard case .notFound = router.lookup(.get, "/pushed") else {
+            Issue.record("a longer first segment matched a shorter literal")
+            return
+        }
+    }
+
     @Test func emptySegmentsDoNotMatchCaptures() {
         var router = Router<Int>()
         router.add(.post, "/v2/models/{model}/infer", 2)

@@ -1,4 +1,5 @@
 import CSQLite
+import Synchronization
 
 /// WAL checkpoints, which copy committed pages back into the database file so the `-wal` file
 /// stays bounded (<https://sqlite.org/c3ref/wal_checkpoint_v2.html>).
@@ -43,5 +44,34 @@ extension SQLiteConnection {
                 extendedCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)),
                 sql: "PRAGMA wal_checkpoint(\(mode == .passive ? "PASSIVE" : "TRUNCATE"))")
         }
+    }
+}
+
+/// The number of frames in a connection's WAL after its last commit, written by the connection's WAL hook and
+/// read by whoever decides when to checkpoint.
+final class WALFrameCounter: Sendable {
+    /// Frames in the WAL after the last commit (0 before any).
+    let frames = Atomic<Int>(0)
+
+    /// A counter at 0.
+    init() {}
+}
+
+extension SQLiteConnection {
+    /// Records the WAL's frame count in `counter` after every commit of this connection
+    /// (<https://sqlite.org/c3ref/wal_hook.html>). This replaces SQLite's automatic checkpoint: the owner
+    /// checkpoints when the count says so. The connection keeps `counter` alive.
+    func observeWALFrames(into counter: WALFrameCounter) {
+        walHookContext = counter
+        sqlite3_wal_hook(
+            handle,
+            { context, _, _, frames in
+                if let context {
+                    Unmanaged<WALFrameCounter>.fromOpaque(context).takeUnretainedValue()
+                        .frames.store(Int(frames), ordering: .relaxed)
+                }
+                return SQLITE_OK
+            },
+            Unmanaged.passUnretained(counter).toOpaque())
     }
 }

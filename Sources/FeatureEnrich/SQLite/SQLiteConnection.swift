@@ -29,6 +29,8 @@ package final class SQLiteConnection {
     var savepointDepth = 0
     /// Compiled savepoint statements, index `depth - 1`.
     var savepointStatementsByDepth: [SavepointStatements] = []
+    /// What the WAL hook writes to (``observeWALFrames(into:)``), kept alive as long as the connection.
+    var walHookContext: WALFrameCounter?
 
     /// Opens (or, in read-write mode, creates) the database at `path` and applies the pragmas.
     package init(path: String, configuration: SQLiteConfiguration = SQLiteConfiguration()) throws(SQLiteError) {

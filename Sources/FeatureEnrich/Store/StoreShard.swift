@@ -27,11 +27,10 @@ struct StoreShard: Sendable {
 
     /// The entry of `key`, marked used.
     mutating func entry(_ key: Key) -> Entry? {
-        guard var entry = entries[key] else { return nil }
+        guard let index = entries.index(forKey: key) else { return nil }
         clock += 1
-        entry.lastUsed = clock
-        entries[key] = entry
-        return entry
+        entries.values[index].lastUsed = clock
+        return entries.values[index]
     }
 
     /// Stores `entry` for `key`, marked used.

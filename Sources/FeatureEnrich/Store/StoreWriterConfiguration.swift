@@ -19,8 +19,20 @@ package struct StoreWriterConfiguration: Sendable {
     /// ``StoreWriterError/queueFull(limit:)`` (overload shows as errors, not as memory). Default 65,536.
     package var maxQueuedItems: Int
     /// A PASSIVE WAL checkpoint runs after this many commits (0: only SQLite's auto-checkpoint);
-    /// default 256.
+    /// default 4,096 (small batches under light load are many commits: every 256 checkpointed each few hundred
+    /// requests; ``walAutocheckpointPages`` bounds the WAL).
     package var checkpointEveryCommits: Int
+    /// WAL length, in pages, at which the writer checkpoints inline after a commit (as SQLite's
+    /// `wal_autocheckpoint`, <https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>, which this replaces when
+    /// ``backgroundCheckpointPages`` is on). Default 8,192 (32 MiB of 4 KiB pages), not SQLite's 1,000: each
+    /// checkpoint writes every page changed since the last one back and fsyncs, so a page changed by many commits
+    /// (the event log's tail, the statistics, index interiors) is written back once per checkpoint.
+    package var walAutocheckpointPages: Int
+    /// Every this many new WAL pages the writer asks a background checkpointer (its own thread and connection,
+    /// ``StoreCheckpointer``) to copy them back, so the write-back and its fsync do not stall commits (open-loop
+    /// p99 of the fraud graph, docs/BENCHMARKS.md); the inline checkpoint at ``walAutocheckpointPages`` then finds
+    /// little left. Default 2,048; 0 turns the background checkpointer off (SQLite's auto-checkpoint only).
+    package var backgroundCheckpointPages: Int
 
     /// A configuration; every argument has the default documented on its property.
     package init(
@@ -29,7 +41,9 @@ package struct StoreWriterConfiguration: Sendable {
         maxBatchItems: Int = 1024,
         maxBatchDelayMicroseconds: Int = 0,
         maxQueuedItems: Int = 65_536,
-        checkpointEveryCommits: Int = 256
+        checkpointEveryCommits: Int = 4_096,
+        walAutocheckpointPages: Int = 8_192,
+        backgroundCheckpointPages: Int = 2_048
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -37,5 +51,7 @@ package struct StoreWriterConfiguration: Sendable {
         self.maxBatchDelayMicroseconds = max(0, maxBatchDelayMicroseconds)
         self.maxQueuedItems = max(1, maxQueuedItems)
         self.checkpointEveryCommits = max(0, checkpointEveryCommits)
+        self.walAutocheckpointPages = max(0, walAutocheckpointPages)
+        self.backgroundCheckpointPages = max(0, backgroundCheckpointPages)
     }
 }

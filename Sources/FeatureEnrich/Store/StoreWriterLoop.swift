@@ -20,13 +20,19 @@ final class StoreWriterLoop {
     private let queue: StoreWriterQueue
     private let configuration: StoreWriterConfiguration
     private var commitsSinceCheckpoint = 0
+    /// Frames in the WAL after the last commit (the connection's WAL hook), when checkpoints run in the background.
+    private let walFrames = WALFrameCounter()
+    private let checkpointer: StoreCheckpointer?
+    /// The WAL length at the last background request (0 after a restart of the WAL).
+    private var framesAtLastRequest = 0
     private static let logger = Logger(label: "store-writer")
 
     /// Opens the connection at `path` and applies the schema migrations.
     init(path: String, configuration: StoreWriterConfiguration, queue: StoreWriterQueue) throws {
         var connectionConfiguration = configuration.connection
         connectionConfiguration.accessMode = .readWriteCreate
-        self.connection = try SQLiteConnection(path: path, configuration: connectionConfiguration)
+        let connection = try SQLiteConnection(path: path, configuration: connectionConfiguration)
+        self.connection = connection
         self.queue = queue
         self.configuration = configuration
         let outcome = try SchemaMigrator(migrations: configuration.migrations)
@@ -35,6 +41,15 @@ final class StoreWriterLoop {
             Self.logger.info(
                 "migrated store schema",
                 [("path", path), ("from", String(outcome.fromVersion)), ("to", String(outcome.toVersion))])
+        }
+        if configuration.backgroundCheckpointPages > 0 {
+            connection.observeWALFrames(into: walFrames)
+            checkpointer = StoreCheckpointer(path: path, configuration: connectionConfiguration) { [queue] in
+                queue.statistics.withLock { $0.checkpoints += 1 }
+            }
+        } else {
+            try connection.execute("PRAGMA wal_autocheckpoint = \(configuration.walAutocheckpointPages)")
+            checkpointer = nil
         }
     }
 
@@ -50,6 +65,7 @@ final class StoreWriterLoop {
             commit(batch)
             batch.removeAll(keepingCapacity: true)
         }
+        checkpointer?.stop()
         checkpoint(.truncate)
     }
 
@@ -91,12 +107,29 @@ final class StoreWriterLoop {
         for (item, result) in zip(batch, results) {
             item.completion(result)
         }
+        if transactionError == nil { scheduleCheckpoint() }
         if transactionError == nil && configuration.checkpointEveryCommits > 0 {
             commitsSinceCheckpoint += 1
             if commitsSinceCheckpoint >= configuration.checkpointEveryCommits {
                 commitsSinceCheckpoint = 0
                 checkpoint(.passive)
             }
+        }
+    }
+
+    /// With a background checkpointer: a request every ``StoreWriterConfiguration/backgroundCheckpointPages``
+    /// new WAL frames, and an inline checkpoint at ``StoreWriterConfiguration/walAutocheckpointPages`` (what
+    /// SQLite's auto-checkpoint did), which finds the frames mostly copied and lets the WAL restart.
+    private func scheduleCheckpoint() {
+        guard let checkpointer else { return }
+        let frames = walFrames.frames.load(ordering: .relaxed)
+        if frames < framesAtLastRequest { framesAtLastRequest = 0 }
+        if frames >= configuration.walAutocheckpointPages {
+            checkpoint(.passive)
+            framesAtLastRequest = 0
+        } else if frames - framesAtLastRequest >= configuration.backgroundCheckpointPages {
+            checkpointer.request()
+            framesAtLastRequest = frames
         }
     }
 

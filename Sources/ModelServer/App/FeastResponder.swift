@@ -25,6 +25,7 @@ final class FeastResponder: Sendable {
     private let store: SQLiteOnlineStore?
     private let featureServices: [String: [String]]
     private let pushSources: [String: String]
+    private let plans = FeastReadPlanCache()
 
     /// A responder over `store` with the declared feature services and push sources.
     init(store: SQLiteOnlineStore?, featureServices: [String: [String]], pushSources: [String: String]) {
@@ -36,7 +37,7 @@ final class FeastResponder: Sendable {
     /// `POST /get-online-features`.
     func onlineFeatures(body: [UInt8]) -> HTTPResponse {
         do {
-            return .json(.ok, JSONWriter.bytes(try onlineFeatures(try Self.parse(body))))
+            return .json(.ok, try onlineFeatures(try Self.parse(body)))
         } catch {
             return Self.response(for: error)
         }
@@ -71,22 +72,25 @@ final class FeastResponder: Sendable {
         }
     }
 
-    private func onlineFeatures(_ request: Value) throws -> Value {
-        let references: [String]
+    private func onlineFeatures(_ request: Value) throws -> [UInt8] {
+        let planRequest: FeastReadPlanCache.Request
         if let service = request["feature_service"], !service.isNull {
             guard let name = service.stringValue else {
                 throw FeastError.badRequest(message: "feature_service: expected a string")
             }
-            guard let features = featureServices[name] else { throw FeastError.featureServiceNotFound(name: name) }
-            references = features
+            guard featureServices[name] != nil else { throw FeastError.featureServiceNotFound(name: name) }
+            planRequest = .service(name)
         } else {
             guard let list = request["features"]?.arrayValue else {
                 throw FeastError.badRequest(message: "expected 'features' (a list) or 'feature_service'")
             }
-            references = try list.map { item throws(FeastError) in
-                guard let text = item.stringValue else { throw .badRequest(message: "features: expected strings") }
-                return text
-            }
+            planRequest = .features(
+                try list.map { item throws(FeastError) in
+                    guard let text = item.stringValue else {
+                        throw .badRequest(message: "features: expected strings")
+                    }
+                    return text
+                })
         }
         guard let entities = request["entities"]?.objectValue else {
             throw FeastError.badRequest(message: "entities: expected an object of join key columns")
@@ -103,18 +107,19 @@ final class FeastResponder: Sendable {
             }
             rowCount = values.count
         }
-        let plan = try FeastReadPlan(references: references, store: store, entities: entities)
-        let count = rowCount ?? 0
-        var names: [Value] = []
-        var results: [Value] = []
-        let epoch: Value = .string(RFC3339.string(epochMilliseconds: 0))
-        for key in plan.joinKeys {
-            names.append(.string(key))
-            let values = entities[key]?.arrayValue ?? []
-            results.append(
-                Self.result(values, Array(repeating: "PRESENT", count: count), Array(repeating: epoch, count: count)))
+        let plan = try plans.plan(for: planRequest) { () throws(FeastError) in
+            switch planRequest {
+            case .service(let name):
+                guard let features = featureServices[name] else { throw .featureServiceNotFound(name: name) }
+                return try FeastReadPlan(references: features, store: store)
+            case .features(let references):
+                return try FeastReadPlan(references: references, store: store)
+            }
         }
-        var columns = plan.columns.map { _ in (values: [Value](), statuses: [Value](), times: [Value]()) }
+        try plan.checkJoinKeys(in: entities)
+        let count = rowCount ?? 0
+        var columns = plan.columns.map { _ in [FeatureCell]() }
+        for index in columns.indices { columns[index].reserveCapacity(count) }
         for row in 0..<count {
             var keyValues = ValueObject(minimumCapacity: entities.count)
             for (name, column) in entities.members { keyValues[name] = column.arrayValue?[row] ?? .null }
@@ -127,22 +132,13 @@ final class FeastResponder: Sendable {
                 }
                 let cells = try store?.cells(featureSet: group.set.name, key: key, columns: group.columns)
                 for (offset, position) in group.positions.enumerated() {
-                    let cell = cells?[offset] ?? .notFound
-                    columns[position].values.append(cell.value)
-                    columns[position].statuses.append(.string(cell.status.rawValue))
-                    columns[position].times.append(.string(RFC3339.string(epochMilliseconds: cell.eventTime ?? 0)))
+                    columns[position].append(cells?[offset] ?? .notFound)
                 }
             }
         }
-        for (column, output) in zip(plan.columns, columns) {
-            names.append(.string(fullNames ? "\(column.featureSet)__\(column.name)" : column.name))
-            results.append(Self.result(output.values, output.statuses, output.times))
-        }
-        return ["metadata": ["feature_names": .array(names)], "results": .array(results)]
-    }
-
-    private static func result(_ values: [Value], _ statuses: [Value], _ times: [Value]) -> Value {
-        ["values": .array(values), "statuses": .array(statuses), "event_timestamps": .array(times)]
+        return FeastResponseWriter.body(
+            plan: plan, fullNames: fullNames,
+            keyColumns: plan.joinKeys.map { entities[$0.name]?.arrayValue ?? [] }, cells: columns, rowCount: count)
     }
 
     private static func parse(_ body: [UInt8]) throws(FeastError) -> Value {

@@ -11,8 +11,6 @@ struct RoutePattern: Sendable, CustomStringConvertible {
 
     let segments: [Segment]
     let description: String
-    /// How many `{x}` segments the template has.
-    private let captureCount: Int
 
     /// Parses a template; `{x}` segments become captures.
     init(_ template: String) {
@@ -23,84 +21,40 @@ struct RoutePattern: Sendable, CustomStringConvertible {
             }
             return .literal(Array(part.utf8))
         }
-        captureCount = segments.filter { if case .capture = $0 { true } else { false } }.count
     }
 
     /// The captured segments in template order, or `nil` when `path` does not match.
-    ///
-    /// Native strings are matched over their contiguous UTF-8 with integer offsets (most patterns a
-    /// lookup tries do not match, and those cost no allocation); others walk `String.Index`es.
     func match(_ path: Substring) -> [Substring]? {
-        let matched: [Substring]?? = path.utf8.withContiguousStorageIfAvailable { bytes in
-            matches(bytes) ? captures(of: path, in: bytes) : nil
-        }
-        return matched ?? matchByIndices(path)
+        if let result = path.utf8.withContiguousStorageIfAvailable({ match(utf8: $0, of: path) }) { return result }
+        var copy = String(path)
+        return copy.withUTF8 { match(utf8: $0, of: path) }
     }
 
-    /// The captured segments of `path` (whose contiguous UTF-8 is `bytes`), which matches.
-    func captures(of path: Substring, in bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
-        guard captureCount > 0 else { return [] }
-        var captures: [Substring] = []
-        captures.reserveCapacity(captureCount)
-        let utf8 = path.utf8
-        var i = 0
-        for segment in segments {
-            i += 1  // the slash `matches` found
-            let start = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: "/") { i += 1 }
-            if case .capture = segment {
-                let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                captures.append(Substring(utf8[lower..<utf8.index(lower, offsetBy: i - start)]))
-            }
-        }
-        return captures
-    }
-
-    /// Whether `bytes` (a path's UTF-8) matches the template.
-    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// ``match(_:)`` over `utf8`, the bytes of `path` (captures are slices of `path`): byte compares on a
+    /// buffer, no index arithmetic of `String.UTF8View` per byte.
+    func match(utf8: UnsafeBufferPointer<UInt8>, of path: Substring) -> [Substring]? {
         let slash = UInt8(ascii: "/")
+        var captures: [Substring] = []
         var i = 0
         for segment in segments {
-            guard i < bytes.count, bytes[i] == slash else { return false }
+            guard i < utf8.count, utf8[i] == slash else { return nil }
             i += 1
             let start = i
-            while i < bytes.count, bytes[i] != slash { i += 1 }
-            guard start < i else { return false }
-            if case .literal(let literal) = segment {
-                guard literal.count == i - start else { return false }
-                let equal = literal.withUnsafeBufferPointer { expected in
-                    for k in 0..<expected.count where expected[k] != bytes[start + k] { return false }
-                    return true
-                }
-                guard equal else { return false }
-            }
-        }
-        // A single trailing slash is tolerated (`/v2/` matches `/v2`).
-        return i == bytes.count || (bytes[i] == slash && i + 1 == bytes.count)
-    }
-
-    /// ``match(_:)`` over `String.Index`es, for strings without contiguous UTF-8.
-    private func matchByIndices(_ path: Substring) -> [Substring]? {
-        let slash = UInt8(ascii: "/")
-        let utf8 = path.utf8
-        var captures: [Substring] = []
-        var i = utf8.startIndex
-        for segment in segments {
-            guard i < utf8.endIndex, utf8[i] == slash else { return nil }
-            i = utf8.index(after: i)
-            let start = i
-            while i < utf8.endIndex, utf8[i] != slash { i = utf8.index(after: i) }
+            while i < utf8.count, utf8[i] != slash { i += 1 }
             guard start < i else { return nil }
             switch segment {
             case .literal(let bytes):
-                guard utf8[start..<i].elementsEqual(bytes) else { return nil }
+                guard bytes.count == i - start, bytes.elementsEqual(UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                else { return nil }
             case .capture:
-                captures.append(Substring(utf8[start..<i]))
+                let lower = path.utf8.index(path.utf8.startIndex, offsetBy: start)
+                let upper = path.utf8.index(lower, offsetBy: i - start)
+                captures.append(path[lower..<upper])
             }
         }
         // A single trailing slash is tolerated (`/v2/` matches `/v2`).
-        if i == utf8.endIndex { return captures }
-        if utf8[i] == slash, utf8.index(after: i) == utf8.endIndex { return captures }
+        if i == utf8.count { return captures }
+        if utf8[i] == slash, i + 1 == utf8.count { return captures }
         return nil
     }
 }

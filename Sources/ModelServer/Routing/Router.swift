@@ -3,12 +3,17 @@
 /// `Route` is the caller's enum of endpoints, so dispatch is a switch, not string comparison.
 /// A path that matches a template under another method gives ``RouteLookup/methodNotAllowed(allowed:)``
 /// (the caller answers 405 with `Allow`).
+///
+/// Templates are tried in the order added, but only those whose first segment can match the path's: the
+/// entries are grouped by their first literal segment (`v2`, `get-online-features`, ...) once, so a lookup
+/// compares one short segment per group instead of walking every template (a template starting with a capture,
+/// or the root, is a candidate for every path).
 struct Router<Route: Sendable>: Sendable {
     private struct Entry: Sendable {
         let method: HTTPMethod
         let pattern: RoutePattern
         let route: Route
-        /// Whether the caller reads this route's captures (building them costs substrings and an array).
+        /// Whether the lookup returns the captures (false: callers that do not read them).
         let capturing: Bool
     }
 
@@ -20,36 +25,60 @@ struct Router<Route: Sendable>: Sendable {
     }
 
     private var entries: [Entry] = []
+    /// Indices into `entries`, in order, of the templates a path with this first segment may match.
+    private var groups: [(firstSegment: [UInt8], candidates: [Int])] = []
+    /// Indices of the templates whose first segment is not a literal: candidates for any path.
+    private var anyFirstSegment: [Int] = []
 
     /// Adds `route` for `method` on `template`. `GET` routes also answer `HEAD`. With `capturing` false
     /// the route is found with no captures (for callers that do not read them).
     mutating func add(_ method: HTTPMethod, _ template: String, _ route: Route, capturing: Bool = true) {
-        entries.append(Entry(method: method, pattern: RoutePattern(template), route: route, capturing: capturing))
+        let pattern = RoutePattern(template)
+        let index = entries.count
+        entries.append(Entry(method: method, pattern: pattern, route: route, capturing: capturing))
+        guard case .literal(let first)? = pattern.segments.first else {
+            anyFirstSegment.append(index)
+            for group in groups.indices { groups[group].candidates.append(index) }
+            return
+        }
+        if let group = groups.firstIndex(where: { $0.firstSegment == first }) {
+            groups[group].candidates.append(index)
+        } else {
+            groups.append((first, anyFirstSegment + [index]))
+        }
     }
 
     /// Finds the route for `method` on `path`.
     func lookup(_ method: HTTPMethod, _ path: Substring) -> RouteLookup {
-        // Native strings: every pattern is tried on the same contiguous bytes.
-        let fast: RouteLookup? = path.utf8.withContiguousStorageIfAvailable { bytes in
-            var allowed: [HTTPMethod] = []
-            for entry in entries where entry.pattern.matches(bytes) {
-                if entry.method == method || (method == .head && entry.method == .get) {
-                    return .found(
-                        entry.route, captures: entry.capturing ? entry.pattern.captures(of: path, in: bytes) : [])
-                }
-                if !allowed.contains(entry.method) { allowed.append(entry.method) }
-            }
-            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        if let result = path.utf8.withContiguousStorageIfAvailable({ lookup(method, utf8: $0, of: path) }) {
+            return result
         }
-        if let fast { return fast }
+        var copy = String(path)
+        return copy.withUTF8 { lookup(method, utf8: $0, of: path) }
+    }
+
+    /// ``lookup(_:_:)`` over `utf8`, the bytes of `path`.
+    private func lookup(_ method: HTTPMethod, utf8: UnsafeBufferPointer<UInt8>, of path: Substring) -> RouteLookup {
         var allowed: [HTTPMethod] = []
-        for entry in entries {
-            guard let captures = entry.pattern.match(path) else { continue }
+        for index in candidates(for: utf8) {
+            let entry = entries[index]
+            guard let captures = entry.pattern.match(utf8: utf8, of: path) else { continue }
             if entry.method == method || (method == .head && entry.method == .get) {
                 return .found(entry.route, captures: entry.capturing ? captures : [])
             }
             if !allowed.contains(entry.method) { allowed.append(entry.method) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    /// The entries a path may match: its first segment's group, else those not starting with a literal.
+    private func candidates(for utf8: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var start = 0
+        if start < utf8.count, utf8[start] == UInt8(ascii: "/") { start += 1 }
+        var end = start
+        while end < utf8.count, utf8[end] != UInt8(ascii: "/") { end += 1 }
+        let first = UnsafeBufferPointer(rebasing: utf8[start..<end])
+        for group in groups where group.firstSegment.elementsEqual(first) { return group.candidates }
+        return anyFirstSegment
     }
 }

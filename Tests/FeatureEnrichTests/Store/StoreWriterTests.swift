@@ -317,6 +317,47 @@ struct StoreWriterTests {
         #expect(writer.statistics.checkpoints == 4)
     }
 
+    @Test func withoutABackgroundCheckpointerSQLiteAutoCheckpointsAtTheConfiguredWALLength() throws {
+        let directory = try SQLiteTestDirectory()
+        for pages in [StoreWriterConfiguration().walAutocheckpointPages, 16] {
+            let configuration = StoreWriterConfiguration(walAutocheckpointPages: pages, backgroundCheckpointPages: 0)
+            let writer = try StoreWriter(path: directory.file("store.db"), configuration: configuration)
+            let applied = Mutex<Int64?>(nil)
+            try writer.submitAndWait { connection in
+                let value = try connection.query("PRAGMA wal_autocheckpoint").first?.first?.integerValue
+                applied.withLock { $0 = value }
+            }
+            writer.close()
+            #expect(applied.withLock { $0 } == Int64(pages))
+        }
+    }
+
+    @Test func backgroundCheckpointerCopiesTheWALBackWhileTheWriterKeepsCommitting() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let configuration = StoreWriterConfiguration(
+            checkpointEveryCommits: 0, walAutocheckpointPages: 1_000_000, backgroundCheckpointPages: 2)
+        let writer = try StoreWriter(path: path, configuration: configuration)
+        for item in 0..<40 {
+            try writer.submitAndWait(Self.insert("bg\(item)"))
+        }
+        // The runs are asynchronous: wait (bounded) for the first one to be counted.
+        for _ in 0..<500 where writer.statistics.checkpoints == 0 { usleep(10_000) }
+        #expect(writer.statistics.checkpoints >= 1)
+        let background = writer.statistics.checkpoints
+        writer.close()
+        #expect(writer.statistics.checkpoints >= background + 1)
+        #expect(directory.size(of: "store.db-wal") ?? 0 == 0)
+        let reopened = try StoreWriter(path: path)
+        defer { reopened.close() }
+        let count = Mutex<Int64?>(nil)
+        try reopened.submitAndWait { connection in
+            let value = try connection.query("SELECT count(*) FROM processed_events").first?.first?.integerValue
+            count.withLock { $0 = value }
+        }
+        #expect(count.withLock { $0 } == 40)
+    }
+
     @Test func refusesToOpenADatabaseNewerThanTheCode() throws {
         let directory = try SQLiteTestDirectory()
         let path = directory.file("store.db")
