@@ -22,6 +22,13 @@ enum Curl {
         return parse(text)
     }
 
+    /// POSTs `body` as JSON to `path` on 127.0.0.1:`port`, with extra `headers` (`Name: value`).
+    static func postJSON(_ port: Int, _ path: String, _ body: String, headers: [String] = []) throws -> CurlResult {
+        try run(
+            "http://127.0.0.1:\(port)\(path)",
+            ["-X", "POST", "-H", "Content-Type: application/json", "-d", body] + headers.flatMap { ["-H", $0] })
+    }
+
     /// Splits curl's `-i` output into the last response's status, headers and body.
     static func parse(_ text: String) -> CurlResult {
         var rest = Substring(text)
