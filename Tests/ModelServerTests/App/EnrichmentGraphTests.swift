@@ -15,12 +15,18 @@ struct EnrichmentGraphTests {
                            "timestamp_key": "ts", "features": [{"name": "amount", "type": "double"}],
                            "aggregations": [{"name": "amount", "column": "amount", "operations": ["count", "sum"],
                                              "windows": ["1h"], "period": "10m"}]}],
-         "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
+         \(updateThenEnrich)}
+        """
+
+    /// The vector `txv` (count and sum of `transactions.amount` over 1h) and a flow that updates the aggregates
+    /// of `user.account` then enriches the request with `txv` into `features` (the tail of a service object).
+    static let updateThenEnrich = """
+        "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
          "graph": {"kind": "flow", "steps": {
            "update": {"kind": "task", "class_name": "UpdateAggregates",
                       "class_args": {"feature_set": "transactions", "fields": {"account": "user.account"}}},
            "enrich": {"kind": "task", "class_name": "EnrichWithFeatures", "after": ["update"], "responder": true,
-                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
+                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}
         """
 
     @Test func updateBeforeEnrichShowsTheRequestInTheAggregatesAndIsCommittedWhenAnswered() throws {

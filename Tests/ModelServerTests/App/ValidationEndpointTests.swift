@@ -24,12 +24,7 @@ struct ValidationEndpointTests {
            {"name": "clicks", "entities": [{"name": "account", "type": "string"}], "timestamp_key": "ts",
             "features": [{"name": "clicks", "type": "int64", "validators": {"min": 0, "not_null": true}}],
             "validation_policy": "warn"}],
-         "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
-         "graph": {"kind": "flow", "steps": {
-           "update": {"kind": "task", "class_name": "UpdateAggregates",
-                      "class_args": {"feature_set": "transactions", "fields": {"account": "user.account"}}},
-           "enrich": {"kind": "task", "class_name": "EnrichWithFeatures", "after": ["update"], "responder": true,
-                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
+         \(EnrichmentGraphTests.updateThenEnrich)}
         """
 
     @Test func ingestEndpointRejectsTheRequestWith400NamingRowFieldAndValidator() throws {
