@@ -1,9 +1,5 @@
 import ServingGraph
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A logistic regression served from a JSON model file `{"weights", "bias", "classes"?,
 /// "feature_names"?}`: binary (`weights` [k], `bias` a number) gives `probability` = sigmoid(x · W + b)
 /// of shape [N]; multi-class (`weights` [[k] per class], `bias` per class) gives softmax
@@ -32,31 +28,20 @@ public final class LogisticRegressionModel: LinearWeightsModel {
         var probabilities = scores
         let classCount = weights.outputs
         if classCount == 1 {
-            for i in probabilities.indices { probabilities[i] = 1 / (1 + exp(-probabilities[i])) }
+            ScoreTransform.sigmoid(&probabilities)
         } else {
-            for r in 0..<rows { Self.softmax(&probabilities[(r * classCount)..<((r + 1) * classCount)]) }
+            ScoreTransform.softmax(&probabilities, rows: rows, width: classCount)
         }
         let shape = classCount == 1 ? [rows] : [rows, classCount]
         var result = [Self.scoresTensor("probability", shape: shape, probabilities, isFP32: isFP32)]
         if let classes = weights.classes {
             let picks = (0..<rows).map { r -> Int in
                 if classCount == 1 { return probabilities[r] >= 0.5 ? 1 : 0 }
-                let row = probabilities[(r * classCount)..<((r + 1) * classCount)]
-                return (row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - r * classCount
+                return ScoreTransform.argmax(probabilities, row: r, width: classCount)
             }
             result.append(Self.labels(picks.map { classes[$0] }))
         }
         return result
-    }
-
-    private static func softmax(_ row: inout ArraySlice<Double>) {
-        let top = row.max() ?? 0
-        var total = 0.0
-        for i in row.indices {
-            row[i] = exp(row[i] - top)
-            total += row[i]
-        }
-        for i in row.indices { row[i] /= total }
     }
 
     private static func labelType(_ classes: [Value]) -> TensorDatatype {
