@@ -18,24 +18,18 @@ enum CatalogCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let storePath: String
         let json: Bool
         do {
-            storePath = try arguments.option("--store") ?? "features.db"
+            storePath = try arguments.storeOption()
             json = arguments.flag("--json")
             try arguments.finish()
         } catch {
-            printError("serve catalog: \(error)\nRun 'serve catalog --help' for usage.")
-            return 2
+            return CommandArguments.usageError("catalog", error)
         }
         do {
-            guard access(storePath, R_OK) == 0 else {
-                throw OfflineStoreOpenError(path: storePath, reason: String(cString: strerror(errno)))
-            }
+            try OfflineStoreOpenError.requireReadable(storePath)
             let entries = try FeatureSetCatalog(path: storePath).entries()
             if json {
                 print(JSONWriter.string(["feature_sets": .array(entries)]))

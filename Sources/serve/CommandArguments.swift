@@ -1,3 +1,5 @@
+import FeatureEnrich
+
 /// Why the command line could not be understood; printed with the command's usage hint.
 enum CommandLineError: Error, CustomStringConvertible {
     case unknownOption(String)
@@ -89,6 +91,34 @@ struct CommandArguments {
         }
         if let number = Double(text), number >= 0 { return number }
         throw .invalidValue(option: name, value: text, expected: "a duration such as 10s, 500ms or 1m")
+    }
+
+    /// Removes and returns `--store`, the SQLite store, defaulting to `features.db`.
+    mutating func storeOption() throws(CommandLineError) -> String {
+        try option("--store") ?? "features.db"
+    }
+
+    /// Removes and returns a time option (ISO 8601 / RFC 3339, or epoch seconds) as epoch milliseconds.
+    mutating func timeOption(_ name: String) throws(CommandLineError) -> Int64? {
+        guard let text = try option(name) else { return nil }
+        do {
+            return try TimestampParser.epochMilliseconds(text)
+        } catch {
+            throw .invalidValue(option: name, value: text, expected: "an ISO 8601 / RFC 3339 time or epoch seconds")
+        }
+    }
+
+    /// Prints `help` and answers true when `-h` or `--help` is present.
+    func showsHelp(_ help: String) -> Bool {
+        guard wantsHelp else { return false }
+        print(help)
+        return true
+    }
+
+    /// Prints `serve <command>: <error>` with the usage hint; answers exit status 2.
+    static func usageError(_ command: String, _ error: any Error) -> Int32 {
+        printError("serve \(command): \(error)\nRun 'serve \(command) --help' for usage.")
+        return 2
     }
 
     /// Removes and returns the next positional argument (anything not starting with `-`).

@@ -33,10 +33,7 @@ enum DemoCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         var serve = ServeConfiguration()
         var data = FraudDataConfiguration()
         let dataDirectory: String
@@ -63,8 +60,7 @@ enum DemoCommand {
             prepareOnly = arguments.flag("--prepare-only")
             try arguments.finish()
         } catch {
-            printError("serve demo: \(error)\nRun 'serve demo --help' for usage.")
-            return 2
+            return CommandArguments.usageError("demo", error)
         }
         Logger.setLevel(serve.logLevel)
         let demo = FraudDemoData(directory: dataDirectory, exampleDirectory: exampleDirectory, configuration: data)

@@ -28,37 +28,28 @@ enum FeaturesCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let storePath: String
         let featureSet: String
         let time: Int64
         let keyList: String?
         let json: Bool
         do {
-            storePath = try arguments.option("--store") ?? "features.db"
+            storePath = try arguments.storeOption()
             keyList = try arguments.option("--keys")
             json = arguments.flag("--json")
-            guard let asOf = try arguments.option("--as-of") else { throw CommandLineError.missingArgument("--as-of") }
-            do {
-                time = try TimestampParser.epochMilliseconds(asOf)
-            } catch {
-                throw CommandLineError.invalidValue(
-                    option: "--as-of", value: asOf, expected: "an ISO 8601 / RFC 3339 time or epoch seconds")
+            guard let asOf = try arguments.timeOption("--as-of") else {
+                throw CommandLineError.missingArgument("--as-of")
             }
+            time = asOf
             guard let name = arguments.positional() else { throw CommandLineError.missingArgument("<feature-set>") }
             try arguments.finish()
             featureSet = name
         } catch {
-            printError("serve features: \(error)\nRun 'serve features --help' for usage.")
-            return 2
+            return CommandArguments.usageError("features", error)
         }
         do {
-            guard access(storePath, R_OK) == 0 else {
-                throw OfflineStoreOpenError(path: storePath, reason: String(cString: strerror(errno)))
-            }
+            try OfflineStoreOpenError.requireReadable(storePath)
             let reader = try TimeTravelReader(store: try OfflineStoreReader(path: storePath))
             let definition = try reader.definition(of: featureSet)
             let columns = definition.features.map(\.name) + definition.aggregations.flatMap(\.outputNames)

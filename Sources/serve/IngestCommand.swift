@@ -27,10 +27,7 @@ enum IngestCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let featureSetPath: String
         let eventsPath: String
         let storePath: String?
@@ -51,8 +48,7 @@ enum IngestCommand {
             eventsPath = second
             storePath = explicitStore ?? (emitJSONL ? nil : "features.db")
         } catch {
-            printError("serve ingest: \(error)\nRun 'serve ingest --help' for usage.")
-            return 2
+            return CommandArguments.usageError("ingest", error)
         }
         do {
             let definition = try FeatureSetDefinition(contentsOfFile: featureSetPath)

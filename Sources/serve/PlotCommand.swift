@@ -17,10 +17,7 @@ enum PlotCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         var configuration = ServeConfiguration()
         let format: GraphFilePlot.Format
         do {
@@ -33,8 +30,7 @@ enum PlotCommand {
             configuration.graphPath = path
             try arguments.finish()
         } catch {
-            printError("serve plot: \(error)\nRun 'serve plot --help' for usage.")
-            return 2
+            return CommandArguments.usageError("plot", error)
         }
         Logger.setLevel(.warning)
         do {

@@ -27,10 +27,7 @@ enum PredictCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let graphPath: String
         let entitiesPath: String
         let storePath: String
@@ -40,7 +37,7 @@ enum PredictCommand {
         let batch: Int
         let timestampColumn: String
         do {
-            storePath = try arguments.option("--store") ?? "features.db"
+            storePath = try arguments.storeOption()
             let vector = try arguments.option("--vector")
             let out = try arguments.option("--out")
             model = try arguments.option("--model")
@@ -53,13 +50,10 @@ enum PredictCommand {
             try arguments.finish()
             (graphPath, entitiesPath, vectorPath, outPath) = (first, second, vector, out)
         } catch {
-            printError("serve predict: \(error)\nRun 'serve predict --help' for usage.")
-            return 2
+            return CommandArguments.usageError("predict", error)
         }
         do {
-            guard access(storePath, R_OK) == 0 else {
-                throw OfflineStoreOpenError(path: storePath, reason: String(cString: strerror(errno)))
-            }
+            try OfflineStoreOpenError.requireReadable(storePath)
             let predictor = try OfflinePredictor(graphPath: graphPath, model: model)
             let builder = try TrainingSetBuilder(
                 vector: try FeatureVectorDefinition(contentsOfFile: vectorPath),

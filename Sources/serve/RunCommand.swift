@@ -36,16 +36,12 @@ enum RunCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let configuration: ServeConfiguration
         do {
             configuration = try parse(&arguments)
         } catch {
-            printError("serve run: \(error)\nRun 'serve run --help' for usage.")
-            return 2
+            return CommandArguments.usageError("run", error)
         }
         Logger.setLevel(configuration.logLevel)
         do {

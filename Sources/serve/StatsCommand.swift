@@ -16,29 +16,23 @@ enum StatsCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let storePath: String
         let featureSet: String
         let from: Int64?
         let to: Int64?
         do {
-            storePath = try arguments.option("--store") ?? "features.db"
-            from = try time(try arguments.option("--from"), option: "--from")
-            to = try time(try arguments.option("--to"), option: "--to")
+            storePath = try arguments.storeOption()
+            from = try arguments.timeOption("--from")
+            to = try arguments.timeOption("--to")
             guard let name = arguments.positional() else { throw CommandLineError.missingArgument("<feature-set>") }
             try arguments.finish()
             featureSet = name
         } catch {
-            printError("serve stats: \(error)\nRun 'serve stats --help' for usage.")
-            return 2
+            return CommandArguments.usageError("stats", error)
         }
         do {
-            guard access(storePath, R_OK) == 0 else {
-                throw OfflineStoreOpenError(path: storePath, reason: String(cString: strerror(errno)))
-            }
+            try OfflineStoreOpenError.requireReadable(storePath)
             let statistics = try OfflineStatistics(path: storePath, featureSet: featureSet, from: from, to: to)
             print("feature,events,nulls,count,min,max,mean,stddev")
             for column in statistics.columns {
@@ -53,15 +47,6 @@ enum StatsCommand {
         } catch {
             printError("serve stats: \(error)")
             return 1
-        }
-    }
-
-    private static func time(_ text: String?, option: String) throws(CommandLineError) -> Int64? {
-        guard let text else { return nil }
-        do {
-            return try TimestampParser.epochMilliseconds(text)
-        } catch {
-            throw .invalidValue(option: option, value: text, expected: "an ISO 8601 time or epoch seconds")
         }
     }
 }

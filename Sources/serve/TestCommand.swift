@@ -39,16 +39,12 @@ enum TestCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let request: Request
         do {
             request = try parse(&arguments)
         } catch {
-            printError("serve test: \(error)\nRun 'serve test --help' for usage.")
-            return 2
+            return CommandArguments.usageError("test", error)
         }
         Logger.setLevel(request.logLevel)
         do {
@@ -100,7 +96,7 @@ enum TestCommand {
             }
             logLevel = parsed
         }
-        let storePath = try arguments.option("--store") ?? "features.db"
+        let storePath = try arguments.storeOption()
         let featureSetPaths = try arguments.options("--feature-set")
         guard let graphPath = arguments.positional() else { throw CommandLineError.missingArgument("<graph.json>") }
         try arguments.finish()

@@ -30,10 +30,7 @@ enum TrainingSetCommand {
 
     static func main(_ rawArguments: [String]) -> Int32 {
         var arguments = CommandArguments(rawArguments)
-        if arguments.wantsHelp {
-            print(help)
-            return 0
-        }
+        if arguments.showsHelp(help) { return 0 }
         let vectorPath: String
         let entitiesPath: String
         let storePath: String
@@ -43,7 +40,7 @@ enum TrainingSetCommand {
         let label: String?
         let cutoff: TrainingSetBuilder.Cutoff
         do {
-            storePath = try arguments.option("--store") ?? "features.db"
+            storePath = try arguments.storeOption()
             let out = try arguments.option("--out")
             format = try TrainingSetWriter.Format(name: try arguments.option("--format") ?? "csv")
             timestampColumn = try arguments.option("--timestamp-column") ?? "timestamp"
@@ -62,13 +59,10 @@ enum TrainingSetCommand {
             entitiesPath = second
             outPath = out
         } catch {
-            printError("serve training-set: \(error)\nRun 'serve training-set --help' for usage.")
-            return 2
+            return CommandArguments.usageError("training-set", error)
         }
         do {
-            guard access(storePath, R_OK) == 0 else {
-                throw OfflineStoreOpenError(path: storePath, reason: String(cString: strerror(errno)))
-            }
+            try OfflineStoreOpenError.requireReadable(storePath)
             var vector = try FeatureVectorDefinition(contentsOfFile: vectorPath)
             if let label {
                 vector = FeatureVectorDefinition(
@@ -116,6 +110,13 @@ struct OfflineStoreOpenError: Error, CustomStringConvertible {
     let reason: String
 
     var description: String { "cannot open store '\(path)': \(reason)" }
+
+    /// Throws unless the store file at `path` exists and is readable.
+    static func requireReadable(_ path: String) throws(OfflineStoreOpenError) {
+        guard access(path, R_OK) == 0 else {
+            throw OfflineStoreOpenError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
 }
 
 /// A file (or standard output for `-`) written with `write(2)`, EINTR retried.

@@ -9,24 +9,12 @@ import Testing
 @Suite(.serialized)
 struct CatalogEndpointTests {
     @Test func featureSetAndVectorEndpointsShowCountsStatisticsAndResolvedFeatures() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let vector = directory.appendingPathComponent("v.json")
-        try #"{"name": "v", "features": ["transactions.amount as last", "transactions.amount_sum_1h"]}"#
-            .write(to: vector, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 1
-        configuration.featureSetPaths = [FeatureStoreEndpointTests.featureSet]
-        configuration.featureVectorPaths = [vector.path]
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
+        try ServiceServer.with(loops: 1, configure: OfflineVectorEndpointTests.configure) { port, store in
+            try checkCatalog(port, store)
         }
+    }
+
+    private func checkCatalog(_ port: Int, _ store: String) throws {
         let base = "http://127.0.0.1:\(port)"
         let ingest = try Curl.run(
             "\(base)/v2/feature-sets/transactions/ingest",
@@ -52,7 +40,7 @@ struct CatalogEndpointTests {
         #expect(try Curl.run("\(base)/v2/feature-vectors/nope").status == 404)
         let vectors = try JSONParser.parse(try Curl.run("\(base)/v2/feature-vectors").body)
         #expect(Self.first(vectors["feature_vectors"])?["name"] == .string("v"))
-        let table = try ServeBinary.run(["catalog", "--store", configuration.storePath])
+        let table = try ServeBinary.run(["catalog", "--store", store])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("transactions    1       2         2         2026-01-01T00:00:00Z"))
     }

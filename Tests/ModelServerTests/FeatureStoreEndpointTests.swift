@@ -11,32 +11,15 @@ import Testing
 struct FeatureStoreEndpointTests {
     static let featureSet = IngestCommandTests.oracle.appendingPathComponent("cases/inorder-sliding/fs.json").path
 
+    /// Serves `featureSet` over a fresh store; `body` gets the port and the store path.
     private func withServer(_ body: (Int, String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fs-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.featureSetPaths = [Self.featureSet]
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port, configuration.storePath)
-    }
-
-    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+        try ServiceServer.with(
+            configure: { configuration, _ in configuration.featureSetPaths = [Self.featureSet] }, body)
     }
 
     @Test func ingestsOneEventAndAnswersAfterTheCommit() throws {
         try withServer { port, store in
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/v2/feature-sets/transactions/ingest",
                 #"{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 12.5}"#)
             #expect(result.status == 200)
@@ -47,7 +30,7 @@ struct FeatureStoreEndpointTests {
 
     @Test func ingestsAnArrayAndReadsTheEntityBack() throws {
         try withServer { port, _ in
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/v2/feature-sets/transactions/ingest",
                 #"[{"key": "a b", "timestamp": "2026-01-01T00:00:00Z", "amount": 2},"#
                     + #" {"key": "a b", "timestamp": 1767225660, "amount": "3"}, {"key": "c", "timestamp": 1767225600}]"#
@@ -67,7 +50,7 @@ struct FeatureStoreEndpointTests {
 
     @Test func unknownFeatureSetAnswers404() throws {
         try withServer { port, _ in
-            let result = try post(port, "/v2/feature-sets/nope/ingest", #"{"key": "a"}"#)
+            let result = try Curl.postJSON(port, "/v2/feature-sets/nope/ingest", #"{"key": "a"}"#)
             #expect(result.status == 404)
             #expect(try JSONParser.parse(result.body)["error"] == .string("unknown feature set 'nope'"))
             #expect(try Curl.run("http://127.0.0.1:\(port)/v2/feature-sets/nope").status == 404)
@@ -86,7 +69,7 @@ struct FeatureStoreEndpointTests {
     ])
     func badEventAnswers400NamingTheProblemAndIngestsNothing(body: String, message: String) throws {
         try withServer { port, store in
-            let result = try post(port, "/v2/feature-sets/transactions/ingest", body)
+            let result = try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", body)
             #expect(result.status == 400)
             let error = try JSONParser.parse(result.body)["error"]?.stringValue ?? ""
             #expect(error.contains(message) || message == "JSON", "\(error)")

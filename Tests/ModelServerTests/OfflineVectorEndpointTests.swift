@@ -9,31 +9,18 @@ import Testing
 /// sockets with curl, against events ingested through `POST /v2/feature-sets/{set}/ingest`.
 @Suite(.serialized)
 struct OfflineVectorEndpointTests {
-    private func withServer(_ body: (Int) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// Configures the `transactions` feature set and the vector `v` (written to `directory/v.json`).
+    static func configure(_ configuration: inout ServeConfiguration, _ directory: URL) throws {
         let vector = directory.appendingPathComponent("v.json")
         try #"{"name": "v", "features": ["transactions.amount as last", "transactions.amount_sum_1h"]}"#
             .write(to: vector, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 1
         configuration.featureSetPaths = [FeatureStoreEndpointTests.featureSet]
         configuration.featureVectorPaths = [vector.path]
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port)
     }
 
-    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+    /// Serves the `transactions` feature set and the vector `v` over a fresh store; `body` gets the port.
+    private func withServer(_ body: (Int) throws -> Void) throws {
+        try ServiceServer.with(loops: 1, configure: Self.configure) { port, _ in try body(port) }
     }
 
     @Test func answersTrainingRowsEqualToTheOnlineReadsAtTheSameTimes() throws {
@@ -45,13 +32,13 @@ struct OfflineVectorEndpointTests {
             ]
             var online: [Value] = []
             for (batch, time) in zip(batches, ["2026-01-01T00:10:00Z", "2026-01-01T00:25:00Z"]) {
-                #expect(try post(port, "/v2/feature-sets/transactions/ingest", batch).status == 200)
+                #expect(try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", batch).status == 200)
                 let read = try Curl.run(
                     "http://127.0.0.1:\(port)/v2/feature-sets/transactions/entities/a?at=\(time)"
                         + "&features=amount,amount_sum_1h")
                 online.append(try JSONParser.parse(read.body)["features"] ?? .null)
             }
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/v2/feature-vectors/v/offline",
                 #"{"entity_rows": [{"key": "a", "timestamp": "2026-01-01T00:25:00Z"}, "#
                     + #"{"key": "a", "timestamp": "2026-01-01T00:10:00Z"}, {"key": "zz", "timestamp": 1767225600}]}"#)
@@ -72,15 +59,16 @@ struct OfflineVectorEndpointTests {
             let events =
                 #"[{"key": "a", "timestamp": "2026-01-01T00:00:00Z", "amount": 2.5}, "#
                 + #"{"key": "a", "timestamp": "2026-01-01T00:20:00Z", "amount": 4}]"#
-            #expect(try post(port, "/v2/feature-sets/transactions/ingest", events).status == 200)
+            #expect(try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", events).status == 200)
             let rows = #"[{"key": "a", "timestamp": "2026-01-01T00:20:00Z"}]"#
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/v2/feature-vectors/v/offline", #"{"entity_rows": \#(rows), "cutoff": "exclusive"}"#)
             #expect(result.status == 200, "\(result.body)")
             let line = try JSONParser.parse(result.body.split(separator: "\n").first.map(String.init) ?? "")
             #expect(line["last"] == .double(2.5))
             #expect(line["amount_sum_1h"] == .double(2.5))
-            let bad = try post(port, "/v2/feature-vectors/v/offline", #"{"entity_rows": \#(rows), "cutoff": 1}"#)
+            let bad = try Curl.postJSON(
+                port, "/v2/feature-vectors/v/offline", #"{"entity_rows": \#(rows), "cutoff": 1}"#)
             #expect(bad.status == 400)
             #expect(bad.body.contains("'cutoff'"))
         }
@@ -88,10 +76,10 @@ struct OfflineVectorEndpointTests {
 
     @Test func refusesUnknownVectorWith404AndBadTimestampWith400NamingTheRow() throws {
         try withServer { port in
-            let unknown = try post(port, "/v2/feature-vectors/nope/offline", #"{"entity_rows": []}"#)
+            let unknown = try Curl.postJSON(port, "/v2/feature-vectors/nope/offline", #"{"entity_rows": []}"#)
             #expect(unknown.status == 404)
             #expect(unknown.body.contains("unknown feature vector 'nope'"))
-            let bad = try post(
+            let bad = try Curl.postJSON(
                 port, "/v2/feature-vectors/v/offline",
                 #"{"entity_rows": [{"key": "a", "timestamp": 1767225600}, {"key": "a", "timestamp": "later"}]}"#)
             #expect(bad.status == 400)

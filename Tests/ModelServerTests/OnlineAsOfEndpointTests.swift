@@ -20,23 +20,15 @@ struct OnlineAsOfEndpointTests {
                               "impute_policy": {"*": -1}}]}
         """
 
+    /// Serves `service` over a fresh store holding four ingested events; `body` gets the port and the store path.
     private func withServer(_ body: (Int, String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asof-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let servicePath = directory.appendingPathComponent("service.json").path
-        try Self.service.write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
+        try ServiceServer.with(service: Self.service) { port, store in
+            try ingestEvents(port)
+            try body(port, store)
         }
+    }
+
+    private func ingestEvents(_ port: Int) throws {
         let events = """
             [{"account": "a", "ts": "2026-01-01T00:00:00Z", "amount": 2.5},
              {"account": "a", "ts": "2026-01-01T00:20:00Z", "amount": 4},
@@ -45,7 +37,6 @@ struct OnlineAsOfEndpointTests {
             """
         let (status, answer) = try ServingHarness.post(port, "/v2/feature-sets/payments/ingest", events)
         #expect(status == 200, "\(answer)")
-        try body(port, configuration.storePath)
     }
 
     private func online(_ port: Int, _ body: String) throws -> (Int, Value) {

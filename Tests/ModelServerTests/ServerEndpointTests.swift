@@ -7,17 +7,9 @@ import Testing
 /// End to end: `serve run` without a graph, over a real socket, with curl as the client.
 @Suite(.serialized)
 struct ServerEndpointTests {
+    /// Serves no graph; `body` gets the port.
     private func withServer(_ body: (Int) throws -> Void) throws {
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port)
+        try ServiceServer.run(ServeConfiguration()) { port, _ in try body(port) }
     }
 
     @Test func liveAnswers200WithEmptyBody() throws {

@@ -26,12 +26,7 @@ struct TrainingSetFill: Sendable {
     func query(_ store: OfflineStoreReader, progress: (Int) -> Void) throws {
         var scratch: [Double?] = []
         for position in groups.keys.indices {
-            let events = try store.events(
-                featureSet: set.definition.name, key: groups.keys[position],
-                upTo: cutoff.lastVisible(at: groups.lastTime(position, in: table)), decoder: set.decoder)
-            let rows = groups.timeOrderedRows(position, in: table)
-            fill(rows, events, scratch: &scratch)
-            progress(rows.count)
+            try fillQueried(position, store, scratch: &scratch, progress: progress)
         }
     }
 
@@ -115,13 +110,20 @@ struct TrainingSetFill: Sendable {
             }
         }
         for position in lateKeys {
-            let events = try store.events(
-                featureSet: set.definition.name, key: groups.keys[position],
-                upTo: cutoff.lastVisible(at: groups.lastTime(position, in: table)), decoder: set.decoder)
-            let rows = groups.timeOrderedRows(position, in: table)
-            fill(rows, events, scratch: &scratch)
-            progress(rows.count)
+            try fillQueried(position, store, scratch: &scratch, progress: progress)
         }
+    }
+
+    /// Fills the key at `position` from its visible events, read with one indexed query.
+    private func fillQueried(
+        _ position: Int, _ store: OfflineStoreReader, scratch: inout [Double?], progress: (Int) -> Void
+    ) throws {
+        let events = try store.events(
+            featureSet: set.definition.name, key: groups.keys[position],
+            upTo: cutoff.lastVisible(at: groups.lastTime(position, in: table)), decoder: set.decoder)
+        let rows = groups.timeOrderedRows(position, in: table)
+        fill(rows, events, scratch: &scratch)
+        progress(rows.count)
     }
 
     /// Fills the rows of one key (time order) from its events (ingestion order).

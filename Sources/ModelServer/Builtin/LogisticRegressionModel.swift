@@ -1,8 +1,4 @@
-public import ServingGraph
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import ServingGraph
 
 /// A logistic regression served from a JSON model file `{"weights", "bias", "classes"?,
 /// "feature_names"?}`: binary (`weights` [k], `bias` a number) gives `probability` = sigmoid(x · W + b)
@@ -12,93 +8,40 @@ public import ServingGraph
 ///
 /// `class_args` as ``LinearModel``: `model_path`, `input_name` (default `x`), `input_datatype`
 /// (default `FP32`). Input: an OIP tensor [N, k] or MLRun rows.
-public final class LogisticRegressionModel: V2ModelServer {
-    let input: TabularInput
-
-    /// A model from `class_args` (see the type's documentation).
-    public override init(
-        name: String, version: String? = nil, modelPath: String? = nil, classArgs: ValueObject = ValueObject(),
-        blocking: Bool? = nil, timeout: Duration? = nil
-    ) {
-        input = TabularInput(classArgs: classArgs)
-        super.init(
-            name: name, version: version, modelPath: modelPath, classArgs: classArgs, blocking: blocking,
-            timeout: timeout)
-    }
-
-    /// Reads the weights file.
-    public override func load() throws -> (any Sendable)? {
-        guard let modelPath else { throw ModelFileError.missingPath(model: modelName) }
-        return try LinearWeights(ModelFile.read(modelPath), path: modelPath)
-    }
-
+public final class LogisticRegressionModel: LinearWeightsModel {
     /// `swift_logreg` in model metadata.
     public override var platform: String { "swift_logreg" }
 
-    /// The input [-1, features] once loaded (empty before).
-    public override var inputs: [TensorMetadata] {
-        guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
-        return [input.metadata(features: weights.features)]
-    }
-
     /// The outputs once loaded (empty before).
     public override var outputs: [TensorMetadata] {
-        guard let weights = try? loadedModel(as: LinearWeights.self) else { return [] }
-        let datatype = input.outputDatatype
-        var declared = [
-            TensorMetadata(
-                name: "probability", datatype: datatype, shape: weights.outputs == 1 ? [-1] : [-1, weights.outputs])
-        ]
+        guard let (weights, probability) = scoresMetadata("probability") else { return [] }
+        var declared = [probability]
         if let classes = weights.classes {
             declared.append(TensorMetadata(name: "label", datatype: Self.labelType(classes), shape: [-1]))
         }
         return declared
     }
 
-    /// `feature_names` of `class_args`, else of the model file once loaded (for `infer_dict`).
-    public override var featureNames: [String]? {
-        super.featureNames ?? (try? loadedModel(as: LinearWeights.self))?.featureNames
-    }
-
-    /// Shapes are checked in `predict`, which also accepts MLRun object rows.
-    public override func validate(_ request: InferenceRequest) throws {}
-
     /// Scores every row of the input.
     public override func predict(_ request: InferenceRequest) throws -> [Tensor] {
-        let weights = try loadedModel(as: LinearWeights.self)
-        let (x, rows) = try LinearFeatures.read(
-            request, input: input.name, features: weights.features, featureNames: weights.featureNames)
-        var probabilities = try x.withDoubles { weights.scores($0, rows: rows) }
+        let (weights, rows, isFP32, scores) = try scores(request)
+        var probabilities = scores
         let classCount = weights.outputs
         if classCount == 1 {
-            for i in probabilities.indices { probabilities[i] = 1 / (1 + exp(-probabilities[i])) }
+            ScoreTransform.sigmoid(&probabilities)
         } else {
-            for r in 0..<rows { Self.softmax(&probabilities[(r * classCount)..<((r + 1) * classCount)]) }
+            ScoreTransform.softmax(&probabilities, rows: rows, width: classCount)
         }
         let shape = classCount == 1 ? [rows] : [rows, classCount]
-        var result =
-            x.datatype == .fp32
-            ? [Tensor(name: "probability", shape: shape, floats: probabilities.map { Float($0) })]
-            : [Tensor(name: "probability", shape: shape, doubles: probabilities)]
+        var result = [Self.scoresTensor("probability", shape: shape, probabilities, isFP32: isFP32)]
         if let classes = weights.classes {
             let picks = (0..<rows).map { r -> Int in
                 if classCount == 1 { return probabilities[r] >= 0.5 ? 1 : 0 }
-                let row = probabilities[(r * classCount)..<((r + 1) * classCount)]
-                return (row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - r * classCount
+                return ScoreTransform.argmax(probabilities, row: r, width: classCount)
             }
             result.append(Self.labels(picks.map { classes[$0] }))
         }
         return result
-    }
-
-    private static func softmax(_ row: inout ArraySlice<Double>) {
-        let top = row.max() ?? 0
-        var total = 0.0
-        for i in row.indices {
-            row[i] = exp(row[i] - top)
-            total += row[i]
-        }
-        for i in row.indices { row[i] /= total }
     }
 
     private static func labelType(_ classes: [Value]) -> TensorDatatype {

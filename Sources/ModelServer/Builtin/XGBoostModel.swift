@@ -1,9 +1,5 @@
 public import ServingGraph
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A tree ensemble read from XGBoost's JSON model format (`Booster.save_model("m.json")`), so a
 /// model trained in Python is served with no Swift code. Predictions match XGBoost's own to 1e-6
 /// (checked against fixtures made by `scripts/make-xgboost-fixtures.sh`).
@@ -60,14 +56,11 @@ public final class XGBoostModel: V2ModelServer {
         let groups = forest.groups
         switch forest.objective {
         case .binaryLogistic, .regLogistic:
-            for i in margins.indices { margins[i] = 1 / (1 + exp(-margins[i])) }
+            ScoreTransform.sigmoid(&margins)
         case .multiSoftprob:
-            for r in 0..<rows { Self.softmax(&margins[(r * groups)..<((r + 1) * groups)]) }
+            ScoreTransform.softmax(&margins, rows: rows, width: groups)
         case .multiSoftmax:
-            margins = (0..<rows).map { r in
-                let row = margins[(r * groups)..<((r + 1) * groups)]
-                return Double((row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - r * groups)
-            }
+            margins = (0..<rows).map { r in Double(ScoreTransform.argmax(margins, row: r, width: groups)) }
         case .squaredError, .linear, .absoluteError, .binaryLogitRaw:
             break
         }
@@ -82,15 +75,5 @@ public final class XGBoostModel: V2ModelServer {
         case .multiSoftprob: ("probability", [0, forest.groups])
         default: ("prediction", [0])
         }
-    }
-
-    private static func softmax(_ row: inout ArraySlice<Double>) {
-        let top = row.max() ?? 0
-        var total = 0.0
-        for i in row.indices {
-            row[i] = exp(row[i] - top)
-            total += row[i]
-        }
-        for i in row.indices { row[i] /= total }
     }
 }

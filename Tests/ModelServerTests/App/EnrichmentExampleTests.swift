@@ -13,30 +13,16 @@ import Testing
 struct EnrichmentExampleTests {
     static let example = ServingHarness.path("examples/enrich/serve.json")
 
-    private func withDirectory(_ body: (URL) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-ex-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try body(directory)
-    }
-
+    /// Serves the example over `store`; `body` gets the port.
     private func withServer(store: String, loops: Int = 2, _ body: (Int) throws -> Void) throws {
         var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = loops
         configuration.graphPath = Self.example
         configuration.storePath = store
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port)
+        try ServiceServer.run(configuration, loops: loops) { port, _ in try body(port) }
     }
 
     @Test func serveTestAnswersTheEnrichmentExampleAsServeRunDoes() throws {
-        try withDirectory { directory in
+        try ServiceServer.withDirectory { directory in
             let requests = [
                 ("e-1", #"{"account": "a1", "amount": 42.5}"#), ("e-2", #"{"account": "a1", "amount": 10}"#),
                 ("e-3", #"{"account": "b2", "amount": 7}"#),
@@ -54,9 +40,7 @@ struct EnrichmentExampleTests {
             var httpAnswers: [String] = []
             try withServer(store: directory.appendingPathComponent("http.db").path) { port in
                 for (id, body) in requests {
-                    let curl = try Curl.run(
-                        "http://127.0.0.1:\(port)/",
-                        ["-H", "X-Event-Id: \(id)", "-H", "Content-Type: application/json", "-d", body])
+                    let curl = try Curl.postJSON(port, "/", body, headers: ["X-Event-Id: \(id)"])
                     #expect(curl.status == 200)
                     httpAnswers.append(curl.body + "\n")
                 }
@@ -70,7 +54,7 @@ struct EnrichmentExampleTests {
     }
 
     @Test func inProcessServerServesTheFeatureEndpointsFromTheStoreItsGraphWrites() throws {
-        try withDirectory { directory in
+        try ServiceServer.withDirectory { directory in
             let store = directory.appendingPathComponent("in-process.db").path
             let server = try InProcessServer(graphPath: Self.example, storePath: store)
             for amount in [3, 4] {
@@ -91,7 +75,7 @@ struct EnrichmentExampleTests {
     }
 
     @Test func hotKeysUnderManyConcurrentClientsLoseNoUpdate() throws {
-        try withDirectory { directory in
+        try ServiceServer.withDirectory { directory in
             let store = directory.appendingPathComponent("hot.db").path
             let clients = 12
             let requestsPerClient = 30

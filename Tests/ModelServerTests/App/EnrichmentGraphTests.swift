@@ -15,44 +15,24 @@ struct EnrichmentGraphTests {
                            "timestamp_key": "ts", "features": [{"name": "amount", "type": "double"}],
                            "aggregations": [{"name": "amount", "column": "amount", "operations": ["count", "sum"],
                                              "windows": ["1h"], "period": "10m"}]}],
-         "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
+         \(updateThenEnrich)}
+        """
+
+    /// The vector `txv` (count and sum of `transactions.amount` over 1h) and a flow that updates the aggregates
+    /// of `user.account` then enriches the request with `txv` into `features` (the tail of a service object).
+    static let updateThenEnrich = """
+        "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
          "graph": {"kind": "flow", "steps": {
            "update": {"kind": "task", "class_name": "UpdateAggregates",
                       "class_args": {"feature_set": "transactions", "fields": {"account": "user.account"}}},
            "enrich": {"kind": "task", "class_name": "EnrichWithFeatures", "after": ["update"], "responder": true,
-                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
+                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}
         """
 
-    private func withServer(service: String = Self.service, _ body: (Int, String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrich-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let servicePath = directory.appendingPathComponent("serve.json").path
-        try service.write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port, configuration.storePath)
-    }
-
-    private func post(_ port: Int, _ body: String, headers: [String] = []) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)/",
-            ["-X", "POST", "-H", "Content-Type: application/json", "-d", body] + headers.flatMap { ["-H", $0] })
-    }
-
     @Test func updateBeforeEnrichShowsTheRequestInTheAggregatesAndIsCommittedWhenAnswered() throws {
-        try withServer { port, store in
-            _ = try post(port, #"{"user": {"account": "a"}, "amount": 5}"#)
-            let second = try post(port, #"{"user": {"account": "a"}, "amount": 7.5}"#)
+        try ServiceServer.with(service: Self.service) { port, store in
+            _ = try Curl.postJSON(port, "/", #"{"user": {"account": "a"}, "amount": 5}"#)
+            let second = try Curl.postJSON(port, "/", #"{"user": {"account": "a"}, "amount": 7.5}"#)
             #expect(second.status == 200, "\(second.body)")
             let value = try JSONParser.parse(second.body)
             #expect(value["features"] == ["amount_count_1h": 2.0, "amount_sum_1h": 12.5])
@@ -61,11 +41,11 @@ struct EnrichmentGraphTests {
     }
 
     @Test func retriedRequestWithTheSameEventIdIsNotCountedTwice() throws {
-        try withServer { port, _ in
+        try ServiceServer.with(service: Self.service) { port, _ in
             let body = #"{"user": {"account": "r"}, "amount": 1}"#
-            _ = try post(port, body, headers: ["X-Event-Id: e-1"])
-            _ = try post(port, body, headers: ["X-Event-Id: e-1"])
-            let third = try post(port, body, headers: ["X-Event-Id: e-2"])
+            _ = try Curl.postJSON(port, "/", body, headers: ["X-Event-Id: e-1"])
+            _ = try Curl.postJSON(port, "/", body, headers: ["X-Event-Id: e-1"])
+            let third = try Curl.postJSON(port, "/", body, headers: ["X-Event-Id: e-2"])
             #expect(try JSONParser.parse(third.body)["features"]?["amount_count_1h"] == 2.0)
         }
     }
@@ -77,8 +57,8 @@ struct EnrichmentGraphTests {
         (#"{"user": {"account": [1]}, "amount": 1}"#, "body.user.account: expected a string, got array"),
     ])
     func missingOrMistypedEntityKeyIs400NamingItsBodyPathAndWritesNothing(body: String, message: String) throws {
-        try withServer { port, store in
-            let result = try post(port, body)
+        try ServiceServer.with(service: Self.service) { port, store in
+            let result = try Curl.postJSON(port, "/", body)
             #expect(result.status == 400)
             #expect(try JSONParser.parse(result.body)["error"] == .string(message))
             #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 0)
@@ -86,10 +66,10 @@ struct EnrichmentGraphTests {
     }
 
     @Test func retriedRequestWithTheSameBodyIdIsAnsweredAgainWithoutCountingTwice() throws {
-        try withServer { port, store in
+        try ServiceServer.with(service: Self.service) { port, store in
             let body = #"{"id": "b-1", "user": {"account": "i"}, "amount": 4}"#
-            let first = try post(port, body)
-            let retry = try post(port, body)
+            let first = try Curl.postJSON(port, "/", body)
+            let retry = try Curl.postJSON(port, "/", body)
             #expect(first.status == 200)
             #expect(retry.status == 200)
             #expect(try JSONParser.parse(retry.body)["features"] == ["amount_count_1h": 1.0, "amount_sum_1h": 4.0])
@@ -101,7 +81,7 @@ struct EnrichmentGraphTests {
         let service = Self.service.replacingOccurrences(
             of: #""transactions.amount_sum_1h"]"#, with: #""payments.amount_sum_1h"]"#)
         #expect {
-            try withServer(service: service) { _, _ in }
+            try ServiceServer.with(service: service) { _, _ in }
         } throws: { error in
             "\(error)" == "txv.features[1]: unknown feature set 'payments'"
         }
@@ -111,10 +91,10 @@ struct EnrichmentGraphTests {
         let service = Self.service.replacingOccurrences(
             of: #""class_args": {"feature_set": "transactions","#,
             with: #""class_args": {"feature_set": "transactions", "update": "after_fetch","#)
-        try withServer(service: service) { port, store in
+        try ServiceServer.with(service: service) { port, store in
             let counts = Mutex<[Double]>([])
             DispatchQueue.concurrentPerform(iterations: 30) { _ in
-                guard let result = try? post(port, #"{"user": {"account": "one"}, "amount": 1}"#),
+                guard let result = try? Curl.postJSON(port, "/", #"{"user": {"account": "one"}, "amount": 1}"#),
                     result.status == 200, let features = (try? JSONParser.parse(result.body))?["features"]
                 else { return }
                 counts.withLock { $0.append(features["amount_count_1h"]?.doubleValue ?? 0) }
@@ -126,11 +106,11 @@ struct EnrichmentGraphTests {
     }
 
     @Test func concurrentRequestsOnHotKeysLoseNoUpdate() throws {
-        try withServer { port, _ in
+        try ServiceServer.with(service: Self.service) { port, _ in
             let acknowledged = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: 40) { index in
                 let account = "hot\(index % 4)"
-                if let result = try? post(port, #"{"user": {"account": "\#(account)"}, "amount": 1}"#),
+                if let result = try? Curl.postJSON(port, "/", #"{"user": {"account": "\#(account)"}, "amount": 1}"#),
                     result.status == 200
                 {
                     acknowledged.add(1, ordering: .relaxed)
@@ -148,10 +128,10 @@ struct EnrichmentGraphTests {
     }
 
     @Test func eachConcurrentRequestOnOneKeySeesExactlyTheAggregatesUpToItsOwnUpdate() throws {
-        try withServer { port, _ in
+        try ServiceServer.with(service: Self.service) { port, _ in
             let counts = Mutex<[Double]>([])
             DispatchQueue.concurrentPerform(iterations: 30) { _ in
-                guard let result = try? post(port, #"{"user": {"account": "one"}, "amount": 1}"#),
+                guard let result = try? Curl.postJSON(port, "/", #"{"user": {"account": "one"}, "amount": 1}"#),
                     let count = (try? JSONParser.parse(result.body))?["features"]?["amount_count_1h"]?.doubleValue
                 else { return }
                 counts.withLock { $0.append(count) }

@@ -21,39 +21,24 @@ struct EnrichmentRouterTests {
         """
     }
 
+    /// Serves the router over a fresh store holding customer 1; `body` gets the port.
     private func withServer(onMissing: String, _ body: (Int) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erouter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try #"{"weights": [1.0, 10.0], "bias": 0}"#.write(
-            toFile: directory.appendingPathComponent("lin.json").path, atomically: true, encoding: .utf8)
-        let servicePath = directory.appendingPathComponent("serve.json").path
-        try Self.service(onMissing: onMissing).write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 1
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
+        let writeModel: (inout ServeConfiguration, URL) throws -> Void = { _, directory in
+            try #"{"weights": [1.0, 10.0], "bias": 0}"#.write(
+                toFile: directory.appendingPathComponent("lin.json").path, atomically: true, encoding: .utf8)
         }
-        let push = try post(
-            port, "/push", #"{"push_source_name": "cs", "df": {"customer_id": [1], "a": [2.5], "n": [3]}}"#)
-        #expect(push.status == 200, "\(push.body)")
-        try body(port)
-    }
-
-    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+        try ServiceServer.with(service: Self.service(onMissing: onMissing), loops: 1, configure: writeModel) {
+            port, _ in
+            let push = try Curl.postJSON(
+                port, "/push", #"{"push_source_name": "cs", "df": {"customer_id": [1], "a": [2.5], "n": [3]}}"#)
+            #expect(push.status == 200, "\(push.body)")
+            try body(port)
+        }
     }
 
     @Test func replacesEntityRowsByTheirVectorsBeforeTheModel() throws {
         try withServer(onMissing: "null") { port in
-            let result = try post(port, "/v2/models/m/infer", #"{"inputs": [{"customer_id": 1}]}"#)
+            let result = try Curl.postJSON(port, "/v2/models/m/infer", #"{"inputs": [{"customer_id": 1}]}"#)
             #expect(result.status == 200, "\(result.body)")
             #expect(try JSONParser.parse(result.body)["outputs"] == [32.5])
         }
@@ -61,7 +46,7 @@ struct EnrichmentRouterTests {
 
     @Test func missingEntityKeyIs400NamingTheRow() throws {
         try withServer(onMissing: "null") { port in
-            let result = try post(port, "/v2/models/m/infer", #"{"inputs": [{"id": 1}]}"#)
+            let result = try Curl.postJSON(port, "/v2/models/m/infer", #"{"inputs": [{"id": 1}]}"#)
             #expect(result.status == 400)
             #expect(result.body.contains("inputs[0].customer_id: missing entity key"))
         }
@@ -69,7 +54,8 @@ struct EnrichmentRouterTests {
 
     @Test func onMissingErrorFailsAnUnknownEntityWith404() throws {
         try withServer(onMissing: "error") { port in
-            let result = try post(port, "/v2/models/m/infer", #"{"inputs": [{"customer_id": 1}, {"customer_id": 9}]}"#)
+            let result = try Curl.postJSON(
+                port, "/v2/models/m/infer", #"{"inputs": [{"customer_id": 1}, {"customer_id": 9}]}"#)
             #expect(result.status == 404)
             #expect(result.body.contains("inputs[1]"))
         }

@@ -20,33 +20,13 @@ struct FeastEndpointTests {
                               "impute_policy": {"country": "none"}}]}
         """
 
+    /// Serves `service` over a fresh store; `body` gets the port.
     private func withServer(service: String = Self.service, _ body: (Int) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("feast-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let servicePath = directory.appendingPathComponent("serve.json").path
-        try service.write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port)
-    }
-
-    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+        try ServiceServer.with(service: service) { port, _ in try body(port) }
     }
 
     private func pushTwoCustomers(_ port: Int) throws {
-        let push = try post(
+        let push = try Curl.postJSON(
             port, "/push",
             #"{"push_source_name": "customer_stats", "to": "online", "df": {"customer_id": [7, 8],"#
                 + #" "amount_avg_1d": [59.0, 12.5], "txn_count_7d": [3, 4], "country": ["US", "DE"]}}"#)
@@ -56,7 +36,7 @@ struct FeastEndpointTests {
     @Test func pushedRowsAreServedColumnMajorWithStatuses() throws {
         try withServer { port in
             try pushTwoCustomers(port)
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/get-online-features",
                 #"{"features": ["customer_stats:amount_avg_1d", "customer_stats:txn_count_7d"],"#
                     + #" "entities": {"customer_id": [8, 999, 7]}, "full_feature_names": true}"#)
@@ -77,7 +57,7 @@ struct FeastEndpointTests {
     @Test func featureServiceFormServesTheServicesFeatures() throws {
         try withServer { port in
             try pushTwoCustomers(port)
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/get-online-features", #"{"feature_service": "svc", "entities": {"customer_id": [7]}}"#)
             let value = try JSONParser.parse(result.body)
             #expect(value["metadata"]?["feature_names"] == ["customer_id", "country"])
@@ -103,7 +83,7 @@ struct FeastEndpointTests {
 
     @Test func entityColumnsOfDifferentLengthsAre400() throws {
         try withServer { port in
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/get-online-features",
                 #"{"features": ["customer_stats:country"], "entities": {"customer_id": [1, 2], "other": [1]}}"#)
             #expect(result.status == 400)
@@ -113,7 +93,7 @@ struct FeastEndpointTests {
 
     @Test func unknownFeatureViewIs404WithFeastErrorBody() throws {
         try withServer { port in
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/get-online-features", #"{"features": ["nope:x"], "entities": {"customer_id": [1]}}"#)
             #expect(result.status == 404)
             let detail = try #require(try JSONParser.parse(result.body).stringValue)
@@ -133,7 +113,7 @@ struct FeastEndpointTests {
     @Test func featureVectorOnlineImputesAndAnswersNullForUnknownEntities() throws {
         try withServer { port in
             try pushTwoCustomers(port)
-            let result = try post(
+            let result = try Curl.postJSON(
                 port, "/v2/feature-vectors/vec/online", #"{"entity_rows": [{"customer_id": 7}, {"customer_id": 5}]}"#)
             #expect(result.status == 200, "\(result.body)")
             let value = try JSONParser.parse(result.body)
@@ -144,10 +124,10 @@ struct FeastEndpointTests {
 
     @Test func featureVectorOnlineRejectsAMissingEntityKeyWith400NamingThePath() throws {
         try withServer { port in
-            let result = try post(port, "/v2/feature-vectors/vec/online", #"[{"customer_id": 7}, {"id": 5}]"#)
+            let result = try Curl.postJSON(port, "/v2/feature-vectors/vec/online", #"[{"customer_id": 7}, {"id": 5}]"#)
             #expect(result.status == 400)
             #expect(result.body.contains("entity_rows[1].customer_id: missing entity key"))
-            let unknown = try post(port, "/v2/feature-vectors/nope/online", #"[]"#)
+            let unknown = try Curl.postJSON(port, "/v2/feature-vectors/nope/online", #"[]"#)
             #expect(unknown.status == 404)
         }
     }

@@ -20,36 +20,10 @@ struct FeastPushTests {
          "push_sources": [{"name": "customer_push", "feature_set": "customer_stats"}]}
         """
 
-    /// Runs `body` with a fresh temp directory, removed afterwards.
-    private func withDirectory(_ body: (URL) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("push-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try body(directory)
-    }
-
-    /// A server over `directory/store.db`, stopped when `body` returns.
-    private func withServer(in directory: URL, _ body: (Int) throws -> Void) throws {
-        let servicePath = directory.appendingPathComponent("serve.json").path
-        try Self.service.write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port)
-    }
-
     /// A server over a fresh store: `body` gets the port and the directory holding `store.db`.
     private func withServer(_ body: (Int, URL) throws -> Void) throws {
-        try withDirectory { directory in
-            try withServer(in: directory) { port in try body(port, directory) }
+        try ServiceServer.withDirectory { directory in
+            try ServiceServer.with(service: Self.service, in: directory) { port, _ in try body(port, directory) }
         }
     }
 
@@ -91,8 +65,8 @@ struct FeastPushTests {
     }
 
     @Test func pushToOfflineAppendsToTheEventLogOnlyAndTrainingSetsSeeIt() throws {
-        try withDirectory { directory in
-            try withServer(in: directory) { port in
+        try ServiceServer.withDirectory { directory in
+            try ServiceServer.with(service: Self.service, in: directory) { port, _ in
                 let (status, _) = try push(port, to: #""offline""#)
                 #expect(status == 200)
                 #expect(try onlineStatuses(port, [7, 8]) == ["NOT_FOUND", "NOT_FOUND"])

@@ -52,26 +52,10 @@ struct TrainingServingSkewTests {
 
     /// Serves `order`'s graph over a fresh store; `body` gets the port and the store path.
     static func withServer(_ order: Order, log: VectorLog, _ body: (Int, String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skew-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let servicePath = directory.appendingPathComponent("service.json").path
-        try service(order).write(toFile: servicePath, atomically: true, encoding: .utf8)
         var registry = StepRegistry.serving()
         registry.registerVectorRecorder(log)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        configuration.registry = registry
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port, configuration.storePath)
+        try ServiceServer.with(
+            service: service(order), configure: { configuration, _ in configuration.registry = registry }, body)
     }
 
     /// Sends one payment through the graph and checks it was answered (hence committed).

@@ -24,42 +24,12 @@ struct ValidationEndpointTests {
            {"name": "clicks", "entities": [{"name": "account", "type": "string"}], "timestamp_key": "ts",
             "features": [{"name": "clicks", "type": "int64", "validators": {"min": 0, "not_null": true}}],
             "validation_policy": "warn"}],
-         "feature_vectors": [{"name": "txv", "features": ["transactions.amount_count_1h", "transactions.amount_sum_1h"]}],
-         "graph": {"kind": "flow", "steps": {
-           "update": {"kind": "task", "class_name": "UpdateAggregates",
-                      "class_args": {"feature_set": "transactions", "fields": {"account": "user.account"}}},
-           "enrich": {"kind": "task", "class_name": "EnrichWithFeatures", "after": ["update"], "responder": true,
-                      "class_args": {"vector": "txv", "keys": {"account": "user.account"}, "into": "features"}}}}}
+         \(EnrichmentGraphTests.updateThenEnrich)}
         """
 
-    private func withServer(_ body: (Int, String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let servicePath = directory.appendingPathComponent("serve.json").path
-        try Self.service.write(toFile: servicePath, atomically: true, encoding: .utf8)
-        var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 2
-        configuration.graphPath = servicePath
-        configuration.storePath = directory.appendingPathComponent("store.db").path
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port, configuration.storePath)
-    }
-
-    private func post(_ port: Int, _ path: String, _ body: String) throws -> CurlResult {
-        try Curl.run(
-            "http://127.0.0.1:\(port)\(path)", ["-X", "POST", "-H", "Content-Type: application/json", "-d", body])
-    }
-
     @Test func ingestEndpointRejectsTheRequestWith400NamingRowFieldAndValidator() throws {
-        try withServer { port, store in
-            let result = try post(
+        try ServiceServer.with(service: Self.service) { port, store in
+            let result = try Curl.postJSON(
                 port, "/v2/feature-sets/transactions/ingest",
                 #"[{"account": "a", "ts": 1767225600, "amount": 5}, {"account": "a", "ts": 1767225660, "amount": -2}]"#)
             #expect(result.status == 400)
@@ -78,8 +48,8 @@ struct ValidationEndpointTests {
     }
 
     @Test func feastPushOfARejectedRowAnswers400NamingTheField() throws {
-        try withServer { port, store in
-            let result = try post(
+        try ServiceServer.with(service: Self.service) { port, store in
+            let result = try Curl.postJSON(
                 port, "/push",
                 #"{"push_source_name": "transactions", "df": {"account": ["a", "b"], "amount": [1, 2],"#
                     + #" "country": ["US", "FR"]}}"#)
@@ -92,21 +62,21 @@ struct ValidationEndpointTests {
     }
 
     @Test func updateAggregatesInAGraphAnswers400NamingTheFieldAndWritesNothing() throws {
-        try withServer { port, store in
-            let rejected = try post(port, "/", #"{"user": {"account": "a"}, "amount": 1500}"#)
+        try ServiceServer.with(service: Self.service) { port, store in
+            let rejected = try Curl.postJSON(port, "/", #"{"user": {"account": "a"}, "amount": 1500}"#)
             #expect(rejected.status == 400)
             #expect(
                 rejected.body.contains("field 'amount' fails validator max: 1500 is above 1000"), "\(rejected.body)")
             #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == 0)
-            let accepted = try post(port, "/", #"{"user": {"account": "a"}, "amount": 10}"#)
+            let accepted = try Curl.postJSON(port, "/", #"{"user": {"account": "a"}, "amount": 10}"#)
             #expect(accepted.status == 200, "\(accepted.body)")
             #expect(try JSONParser.parse(accepted.body)["features"] == ["amount_count_1h": 1.0, "amount_sum_1h": 10.0])
         }
     }
 
     @Test func dropFeaturePolicyAnswers200AndStoresTheFeatureAsNull() throws {
-        try withServer { port, store in
-            let result = try post(
+        try ServiceServer.with(service: Self.service) { port, store in
+            let result = try Curl.postJSON(
                 port, "/v2/feature-sets/scores/ingest",
                 #"[{"account": "a", "ts": 1767225600, "score": 0.5}, {"account": "a", "ts": 1767225660, "score": 7,"#
                     + #" "country": "DE"}]"#)
@@ -121,8 +91,8 @@ struct ValidationEndpointTests {
     }
 
     @Test func feastPushUnderDropFeatureWritesTheRowWithTheFeatureNull() throws {
-        try withServer { port, store in
-            let push = try post(
+        try ServiceServer.with(service: Self.service) { port, store in
+            let push = try Curl.postJSON(
                 port, "/push",
                 #"{"push_source_name": "scores", "df": {"account": ["p", "p"], "ts": [1767225600, 1767225660],"#
                     + #" "score": [0.25, 3]}}"#)
@@ -137,8 +107,8 @@ struct ValidationEndpointTests {
     }
 
     @Test func warnPolicyAnswers200WritesEveryEventAndCountsTheViolations() throws {
-        try withServer { port, store in
-            let result = try post(
+        try ServiceServer.with(service: Self.service) { port, store in
+            let result = try Curl.postJSON(
                 port, "/v2/feature-sets/clicks/ingest",
                 #"[{"account": "w", "ts": 1767225600, "clicks": -4}, {"account": "w", "ts": 1767225660},"#
                     + #" {"account": "w", "ts": 1767225720, "clicks": 9}]"#)
@@ -157,13 +127,13 @@ struct ValidationEndpointTests {
     }
 
     @Test func catalogShowsRejectedCountsPerFeatureAndValidator() throws {
-        try withServer { port, _ in
+        try ServiceServer.with(service: Self.service) { port, _ in
             let bad = #"{"account": "a", "ts": 1767225600, "amount": -1}"#
-            #expect(try post(port, "/v2/feature-sets/transactions/ingest", bad).status == 400)
-            #expect(try post(port, "/v2/feature-sets/transactions/ingest", bad).status == 400)
+            #expect(try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", bad).status == 400)
+            #expect(try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", bad).status == 400)
             // The writer commits in order: once this answers, both rejections are counted.
             let good = #"{"account": "a", "ts": 1767225600, "amount": 1, "country": "US"}"#
-            #expect(try post(port, "/v2/feature-sets/transactions/ingest", good).status == 200)
+            #expect(try Curl.postJSON(port, "/v2/feature-sets/transactions/ingest", good).status == 200)
             let entry = try JSONParser.parse(Curl.run("http://127.0.0.1:\(port)/v2/feature-sets/transactions").body)
             #expect(entry["violations"] == ["amount": ["min": ["count": 2, "rejected": 2, "warned": 0, "dropped": 0]]])
             #expect(entry["statistics"]?["amount"]?["count"] == 1)

@@ -48,15 +48,7 @@ struct DemoCommandTests {
 
     /// Runs `command` with `/bin/sh`; returns the HTTP status and the parsed body.
     static func shell(_ command: String) throws -> (Int, Value) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command + " -w '\\n%{http_code}'"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try Curl.output(of: "/bin/sh", ["-c", command + " -w '\\n%{http_code}'"])
         guard let newline = text.lastIndex(of: "\n") else { return (0, .null) }
         let status = Int(text[text.index(after: newline)...]) ?? 0
         return (status, (try? JSONParser.parse(String(text[..<newline]))) ?? .null)

@@ -59,31 +59,27 @@ struct FraudServingSkewTests {
         var registry = StepRegistry.serving(baseDirectory: directory)
         registry.register("RecordModelInput") { _, context in RecordStep(name: context.name, recorder: recorder) }
         var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = 1
         configuration.graphPath = try Self.serviceWithRecorder(in: directory)
         configuration.storePath = data.storePath
         configuration.registry = registry
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
 
         // In-order transactions after the generated days, 37 s apart so the 5-minute buckets and the 10m and
         // 1h windows slide; five known accounts and one the accounts set has never seen (imputed columns).
         var entities = "account_id,timestamp\n"
-        for index in 0..<48 {
-            let account = index % 6 == 5 ? "A09999" : "A0000\(index % 6 + 1)"
-            let time = RFC3339.string(epochMilliseconds: generated.endMilliseconds + Int64(index) * 37_000)
-            let amount = Double(5 + (index * 53) % 900) + 0.25
-            let body =
-                #"{"account_id": "\#(account)", "timestamp": "\#(time)", "amount": \#(amount), "#
-                + #""merchant_category": "electronics", "merchant_risk": 0.2, "is_foreign": \#(index % 3 == 0 ? 1 : 0)}"#
-            let (status, answer) = try ServingHarness.post(port, "/v2/models/fraud/infer", body)
-            #expect(status == 200)
-            #expect(answer["outputs"] != nil, "\(answer)")
-            entities += "\(account),\(time)\n"
+        try ServiceServer.run(configuration, loops: 1) { port, _ in
+            for index in 0..<48 {
+                let account = index % 6 == 5 ? "A09999" : "A0000\(index % 6 + 1)"
+                let time = RFC3339.string(epochMilliseconds: generated.endMilliseconds + Int64(index) * 37_000)
+                let amount = Double(5 + (index * 53) % 900) + 0.25
+                let body =
+                    #"{"account_id": "\#(account)", "timestamp": "\#(time)", "amount": \#(amount), "#
+                    + #""merchant_category": "electronics", "merchant_risk": 0.2, "is_foreign": \#(index % 3 == 0 ? 1 : 0)}"#
+                let (status, answer) = try ServingHarness.post(port, "/v2/models/fraud/infer", body)
+                #expect(status == 200)
+                #expect(answer["outputs"] != nil, "\(answer)")
+                entities += "\(account),\(time)\n"
+            }
         }
-        application.shutdown()
-        application.waitUntilStopped()
 
         let entitiesPath = directory + "/entities.csv"
         try entities.write(toFile: entitiesPath, atomically: true, encoding: .utf8)

@@ -37,21 +37,21 @@ struct InferDictTests {
     }
 
     private func withServer(_ body: (Int) throws -> Void) throws {
-        let directory = NSTemporaryDirectory() + "infer-dict-\(UInt64.random(in: 0...UInt64.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let file = directory + "/linear.json"
-        try #"{"weights": [1, 10, 100], "bias": 0, "feature_names": ["a", "b", "c"]}"#.write(
-            toFile: file, atomically: true, encoding: .utf8)
-        let graph = ServingHarness.router(
-            """
-            {"echo": {"class_name": "RowEcho", "class_args": {"feature_names": ["a", "b", "c"]}},
-             "bare": {"class_name": "RowEcho"},
-             "declared": {"class_name": "Declared"},
-             "linear": {"class_name": "LinearModel",
-                        "class_args": {"model_path": "\(file)", "input_datatype": "FP64"}}}
-            """)
-        try ServingHarness.withServer(graphJSON: graph, registry: registry(), loops: 1) { port, _ in try body(port) }
+        try ServiceServer.withDirectory { directory in
+            let file = directory.appendingPathComponent("linear.json").path
+            try #"{"weights": [1, 10, 100], "bias": 0, "feature_names": ["a", "b", "c"]}"#.write(
+                toFile: file, atomically: true, encoding: .utf8)
+            let graph = ServingHarness.router(
+                """
+                {"echo": {"class_name": "RowEcho", "class_args": {"feature_names": ["a", "b", "c"]}},
+                 "bare": {"class_name": "RowEcho"},
+                 "declared": {"class_name": "Declared"},
+                 "linear": {"class_name": "LinearModel",
+                            "class_args": {"model_path": "\(file)", "input_datatype": "FP64"}}}
+                """)
+            try ServingHarness.withServer(graphJSON: graph, registry: registry(), loops: 1) { port, _ in try body(port)
+            }
+        }
     }
 
     @Test func objectRowsBecomeListsOrderedByFeatureNamesAndExtraKeysAreIgnored() throws {

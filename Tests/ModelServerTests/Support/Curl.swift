@@ -10,16 +10,27 @@ struct CurlResult {
 enum Curl {
     /// Runs `curl -s -i` with `arguments` followed by `url`.
     static func run(_ url: String, _ arguments: [String] = []) throws -> CurlResult {
+        parse(try output(of: "/usr/bin/env", ["curl", "-s", "-i", "--max-time", "10"] + arguments + [url]))
+    }
+
+    /// Runs `executable` with `arguments` to completion and returns its standard output.
+    static func output(of executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-i", "--max-time", "10"] + arguments + [url]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        return parse(text)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// POSTs `body` as JSON to `path` on 127.0.0.1:`port`, with extra `headers` (`Name: value`).
+    static func postJSON(_ port: Int, _ path: String, _ body: String, headers: [String] = []) throws -> CurlResult {
+        try run(
+            "http://127.0.0.1:\(port)\(path)",
+            ["-X", "POST", "-H", "Content-Type: application/json", "-d", body] + headers.flatMap { ["-H", $0] })
     }
 
     /// Splits curl's `-i` output into the last response's status, headers and body.

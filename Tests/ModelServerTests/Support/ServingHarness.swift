@@ -21,20 +21,12 @@ enum ServingHarness {
         loadInBackground: Bool = false, mlrunErrors: Bool = false, _ body: (Int, ServerApplication) throws -> Void
     ) throws {
         var configuration = ServeConfiguration()
-        configuration.http.port = 0
-        configuration.http.loops = loops
         configuration.graphJSON = graphJSON
         configuration.graphPath = graphPath
         configuration.registry = registry
         configuration.loadInBackground = loadInBackground
         configuration.mlrunErrors = mlrunErrors
-        let application = try ServerApplication(configuration: configuration)
-        let port = try application.start()
-        defer {
-            application.shutdown()
-            application.waitUntilStopped()
-        }
-        try body(port, application)
+        try ServiceServer.run(configuration, loops: loops, body)
     }
 
     /// A router graph over `routes` (JSON text of the routes object).
