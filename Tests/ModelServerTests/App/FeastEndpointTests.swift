@@ -69,12 +69,12 @@ struct FeastEndpointTests {
         try withServer { port in
             try pushTwoCustomers(port)
             let body = #"{"features": ["customer_stats:country"], "entities": {"customer_id": [8]}}"#
-            let first = try post(port, "/get-online-features", body)
-            let second = try post(port, "/get-online-features", body)
+            let first = try Curl.postJSON(port, "/get-online-features", body)
+            let second = try Curl.postJSON(port, "/get-online-features", body)
             #expect(first.status == 200 && second.status == 200)
             #expect(first.body == second.body)
             #expect(try JSONParser.parse(first.body)["results"]?.arrayValue?[1]["values"] == ["DE"])
-            let missing = try post(
+            let missing = try Curl.postJSON(
                 port, "/get-online-features", #"{"features": ["customer_stats:country"], "entities": {"id": [8]}}"#)
             #expect(missing.status == 400)
             #expect(missing.body.contains("missing join key 'customer_id'"))
