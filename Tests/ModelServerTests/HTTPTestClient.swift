@@ -27,8 +27,17 @@ final class HTTPTestClient {
     private var buffer: [UInt8] = []
 
     /// Connects to `127.0.0.1:port`.
+    ///
+    /// `fd` is set only once the connect succeeded: a class init that throws after every stored property
+    /// is set still runs `deinit`, which would close the socket a second time, by then perhaps a
+    /// descriptor another thread (a server's connection) was just given.
     init(port: Int, receiveTimeoutSeconds: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port, receiveTimeoutSeconds: receiveTimeoutSeconds)
+    }
+
+    /// A blocking socket connected to `127.0.0.1:port`; closed (once) when the connect fails.
+    private static func connectedSocket(port: Int, receiveTimeoutSeconds: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestClientError(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -48,6 +57,7 @@ final class HTTPTestClient {
             Glibc.close(fd)
             throw HTTPTestClientError(description: "connect: errno \(code)")
         }
+        return fd
     }
 
     deinit {

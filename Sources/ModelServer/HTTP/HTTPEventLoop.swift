@@ -63,9 +63,9 @@ final class HTTPEventLoop {
             try poller.register(listener.fd, interest: Self.interest(in: listener))
             try poller.register(waker.fd, interest: .read)
         } catch {
+            // Every stored property is set, so `deinit` still runs after this throw and frees `readBuffer`.
             poller.close()
             Syscall.close(spareFD)
-            readBuffer.deallocate()
             throw error
         }
     }
