@@ -75,8 +75,14 @@ bench_require_tools() {
 # bench_free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 bench_free_port() {
     local port
+    # Below the kernel's ephemeral range (32768-60999 by default): a port there can be held by an
+    # outgoing connection (wrk's, a peer's) that a listening probe does not see, and bind then fails.
+    local low=20000 high=32767 range
+    if read -r range _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && ((range > low + 1000)); then
+        high=$((range - 1))
+    fi
     for _ in $(seq 100); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((low + RANDOM % (high - low)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
     done
     bench_die "no free port found"
