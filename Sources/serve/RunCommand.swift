@@ -31,6 +31,7 @@ enum RunCommand {
           --feature-vector <v.json>   serve POST /v2/feature-vectors/{name}/offline for a vector (repeatable)
           --store <path.db>           the SQLite online store of the feature sets (default features.db)
           --rebuild                   recompute a changed feature set's state from the store's event log
+          --warm-cache <on|off>       preload stored entity states into memory before ready (default on)
           -h, --help                  show this help
         """
 
@@ -102,6 +103,12 @@ enum RunCommand {
         configuration.featureVectorPaths = try arguments.options("--feature-vector")
         if let store = try arguments.option("--store") { configuration.storePath = store }
         configuration.rebuildStore = arguments.flag("--rebuild")
+        if let warm = try arguments.option("--warm-cache") {
+            guard warm == "on" || warm == "off" else {
+                throw CommandLineError.invalidValue(option: "--warm-cache", value: warm, expected: "on or off")
+            }
+            configuration.warmCache = warm == "on"
+        }
         configuration.graphPath = arguments.positional()
         try arguments.finish()
         return configuration

@@ -26,9 +26,9 @@ public final class SQLiteOnlineStore: OnlineStore {
     let registered: [RegisteredFeatureSet]
     private let positions: [String: Int]
     let writer: StoreWriter
-    private let shards: [LockedStoreShard]
+    let shards: [LockedStoreShard]
     let readers: StoreReaderPool
-    private let configuration: OnlineStoreConfiguration
+    let configuration: OnlineStoreConfiguration
     /// Entities with a failed write whose later writes must fail too, until they are evicted.
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)

@@ -15,6 +15,20 @@ enum StoreStatements {
         return statement.blob(at: 0)
     }
 
+    /// Calls `body` with every (entity key, serialized state) of `featureSet`, in key order, until it returns
+    /// false.
+    static func forEachState(
+        _ connection: SQLiteConnection, featureSet: String, _ body: (String, [UInt8]) throws -> Bool
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: "SELECT entity_key, state FROM entity_state WHERE feature_set = ? ORDER BY entity_key")
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        while try statement.step() {
+            guard try body(statement.text(at: 0), statement.blob(at: 1)) else { return }
+        }
+    }
+
     /// Inserts or replaces the state of one entity.
     static func upsertState(
         _ connection: SQLiteConnection, featureSet: String, key: String, state: [UInt8], now: Int64

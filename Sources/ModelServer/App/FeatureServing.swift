@@ -31,6 +31,7 @@ struct FeatureServing: Sendable {
                 path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
         var services: [String: OnlineFeatureService] = [:]
         do {
+            if let store, configuration.warmCache { try Self.warm(store) }
             for definition in sections.featureVectors {
                 let resolved = try definition.resolve(featureSets: store?.featureSets ?? [])
                 guard let store else { throw OnlineFeatureError.unknownVector(name: definition.name) }
@@ -50,6 +51,18 @@ struct FeatureServing: Sendable {
             vectors: FeatureVectorEndpoints(services: services),
             feast: FeastResponder(
                 store: store, featureServices: sections.featureServices, pushSources: sections.pushSources))
+    }
+
+    /// Preloads `store`'s entity states into memory and logs how many and how long it took.
+    private static func warm(_ store: SQLiteOnlineStore) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let loaded = try store.warmCache()
+        let elapsed = start.duration(to: clock.now)
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        Logger(label: "serve").info(
+            "warmed the online store cache",
+            [("states", String(loaded)), ("milliseconds", String(milliseconds))])
     }
 
     /// A responder for the `/v2/feature-sets` and offline vector endpoints (one per loop).

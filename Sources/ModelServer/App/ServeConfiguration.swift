@@ -25,6 +25,9 @@ package struct ServeConfiguration: Sendable {
     package var storePath = "features.db"
     /// Recompute a feature set's state from the event log when its stored definition differs (`--rebuild`).
     package var rebuildStore = false
+    /// Preload the stored entity states into memory, up to its capacity, before serving (`--warm-cache`);
+    /// default true.
+    package var warmCache = true
 
     /// The defaults: no graph, models loaded before binding.
     package init() {}
