@@ -29,42 +29,34 @@ let usage = """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.isEmpty ? "help" : arguments.removeFirst()
 
+/// Every subcommand: its entry point and its help text (`serve <name> --help` and `serve help <name>`).
+let commands: [String: (main: ([String]) -> Int32, help: String)] = [
+    "demo": (DemoCommand.main, DemoCommand.help),
+    "run": (RunCommand.main, RunCommand.help),
+    "ingest": (IngestCommand.main, IngestCommand.help),
+    "training-set": (TrainingSetCommand.main, TrainingSetCommand.help),
+    "features": (FeaturesCommand.main, FeaturesCommand.help),
+    "catalog": (CatalogCommand.main, CatalogCommand.help),
+    "stats": (StatsCommand.main, StatsCommand.help),
+    "predict": (PredictCommand.main, PredictCommand.help),
+    "test": (TestCommand.main, TestCommand.help),
+    "plot": (PlotCommand.main, PlotCommand.help),
+]
+
 let status: Int32
 switch command {
-case "demo":
-    status = DemoCommand.main(arguments)
-case "run":
-    status = RunCommand.main(arguments)
-case "ingest":
-    status = IngestCommand.main(arguments)
-case "training-set":
-    status = TrainingSetCommand.main(arguments)
-case "catalog":
-    status = CatalogCommand.main(arguments)
-case "features":
-    status = FeaturesCommand.main(arguments)
-case "stats":
-    status = StatsCommand.main(arguments)
-case "predict":
-    status = PredictCommand.main(arguments)
-case "test":
-    status = TestCommand.main(arguments)
-case "plot":
-    status = PlotCommand.main(arguments)
 case "help", "--help", "-h":
-    switch arguments.first {
-    case "run": print(RunCommand.help)
-    case "demo": print(DemoCommand.help)
-    case "test": print(TestCommand.help)
-    case "plot": print(PlotCommand.help)
-    default: print(usage)
-    }
+    print(arguments.first.flatMap { commands[$0]?.help } ?? usage)
     status = 0
 case "--version", "version":
     print(ServerInfo.version)
     status = 0
 default:
-    printError("serve: \(CommandLineError.unknownCommand(command))\n\n\(usage)")
-    status = 2
+    if let subcommand = commands[command] {
+        status = subcommand.main(arguments)
+    } else {
+        printError("serve: \(CommandLineError.unknownCommand(command))\n\n\(usage)")
+        status = 2
+    }
 }
 exit(status)

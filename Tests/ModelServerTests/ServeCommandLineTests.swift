@@ -31,6 +31,18 @@ struct ServeCommandLineTests {
         #expect(output.stderr.contains("'99999'"))
     }
 
+    @Test(arguments: [
+        "demo", "run", "ingest", "training-set", "features", "catalog", "stats", "predict", "test", "plot",
+    ])
+    func helpForACommandPrintsWhatItsOwnHelpFlagPrints(command: String) throws {
+        let viaHelp = try ServeBinary.run(["help", command])
+        let viaFlag = try ServeBinary.run([command, "--help"])
+        #expect(viaHelp.status == 0)
+        #expect(viaFlag.status == 0)
+        #expect(viaHelp.stdout == viaFlag.stdout)
+        #expect(viaHelp.stdout.contains("serve \(command)"))
+    }
+
     @Test func unknownCommandExitsWith2() throws {
         let output = try ServeBinary.run(["fly"])
         #expect(output.status == 2)
