@@ -9,10 +9,7 @@ extension OnlineFeatureService {
     /// event loop.
     public func get(_ entityRows: [Value], asList: Bool = false, asOf time: Int64) throws -> [Value] {
         let reader = try TimeTravelReader(store: try OfflineStoreReader(path: store.path))
-        var results: [Value] = []
-        results.reserveCapacity(entityRows.count)
-        for (index, row) in entityRows.enumerated() {
-            let path = "entity_rows[\(index)]"
+        return try results(entityRows, asList: asList) { row, path in
             let keys = try keyValues(row, path: path)
             var values = [Value](repeating: .null, count: vector.columns.count)
             var found = false
@@ -27,18 +24,7 @@ extension OnlineFeatureService {
                     values[position] = read[column.feature] ?? .null
                 }
             }
-            guard found else {
-                results.append(.null)
-                continue
-            }
-            if asList {
-                results.append(.array(values))
-            } else {
-                var object = ValueObject(minimumCapacity: values.count)
-                for (column, value) in zip(vector.columns, values) { object[column.name] = value }
-                results.append(.object(object))
-            }
+            return found ? values : nil
         }
-        return results
     }
 }

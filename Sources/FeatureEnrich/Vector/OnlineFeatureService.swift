@@ -55,10 +55,18 @@ public final class OnlineFeatureService: Sendable {
     /// `null` for an entity found in none of the vector's feature sets. Throws ``OnlineFeatureError`` naming
     /// `entity_rows[i].<key>` for a missing or mistyped key.
     public func get(_ entityRows: [Value], asList: Bool = false, at time: Int64? = nil) throws -> [Value] {
+        try results(entityRows, asList: asList) { row, path in try values(row, path: path, at: time) }
+    }
+
+    /// One result per entity row, shaped as ``get(_:asList:at:)`` answers: `values(row, "entity_rows[i]")` in
+    /// column order as an object (or with `asList` an array), `null` where it gives nil.
+    func results(
+        _ entityRows: [Value], asList: Bool, _ values: (Value, String) throws -> [Value]?
+    ) rethrows -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(entityRows.count)
         for (index, row) in entityRows.enumerated() {
-            guard let values = try values(row, path: "entity_rows[\(index)]", at: time) else {
+            guard let values = try values(row, "entity_rows[\(index)]") else {
                 results.append(.null)
                 continue
             }
