@@ -33,22 +33,7 @@ fi
 SERVE=${BENCH_SERVE:-$(swift build -c release --show-bin-path)/serve}
 [[ -x $SERVE ]] || bench_die "serve not built (run without --skip-build)"
 
-python3 - "$BENCH_TMP" <<'PY' || bench_die "writing request bodies failed"
-import json, struct, sys
-d = sys.argv[1]
-row = [0.5, -1.25, 2.0, 0.75]
-def oip(rows):
-    return json.dumps({"inputs": [{"name": "x", "shape": [len(rows), 4], "datatype": "FP32", "data": rows}]},
-                      separators=(",", ":")).encode()
-open(f"{d}/json-1x4.body", "wb").write(oip([row]))
-open(f"{d}/json-32x4.body", "wb").write(oip([[v + i * 0.01 for v in row] for i in range(32)]))
-header = json.dumps({"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32",
-                                 "parameters": {"binary_data_size": 16}}],
-                     "outputs": [{"name": "probability", "parameters": {"binary_data": True}}]},
-                    separators=(",", ":")).encode()
-open(f"{d}/binary-1x4.body", "wb").write(header + struct.pack("<4f", *row))
-open(f"{d}/binary-1x4.hlen", "w").write(str(len(header)))
-PY
+python3 "$ROOT/scripts/lib/infer_bodies.py" "$BENCH_TMP" || bench_die "writing request bodies failed"
 cat >"$BENCH_TMP/graph.json" <<JSON
 {"kind": "router", "routes": {
   "fraud": {"class_name": "LogisticRegressionModel",
