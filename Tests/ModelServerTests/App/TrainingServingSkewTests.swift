@@ -106,14 +106,14 @@ struct TrainingServingSkewTests {
     @Test(arguments: Order.allCases)
     func inOrderStreamServesExactlyTheTrainingRows(order: Order) throws {
         let log = VectorLog()
-        var random = SkewRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         try Self.withServer(order, log: log) { port, storePath in
             var time = Self.base
             for _ in 0..<300 {
-                time += Int64(random.next(upTo: 240_000)) + 1
-                let account = "acct\(random.next(upTo: 5))"
-                let amount = Double(random.next(upTo: 1_000_000)) / 97
-                let merchant = random.next(upTo: 3) == 0 ? nil : "m\(random.next(upTo: 7))"
+                time += Int64(random.integer(in: 0...239_999)) + 1
+                let account = "acct\(random.integer(in: 0...4))"
+                let amount = Double(random.integer(in: 0...999_999)) / 97
+                let merchant = random.integer(in: 0...2) == 0 ? nil : "m\(random.integer(in: 0...6))"
                 try Self.pay(port, account, at: time, amount, merchant: merchant)
             }
             let entries = log.entries
@@ -191,22 +191,5 @@ struct TrainingServingSkewTests {
             #expect(served == [[1.0, 10.0, "x"], [3.0, 35.0, "y"], [4.0, 36.0, .null]])
             #expect(trained == [[2.0, 15.0, "x"], [4.0, 36.0, "y"], [3.0, 16.0, "z"]])
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the stream is the same on every run.
-struct SkewRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    /// A number in `0..<bound`.
-    mutating func next(upTo bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(z % UInt64(bound))
     }
 }
