@@ -17,22 +17,42 @@ struct HTTPServerDescriptorLimitTests {
         return path
     }
 
-    @Test(arguments: ["per-loop", "shared"])
-    func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing(listener: String) throws {
+    /// A child `HTTPBench` serving on a free port with 2 loops in `listener` mode (under `prlimit
+    /// --nofile=N:N` when `descriptorLimit` is given), its stdout, and the port its first line names.
+    static func startBench(listener: String, descriptorLimit: Int? = nil) throws -> (Process, Pipe, Int) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        process.arguments = ["--nofile=48:48", try Self.benchExecutable(), "0", "2", "error", listener]
+        let arguments = ["0", "2", "error", listener]
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(descriptorLimit):\(descriptorLimit)", try benchExecutable()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: try benchExecutable())
+            process.arguments = arguments
+        }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        guard let port = line.split(separator: ":").last?.split(separator: " ").first.flatMap({ Int($0) }) else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw HTTPTestClientError(description: "HTTPBench printed no port: \(line)")
+        }
+        return (process, output, port)
+    }
+
+    /// Kills `process` if it still runs.
+    static func killIfRunning(_ process: Process) {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    @Test(arguments: ["per-loop", "shared"])
+    func dropsConnectionsBeyondTheDescriptorLimitAndKeepsServing(listener: String) throws {
+        let (process, _, port) = try Self.startBench(listener: listener, descriptorLimit: 48)
+        defer { Self.killIfRunning(process) }
 
         var clients: [HTTPTestClient] = []
         for _ in 0..<80 { clients.append(try HTTPTestClient(port: port, receiveTimeoutSeconds: 2)) }
@@ -75,20 +95,8 @@ struct HTTPServerDescriptorLimitTests {
 
     @Test(arguments: ["per-loop", "shared"])
     func keepsNoDescriptorOfAClosedConnection(listener: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.benchExecutable())
-        process.arguments = ["0", "2", "error", listener]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        let (process, output, port) = try Self.startBench(listener: listener)
+        defer { Self.killIfRunning(process) }
         let descriptors = "/proc/\(process.processIdentifier)/fd"
         func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: descriptors).count }
         /// Opens `count` connections, gets an answer on each, closes them all and returns how many descriptors
