@@ -1,3 +1,5 @@
+import ServingGraph
+
 /// Converts event timestamps to epoch milliseconds, as `shared/oracle/README.md` defines them.
 ///
 /// ISO 8601 `YYYY-MM-DDTHH:MM[:SS[.fff]]` (a space may replace `T`; `,` may replace `.`) followed by `Z`,
@@ -99,30 +101,13 @@ public enum TimestampParser {
             offsetMinutes = sign * (hours * 60 + minutes)
         }
         guard reader.atEnd else { throw .unparsableTimestamp(text: text, reason: shape) }
-        guard year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour <= 23,
+        guard year >= 1, (1...12).contains(month), day >= 1,
+            day <= CivilTime.daysIn(month: Int(month), year: Int(year)), hour <= 23,
             minute <= 59, second <= 59
         else { throw .unparsableTimestamp(text: text, reason: "date or time out of range") }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int64(CivilTime.days(year: Int(year), month: Int(month), day: Int(day)))
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
         return seconds * 1000 + millis
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -1,3 +1,5 @@
+import ServingGraph
+
 /// Formats epoch milliseconds as RFC 3339 UTC text (`2026-11-24T05:00:00Z`, `…:00.250Z` with milliseconds),
 /// as Feast writes event timestamps.
 public enum RFC3339 {
@@ -23,7 +25,7 @@ public enum RFC3339 {
             wholeSeconds -= 1
         }
         let (days, secondOfDay) = floorDivision(wholeSeconds, 86_400)
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = RFC3339.civil(fromDays: days)
         guard (0...9999).contains(year) else {
             // Outside four-digit years: the general, padded-digits path.
             appendDigits(year, width: 4, to: &bytes)
@@ -88,18 +90,10 @@ public enum RFC3339 {
         return (quotient, remainder)
     }
 
-    /// Howard Hinnant's days-from-civil inverse: proleptic Gregorian date of `days` since 1970-01-01.
+    /// The proleptic Gregorian date of `days` since 1970-01-01 (``CivilTime/civil(fromDays:)``).
     private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+        let (year, month, day) = CivilTime.civil(fromDays: Int(days))
+        return (Int64(year), Int64(month), Int64(day))
     }
 
     /// Appends `value` in decimal, left-padded with zeros to `width` characters as `String(value)` padded would

@@ -1,6 +1,7 @@
 /// A wall-clock date and time as written in a timestamp (its own UTC offset kept), with the
-/// calendar arithmetic ``DateExtractorStep`` needs (proleptic Gregorian, as pandas uses).
-struct CivilTime: Equatable {
+/// calendar arithmetic ``DateExtractorStep`` needs (proleptic Gregorian, as pandas uses); the feature store's
+/// timestamp parsing and RFC 3339 formatting share the calendar functions.
+package struct CivilTime: Equatable {
     var year: Int
     var month: Int
     var day: Int
@@ -61,9 +62,11 @@ struct CivilTime: Equatable {
         microsecond = Int(((seconds - whole) * 1_000_000).rounded(.down))
     }
 
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+    /// Whether `year` has a 29 February.
+    package static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    /// The number of days of `month` (1–12) in `year`.
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -72,7 +75,7 @@ struct CivilTime: Equatable {
     }
 
     /// Days since 1970-01-01 of a civil date (H. Hinnant's `days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -82,7 +85,7 @@ struct CivilTime: Equatable {
     }
 
     /// The civil date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
