@@ -1,4 +1,4 @@
-public import ServingGraph
+import ServingGraph
 
 extension SQLiteOnlineStore {
     /// The cells of `columns` (of one feature set) for one entity as of `time` (epoch ms; nil = now): nil when the
@@ -9,27 +9,62 @@ extension SQLiteOnlineStore {
     ) throws -> [FeatureCell]? {
         let position = try self.position(of: featureSet)
         guard let state = try entityState(position: position, key: key) else { return nil }
-        return cells(of: state, featureSet: registered[position], columns: columns, at: time)
+        return cells(of: state, position: position, columns: columns, at: time)
     }
 
-    /// The cells of `columns` read from `state` (an entity state of `set`) at `time` (nil = now).
+    /// The cell plan of `columns` (all of feature set `featureSet`); nil when the store does not serve the set.
+    package func cellPlan(featureSet: String, columns: [ResolvedFeatureVector.Column]) -> FeatureCellPlan? {
+        guard let position = try? position(of: featureSet) else { return nil }
+        return cellPlan(position: position, columns: columns)
+    }
+
+    /// Appends to `cells` the cells of `plan`'s columns for one entity as of `time` (epoch ms; nil = now), as
+    /// ``cells(featureSet:key:columns:at:)`` reads them; false, appending nothing, when the entity was never
+    /// ingested. For a caller that reads many entities into one buffer: no name lookup, no array per entity.
+    package func appendCells(
+        _ plan: FeatureCellPlan, key: EntityKey, at time: Int64?, to cells: inout [FeatureCell]
+    ) throws -> Bool {
+        guard let state = try entityState(position: plan.setIndex, key: key) else { return false }
+        appendCells(plan, of: state, at: time, to: &cells)
+        return true
+    }
+
+    /// The cells of `columns` read from `state` (an entity state of the set at `position`) at `time` (nil = now).
     func cells(
-        of state: EntityState, featureSet set: RegisteredFeatureSet, columns: [ResolvedFeatureVector.Column],
-        at time: Int64?
+        of state: EntityState, position: Int, columns: [ResolvedFeatureVector.Column], at time: Int64?
     ) -> [FeatureCell] {
-        let now = time ?? StoreWriterLoop.nowMilliseconds()
-        let ttl = set.definition.ttl?.milliseconds
-        var aggregates: [Double?] = []
-        var latestTime: Int64?
-        for latest in state.latestFeatures {
-            if let latest, latest.timestampMilliseconds <= now {
-                latestTime = max(latestTime ?? latest.timestampMilliseconds, latest.timestampMilliseconds)
-            }
-        }
         var cells: [FeatureCell] = []
         cells.reserveCapacity(columns.count)
-        for column in columns {
+        appendCells(cellPlan(position: position, columns: columns), of: state, at: time, to: &cells)
+        return cells
+    }
+
+    private func cellPlan(position: Int, columns: [ResolvedFeatureVector.Column]) -> FeatureCellPlan {
+        let set = registered[position]
+        let sources = columns.map { column -> FeatureCellPlan.Source in
             switch column.source {
+            case .feature(let index): .feature(index)
+            case .aggregation(let name): .aggregate(set.aggregator.outputColumns.firstIndex(of: name))
+            }
+        }
+        return FeatureCellPlan(setIndex: position, ttl: set.definition.ttl?.milliseconds, sources: sources)
+    }
+
+    /// Appends the cells of `plan`'s columns read from `state` (an entity state of its set) at `time` (nil = now).
+    /// A plain feature older than the `ttl` is outside max age with its value; an aggregate's event time is the
+    /// latest plain feature's.
+    private func appendCells(
+        _ plan: FeatureCellPlan, of state: EntityState, at time: Int64?, to cells: inout [FeatureCell]
+    ) {
+        let now = time ?? StoreWriterLoop.nowMilliseconds()
+        var aggregates: [Double?] = []
+        var latestTime: Int64?
+        if plan.readsAggregates {
+            registered[plan.setIndex].aggregator.read(state, at: now, output: &aggregates)
+            latestTime = Self.latestTime(of: state, at: now)
+        }
+        for source in plan.sources {
+            switch source {
             case .feature(let index):
                 guard index < state.latestFeatures.count, let latest = state.latestFeatures[index],
                     latest.timestampMilliseconds <= now
@@ -37,14 +72,12 @@ extension SQLiteOnlineStore {
                     cells.append(FeatureCell(value: .null, status: .nullValue))
                     continue
                 }
-                let expired = ttl.map { now - latest.timestampMilliseconds > $0 } ?? false
+                let expired = plan.ttl.map { now - latest.timestampMilliseconds > $0 } ?? false
                 cells.append(
                     FeatureCell(
                         value: latest.value, status: expired ? .outsideMaxAge : .present,
                         eventTime: latest.timestampMilliseconds))
-            case .aggregation(let name):
-                if aggregates.isEmpty { set.aggregator.read(state, at: now, output: &aggregates) }
-                let index = set.aggregator.outputColumns.firstIndex(of: name)
+            case .aggregate(let index):
                 if let index, index < aggregates.count, let value = aggregates[index], value.isFinite {
                     cells.append(FeatureCell(value: .double(value), status: .present, eventTime: latestTime))
                 } else {
@@ -52,7 +85,17 @@ extension SQLiteOnlineStore {
                 }
             }
         }
-        return cells
+    }
+
+    /// The latest event time of `state`'s plain features at or before `now`; nil when none.
+    private static func latestTime(of state: EntityState, at now: Int64) -> Int64? {
+        var latestTime: Int64?
+        for latest in state.latestFeatures {
+            if let latest, latest.timestampMilliseconds <= now {
+                latestTime = max(latestTime ?? latest.timestampMilliseconds, latest.timestampMilliseconds)
+            }
+        }
+        return latestTime
     }
 
     /// The running statistics (`count`, `mean`, `min`, `max`, `std`) of `feature` in `featureSet`, kept by the

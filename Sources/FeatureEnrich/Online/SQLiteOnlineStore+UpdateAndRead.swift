@@ -87,8 +87,7 @@ extension SQLiteOnlineStore {
         for snapshot in snapshots.reversed() where snapshot.featureSet == featureSet {
             guard let entry = snapshot.states[key.encoded] else { continue }
             guard let state = entry else { return .covered(nil) }
-            let set = registered[try position(of: featureSet)]
-            return .covered(cells(of: state, featureSet: set, columns: columns, at: time))
+            return .covered(cells(of: state, position: try position(of: featureSet), columns: columns, at: time))
         }
         return .notCovered
     }

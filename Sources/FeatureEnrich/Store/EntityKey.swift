@@ -10,8 +10,57 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
     /// The key of entity column values `parts` (already canonical: int64 columns in decimal).
     public init(parts: [String]) {
         var encoded = ""
-        for part in parts { encoded += "\(part.utf8.count):\(part)" }
+        for part in parts { Self.append(part, to: &encoded) }
         self.encoded = encoded
+    }
+
+    /// The key of a single entity column's value `part` (already canonical), as ``init(parts:)`` with one part.
+    public init(part: String) {
+        var encoded = ""
+        Self.append(part, to: &encoded)
+        self.encoded = encoded
+    }
+
+    /// The key of a single int64 entity column holding `value`: ``init(part:)`` with its decimal text, written
+    /// straight into the key's storage (a lookup's key is built per request).
+    public init(int64 value: Int64) {
+        var magnitude = value.magnitude
+        var digitCount = 1
+        var bound: UInt64 = 10
+        while digitCount < 20, magnitude >= bound {
+            digitCount += 1
+            bound = bound &* 10
+        }
+        let length = digitCount + (value < 0 ? 1 : 0)
+        // The exact size: up to 15 bytes the text is a small string, built without a heap allocation.
+        let total = (length >= 10 ? 2 : 1) + 1 + length
+        encoded = String(unsafeUninitializedCapacity: total) { buffer in
+            var index = 0
+            if length >= 10 {
+                buffer[index] = UInt8(ascii: "0") + UInt8(length / 10)
+                index += 1
+            }
+            buffer[index] = UInt8(ascii: "0") + UInt8(length % 10)
+            buffer[index + 1] = UInt8(ascii: ":")
+            index += 2
+            if value < 0 {
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            let end = index + digitCount
+            for position in stride(from: end - 1, through: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            }
+            return end
+        }
+    }
+
+    /// Appends `length:part` (plain appends: interpolation costs several times more on a lookup's path).
+    private static func append(_ part: String, to encoded: inout String) {
+        encoded.append(String(part.utf8.count))
+        encoded.append(":")
+        encoded.append(part)
     }
 
     /// A key from its stored encoding.

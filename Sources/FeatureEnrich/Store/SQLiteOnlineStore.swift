@@ -287,11 +287,11 @@ public final class SQLiteOnlineStore: OnlineStore {
     /// The entity's state under its shard lock (loaded from disk and cached when not in memory); nil when never
     /// ingested.
     func entityState(position: Int, key: EntityKey) throws -> EntityState? {
-        let set = registered[position]
         let storeKey = StoreShard.Key(featureSet: position, entity: key.encoded)
         return try shards[shardIndex(storeKey)].withLock { shard throws -> EntityState? in
             if let entry = shard.entry(storeKey) { return entry.state }
-            guard let loaded = try loadState(storeKey, set) else { return nil }
+            // The set only on a miss: copying it (retaining each of its fields) costs more than a cached read.
+            guard let loaded = try loadState(storeKey, registered[position]) else { return nil }
             shard.set(StoreShard.Entry(state: loaded), for: storeKey)
             shard.evictIdle(over: configuration.maxKeysPerShard)
             return loaded

@@ -5,8 +5,9 @@ import ServingGraph
 /// feature sets, grouped per set (one read per entity and set), and the join keys to echo first.
 ///
 /// Depends only on the references and the store's (fixed) feature sets, so one plan serves every request with
-/// the same feature list (``FeastReadPlanCache``); the request's entities are checked by ``checkJoinKeys(in:)``.
-struct FeastReadPlan: Sendable {
+/// the same feature list (``FeastReadPlanCache``); the request's entities are matched by
+/// ``joinKeyColumns(in:)``. A class: requests share it by one reference, never copying its arrays.
+final class FeastReadPlan: Sendable {
     /// One requested feature.
     struct Column: Sendable {
         /// The feature set (Feast view).
@@ -15,34 +16,33 @@ struct FeastReadPlan: Sendable {
         let name: String
         /// `view__feature`, the name with `full_feature_names`.
         let fullName: String
-        /// ``name`` and ``fullName`` as JSON strings, written into every response.
-        let nameJSON: [UInt8]
-        let fullNameJSON: [UInt8]
 
         init(featureSet: String, name: String) {
             self.featureSet = featureSet
             self.name = name
             self.fullName = "\(featureSet)__\(name)"
-            self.nameJSON = JSONWriter.bytes(.string(name))
-            self.fullNameJSON = JSONWriter.bytes(.string(fullName))
         }
     }
 
-    /// One feature set's share of the request: its columns and their positions in ``columns``.
+    /// One feature set's share of the request: its entity columns (with their positions in ``joinKeys``) and
+    /// how its columns are read.
     struct Group: Sendable {
-        let set: FeatureSetDefinition
-        let columns: [ResolvedFeatureVector.Column]
-        let positions: [Int]
+        let entities: [EntityColumn]
+        let joinKeyIndices: [Int]
+        let cells: FeatureCellPlan
     }
 
     /// Requested features in request order.
     let columns: [Column]
-    /// Per feature set, in first-use order.
+    /// Per feature set, in first-use order. A row's cells are read group by group, so they lie in this order.
     let groups: [Group]
+    /// Where requested column `j` is among a row's cells (the groups' columns, one after the other).
+    let cellOffsets: [Int]
     /// Join keys of the sets used, in order, with the first set that needs each (for the error message).
     let joinKeys: [(name: String, featureSet: String)]
-    /// The join key names as JSON strings.
-    let joinKeyJSON: [[UInt8]]
+    /// The answer's start, `{"metadata":{"feature_names":[...]},"results":[`, with plain names and with
+    /// `view__feature` names (`full_feature_names`).
+    let head: (plain: [UInt8], fullNames: [UInt8])
 
     /// Resolves `references`; 404 for an unknown view, 400 for an unknown feature.
     init(references: [String], store: SQLiteOnlineStore?) throws(FeastError) {
@@ -62,36 +62,66 @@ struct FeastReadPlan: Sendable {
             }
             columns.append(Column(featureSet: parts[0], name: parts[1]))
         }
-        guard !columns.isEmpty else { throw .badRequest(message: "features: no feature requested") }
+        guard let store, !columns.isEmpty else { throw .badRequest(message: "features: no feature requested") }
         let resolved: ResolvedFeatureVector
         do {
             resolved = try FeatureVectorDefinition(name: "request", features: vectorReferences)
-                .resolve(featureSets: store?.featureSets ?? [])
+                .resolve(featureSets: store.featureSets)
         } catch {
             if case .unknownFeature(_, let set, let feature) = error {
                 throw .badRequest(message: "feature '\(feature)' is not in feature view '\(set)'")
             }
             throw .badRequest(message: "\(error)")
         }
+        guard resolved.columns.count == columns.count else {
+            throw .badRequest(
+                message: "features: \(columns.count) references resolved to \(resolved.columns.count) columns")
+        }
         var groups: [Group] = []
         var joinKeys: [(name: String, featureSet: String)] = []
+        var cellOffsets = Array(repeating: 0, count: resolved.columns.count)
+        var offset = 0
         for set in resolved.featureSets {
             let positions = resolved.columns.indices.filter { resolved.columns[$0].featureSet == set.name }
-            groups.append(Group(set: set, columns: positions.map { resolved.columns[$0] }, positions: positions))
-            for entity in set.entities where !joinKeys.contains(where: { $0.name == entity.name }) {
-                joinKeys.append((entity.name, set.name))
+            guard let cells = store.cellPlan(featureSet: set.name, columns: positions.map { resolved.columns[$0] })
+            else { throw .featureViewNotFound(name: set.name) }
+            for position in positions {
+                cellOffsets[position] = offset
+                offset += 1
             }
+            var joinKeyIndices: [Int] = []
+            for entity in set.entities {
+                if let index = joinKeys.firstIndex(where: { $0.name == entity.name }) {
+                    joinKeyIndices.append(index)
+                } else {
+                    joinKeyIndices.append(joinKeys.count)
+                    joinKeys.append((entity.name, set.name))
+                }
+            }
+            groups.append(Group(entities: set.entities, joinKeyIndices: joinKeyIndices, cells: cells))
         }
         self.columns = columns
         self.groups = groups
+        self.cellOffsets = cellOffsets
         self.joinKeys = joinKeys
-        self.joinKeyJSON = joinKeys.map { JSONWriter.bytes(.string($0.name)) }
+        let keyNames = joinKeys.map { Value.string($0.name) }
+        func head(_ names: [String]) -> [UInt8] {
+            let metadata: Value = ["feature_names": .array(keyNames + names.map { .string($0) })]
+            return Array(#"{"metadata":"#.utf8) + JSONWriter.bytes(metadata) + Array(#","results":["#.utf8)
+        }
+        self.head = (head(columns.map(\.name)), head(columns.map(\.fullName)))
     }
 
-    /// A 400 naming the first join key of the plan that `entities` lacks.
-    func checkJoinKeys(in entities: ValueObject) throws(FeastError) {
-        for (name, featureSet) in joinKeys where entities[name] == nil {
-            throw .badRequest(message: "entities: missing join key '\(name)' of feature view '\(featureSet)'")
+    /// The position in `entities` of each of ``joinKeys``; a 400 naming the first join key they lack.
+    func joinKeyColumns(in entities: [FeastOnlineRequest.EntityColumn]) throws(FeastError) -> [Int] {
+        var found: [Int] = []
+        found.reserveCapacity(joinKeys.count)
+        for (name, featureSet) in joinKeys {
+            guard let index = entities.firstIndex(where: { $0.name == name }) else {
+                throw .badRequest(message: "entities: missing join key '\(name)' of feature view '\(featureSet)'")
+            }
+            found.append(index)
         }
+        return found
     }
 }

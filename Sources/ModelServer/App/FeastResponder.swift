@@ -1,6 +1,7 @@
 import FeatureEnrich
 import Foundation
 import ServingGraph
+import Synchronization
 
 /// Feast's feature-server API over the online store (reference/feast.md):
 ///
@@ -26,6 +27,8 @@ final class FeastResponder: Sendable {
     private let featureServices: [String: [String]]
     private let pushSources: [String: String]
     private let plans = FeastReadPlanCache()
+    /// The last event time an answer wrote, formatted: a store's values often share one time across requests.
+    private let lastTime = Mutex<FeastResponseWriter.FormattedTime?>(nil)
 
     /// A responder over `store` with the declared feature services and push sources.
     init(store: SQLiteOnlineStore?, featureServices: [String: [String]], pushSources: [String: String]) {
@@ -34,10 +37,14 @@ final class FeastResponder: Sendable {
         self.pushSources = pushSources
     }
 
-    /// `POST /get-online-features`.
+    /// `POST /get-online-features`: the body read by ``FeastOnlineRequestReader`` when it has the common shape,
+    /// else parsed and checked by ``FeastOnlineRequest/init(_:featureServices:)`` (which names any problem).
     func onlineFeatures(body: [UInt8]) -> HTTPResponse {
         do {
-            return .json(.ok, try onlineFeatures(try Self.parse(body)))
+            let request =
+                try FeastOnlineRequestReader.read(body, featureServices: featureServices, plans: plans)
+                ?? FeastOnlineRequest(try Self.parse(body), featureServices: featureServices)
+            return .json(.ok, try onlineFeatures(request))
         } catch {
             return Self.response(for: error)
         }
@@ -72,73 +79,44 @@ final class FeastResponder: Sendable {
         }
     }
 
-    private func onlineFeatures(_ request: Value) throws -> [UInt8] {
-        let planRequest: FeastReadPlanCache.Request
-        if let service = request["feature_service"], !service.isNull {
-            guard let name = service.stringValue else {
-                throw FeastError.badRequest(message: "feature_service: expected a string")
+    private func onlineFeatures(_ request: FeastOnlineRequest) throws -> [UInt8] {
+        let plan =
+            try request.plan
+            ?? plans.plan(for: request.features) { () throws(FeastError) in
+                switch request.features {
+                case .service(let name):
+                    guard let features = featureServices[name] else { throw .featureServiceNotFound(name: name) }
+                    return try FeastReadPlan(references: features, store: store)
+                case .features(let list):
+                    return try FeastReadPlan(references: try list.references(), store: store)
+                }
             }
-            guard featureServices[name] != nil else { throw FeastError.featureServiceNotFound(name: name) }
-            planRequest = .service(name)
-        } else {
-            guard let list = request["features"]?.arrayValue else {
-                throw FeastError.badRequest(message: "expected 'features' (a list) or 'feature_service'")
-            }
-            planRequest = .features(
-                try list.map { item throws(FeastError) in
-                    guard let text = item.stringValue else {
-                        throw .badRequest(message: "features: expected strings")
-                    }
-                    return text
-                })
-        }
-        guard let entities = request["entities"]?.objectValue else {
-            throw FeastError.badRequest(message: "entities: expected an object of join key columns")
-        }
-        let fullNames = request["full_feature_names"]?.boolValue ?? false
-        var rowCount: Int?
-        for (name, column) in entities.members {
-            guard let values = column.arrayValue else {
-                throw FeastError.badRequest(message: "entities.\(name): expected a list")
-            }
-            if let rowCount, rowCount != values.count {
-                throw FeastError.badRequest(
-                    message: "entities: columns differ in length (\(rowCount) and \(values.count) for '\(name)')")
-            }
-            rowCount = values.count
-        }
-        let plan = try plans.plan(for: planRequest) { () throws(FeastError) in
-            switch planRequest {
-            case .service(let name):
-                guard let features = featureServices[name] else { throw .featureServiceNotFound(name: name) }
-                return try FeastReadPlan(references: features, store: store)
-            case .features(let references):
-                return try FeastReadPlan(references: references, store: store)
-            }
-        }
-        try plan.checkJoinKeys(in: entities)
-        let count = rowCount ?? 0
-        var columns = plan.columns.map { _ in [FeatureCell]() }
-        for index in columns.indices { columns[index].reserveCapacity(count) }
+        let keyColumns = try plan.joinKeyColumns(in: request.entities)
+        let count = request.rowCount
+        var cells: [FeatureCell] = []
+        cells.reserveCapacity(count * plan.columns.count)
         for row in 0..<count {
-            var keyValues = ValueObject(minimumCapacity: entities.count)
-            for (name, column) in entities.members { keyValues[name] = column.arrayValue?[row] ?? .null }
             for group in plan.groups {
                 let key: EntityKey
                 do {
-                    key = try EntityKeyReader.key(of: group.set, from: keyValues, path: "entities")
+                    key = try EntityKeyReader.key(entities: group.entities, path: "entities") {
+                        request.entities[keyColumns[group.joinKeyIndices[$0]]].values[row]
+                    }
                 } catch {
                     throw FeastError.badRequest(message: "\(error)")
                 }
-                let cells = try store?.cells(featureSet: group.set.name, key: key, columns: group.columns)
-                for (offset, position) in group.positions.enumerated() {
-                    columns[position].append(cells?[offset] ?? .notFound)
+                let found = try store?.appendCells(group.cells, key: key, at: nil, to: &cells) ?? false
+                if !found {
+                    for _ in 0..<group.cells.count { cells.append(.notFound) }
                 }
             }
         }
-        return FeastResponseWriter.body(
-            plan: plan, fullNames: fullNames,
-            keyColumns: plan.joinKeys.map { entities[$0.name]?.arrayValue ?? [] }, cells: columns, rowCount: count)
+        let previous = self.lastTime.withLock { $0 }
+        var lastTime = previous
+        let body = FeastResponseWriter.body(
+            request: request, plan: plan, keyColumns: keyColumns, cells: cells, lastTime: &lastTime)
+        if let lastTime, lastTime.milliseconds != previous?.milliseconds { self.lastTime.withLock { $0 = lastTime } }
+        return body
     }
 
     private static func parse(_ body: [UInt8]) throws(FeastError) -> Value {

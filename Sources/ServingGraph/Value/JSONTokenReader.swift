@@ -76,6 +76,24 @@ package struct JSONTokenReader {
         return nil
     }
 
+    /// The unread bytes (valid while the reader's bytes are), for a caller that matches known JSON text in place.
+    package var remainingBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: reader.base + reader.index, count: reader.count - reader.index)
+    }
+
+    /// Moves past `count` bytes the caller matched in ``remainingBytes`` against a complete JSON value it read
+    /// before (so the grammar holds); `count` must not exceed what remains.
+    package mutating func skip(matched count: Int) {
+        precondition(count >= 0 && count <= reader.count - reader.index, "skipping past the end of the JSON text")
+        reader.index += count
+    }
+
+    /// Reads a string token (after whitespace) without keeping it: checked as ``readString()`` checks it, but a
+    /// string of plain ASCII builds no `String`.
+    package mutating func skipString() throws(JSONParseError) {
+        _ = try readKey(among: [])
+    }
+
     private static func index(of key: String, in candidates: [StaticString]) -> Int? {
         candidates.firstIndex { $0.withUTF8Buffer { key.utf8.elementsEqual($0) } }
     }

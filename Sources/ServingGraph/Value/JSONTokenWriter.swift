@@ -22,6 +22,11 @@ package struct JSONTokenWriter: ~Copyable {
         output.append(byte)
     }
 
+    /// Appends `bytes` as is (JSON text written before, such as a name encoded once and reused).
+    package mutating func raw(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { output.append($0) }
+    }
+
     /// Appends `text` as a JSON string, escaped as ``JSONWriter`` escapes it.
     package mutating func string(_ text: String) {
         JSONWriter.writeString(text, into: &output)

@@ -31,7 +31,7 @@ struct FeastReadPlanCacheTests {
             let references = ["customer_stats:country", "customer_stats:amount_avg_1d"]
             var resolutions = 0
             for _ in 0..<3 {
-                let plan = try cache.plan(for: .features(references)) { () throws(FeastError) in
+                let plan = try cache.plan(for: .featureList(references)) { () throws(FeastError) in
                     resolutions += 1
                     return try FeastReadPlan(references: references, store: store)
                 }
@@ -49,12 +49,48 @@ struct FeastReadPlanCacheTests {
             let references = ["customer_stats:missing"]
             for _ in 0..<2 {
                 #expect(throws: FeastError.self) {
-                    try cache.plan(for: .features(references)) { () throws(FeastError) in
+                    try cache.plan(for: .featureList(references)) { () throws(FeastError) in
                         try FeastReadPlan(references: references, store: store)
                     }
                 }
             }
             #expect(cache.count == 0)
+        }
+    }
+
+    @Test func matchesARecentListByItsBytesAndNoOtherSpelling() throws {
+        try withStore { store in
+            let cache = FeastReadPlanCache()
+            let body = #"{"features": ["customer_stats:country"], "entities": {"customer_id": [1]}}"#
+            let read = { (text: String) in
+                FeastOnlineRequestReader.read(Array(text.utf8), featureServices: [:], plans: cache)
+            }
+            let first = try #require(read(body))
+            #expect(first.plan == nil)
+            let plan = try cache.plan(for: first.features) { () throws(FeastError) in
+                try FeastReadPlan(references: ["customer_stats:country"], store: store)
+            }
+            let again = try #require(read(body))
+            #expect(again.plan === plan)
+            #expect(again.features == first.features)
+            let respaced = try #require(read(body.replacingOccurrences(of: #"["c"#, with: #"[ "c"#)))
+            #expect(respaced.plan == nil)
+            #expect(respaced.features != first.features)
+        }
+    }
+
+    @Test func keepsOnlyTheLastFewListsForMatchingInPlace() throws {
+        try withStore { store in
+            let cache = FeastReadPlanCache()
+            let plan = try FeastReadPlan(references: ["customer_stats:country"], store: store)
+            let lists = (0...FeastReadPlanCache.maxRecentLists).map { index in
+                FeastReadPlanCache.FeatureListText(Array(repeating: "customer_stats:country", count: index + 1))
+            }
+            for list in lists { _ = try cache.plan(for: .features(list)) { () throws(FeastError) in plan } }
+            let matched = lists.map { list in
+                list.bytes.withUnsafeBytes { cache.recentList(prefixOf: $0) != nil }
+            }
+            #expect(matched == [false] + Array(repeating: true, count: FeastReadPlanCache.maxRecentLists))
         }
     }
 
@@ -72,9 +108,13 @@ struct FeastReadPlanCacheTests {
     @Test func namesTheMissingJoinKeyOfTheRequestsEntities() throws {
         try withStore { store in
             let plan = try FeastReadPlan(references: ["customer_stats:country"], store: store)
-            #expect(throws: Never.self) { try plan.checkJoinKeys(in: ["customer_id": [1]]) }
+            let columns = [
+                FeastOnlineRequest.EntityColumn(name: "account", values: [2]),
+                FeastOnlineRequest.EntityColumn(name: "customer_id", values: [1]),
+            ]
+            #expect(try plan.joinKeyColumns(in: columns) == [1])
             #expect {
-                try plan.checkJoinKeys(in: ["account": [1]])
+                try plan.joinKeyColumns(in: [FeastOnlineRequest.EntityColumn(name: "account", values: [1])])
             } throws: { error in
                 "\(error)" == "entities: missing join key 'customer_id' of feature view 'customer_stats'"
             }
