@@ -81,6 +81,28 @@ struct FeastEndpointTests {
         }
     }
 
+    @Test func theBytesReaderAndTheGeneralPathAnswerByteForByteAlike() throws {
+        try withServer { port in
+            try pushTwoCustomers(port)
+            let features = #""features": ["customer_stats:country", "customer_stats:amount_avg_1d"]"#
+            let entities = #""entities": {"customer_id": [7, 999, "8"]}"#
+            // The reader declines a repeated member; the general path reads it (the last one wins).
+            let bodies = [
+                "{\(features), \(entities)}", "{\(features), \(entities)}",
+                #"{"full_feature_names": true, "# + "\(features), \(entities), " + #""full_feature_names": false}"#,
+            ]
+            let answers = try bodies.map { try Curl.postJSON(port, "/get-online-features", $0) }
+            #expect(answers.map(\.status) == [200, 200, 200])
+            #expect(answers[1].body == answers[0].body && answers[2].body == answers[0].body)
+            let results = try #require(try JSONParser.parse(answers[0].body)["results"]?.arrayValue)
+            #expect(results[0]["values"] == [7, 999, "8"])
+            #expect(results[1]["values"] == ["US", .null, "DE"])
+            #expect(results[1]["statuses"] == ["PRESENT", "NOT_FOUND", "PRESENT"])
+            #expect(results[2]["values"] == [59.0, .null, 12.5])
+            #expect(results[2]["event_timestamps"]?.arrayValue?[1] == "1970-01-01T00:00:00Z")
+        }
+    }
+
     @Test func entityColumnsOfDifferentLengthsAre400() throws {
         try withServer { port in
             let result = try Curl.postJSON(
