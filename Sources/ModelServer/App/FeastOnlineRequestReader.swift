@@ -38,9 +38,9 @@ enum FeastOnlineRequestReader {
     ) throws -> FeastOnlineRequest {
         guard reader.consume(UInt8(ascii: "{")) else { throw NotTaken() }
         let depth = JSONParser.defaultMaxDepth - 1
-        var list: (text: FeastReadPlanCache.FeatureListText, plan: FeastReadPlan?)?
+        var list: (request: FeastReadPlanCache.Request, plan: FeastReadPlan?)?
         var entities: [FeastOnlineRequest.EntityColumn]?
-        var service: String?
+        var service: (request: FeastReadPlanCache.Request, plan: FeastReadPlan?)?
         var fullNames = false
         var seen: UInt8 = 0
         if reader.consume(UInt8(ascii: "}")) { throw NotTaken() }
@@ -57,7 +57,7 @@ enum FeastOnlineRequestReader {
             case 1?: entities = try readEntities(&reader)
             case 2?:
                 if reader.peek() == UInt8(ascii: "\"") {
-                    service = try reader.readString()
+                    service = try readService(&reader, plans: plans)
                 } else {
                     guard try reader.readValue(maxDepth: depth).isNull else { throw NotTaken() }
                 }
@@ -67,25 +67,24 @@ enum FeastOnlineRequestReader {
         } while reader.consume(UInt8(ascii: ","))
         guard reader.consume(UInt8(ascii: "}")) else { throw NotTaken() }
         guard let entities else { throw NotTaken() }
-        if let service {
-            guard featureServices[service] != nil else { throw NotTaken() }
-            return FeastOnlineRequest(features: .service(service), entities: entities, fullNames: fullNames)
+        guard let chosen = service ?? list else { throw NotTaken() }
+        if chosen.plan == nil, case .service(let name) = chosen.request, featureServices[name] == nil {
+            throw NotTaken()  // a planned service is a declared one; another gets its 404 from the general path
         }
-        guard let list else { throw NotTaken() }
         return FeastOnlineRequest(
-            features: .features(list.text), entities: entities, fullNames: fullNames, plan: list.plan)
+            features: chosen.request, entities: entities, fullNames: fullNames, plan: chosen.plan)
     }
 
     /// `["view:feature", ...]` as its text, with its plan when the cache saw the same bytes recently; the
     /// strings of another list are checked, not built.
     private static func readFeatureList(
         _ reader: inout JSONTokenReader, plans: FeastReadPlanCache
-    ) throws -> (text: FeastReadPlanCache.FeatureListText, plan: FeastReadPlan?) {
+    ) throws -> (request: FeastReadPlanCache.Request, plan: FeastReadPlan?) {
         guard reader.peek() == UInt8(ascii: "[") else { throw NotTaken() }
         let start = reader.remainingBytes
-        if let recent = plans.recentList(prefixOf: start) {
-            reader.skip(matched: recent.text.bytes.count)
-            return recent
+        if let recent = plans.recent(prefixOf: start), case .features = recent.request {
+            reader.skip(matched: recent.text.count)
+            return (recent.request, recent.plan)
         }
         _ = reader.consume(UInt8(ascii: "["))
         if !reader.consume(UInt8(ascii: "]")) {
@@ -95,7 +94,18 @@ enum FeastOnlineRequestReader {
             guard reader.consume(UInt8(ascii: "]")) else { throw NotTaken() }
         }
         let length = start.count - reader.remainingBytes.count
-        return (FeastReadPlanCache.FeatureListText(bytes: Array(start[..<length])), nil)
+        return (.features(FeastReadPlanCache.FeatureListText(bytes: Array(start[..<length]))), nil)
+    }
+
+    /// A `feature_service` name (the reader is at its `"`), with its plan when the cache saw the same text lately.
+    private static func readService(
+        _ reader: inout JSONTokenReader, plans: FeastReadPlanCache
+    ) throws -> (request: FeastReadPlanCache.Request, plan: FeastReadPlan?) {
+        if let recent = plans.recent(prefixOf: reader.remainingBytes), case .service = recent.request {
+            reader.skip(matched: recent.text.count)
+            return (recent.request, recent.plan)
+        }
+        return (.service(try reader.readString()), nil)
     }
 
     /// `{"join_key": [v, ...], ...}`: lists of one length, keys not repeated.

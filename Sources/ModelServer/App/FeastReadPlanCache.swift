@@ -9,8 +9,9 @@ import Synchronization
 /// depend only on the store's feature sets, which are fixed while serving. Failed resolutions are not kept (a
 /// bad request pays its own error). Bounded: past ``maxPlans`` distinct lists the cache starts over.
 ///
-/// The last few lists are also kept by their bytes (``recentList(prefixOf:)``): a client repeats its list byte
-/// for byte, so the request reader matches it in place, neither checking its strings again nor hashing it.
+/// The last few lists and services are also kept by their JSON text (``recent(prefixOf:)``): a client repeats
+/// its `features` (or `feature_service`) value byte for byte, so the request reader matches it in place, neither
+/// building nor checking its strings again nor hashing anything.
 final class FeastReadPlanCache: Sendable {
     /// The features a request names: a feature service, or an explicit `view:feature` list.
     enum Request: Hashable, Sendable {
@@ -53,15 +54,6 @@ final class FeastReadPlanCache: Sendable {
             }
         }
 
-        /// True when `text` starts with these bytes.
-        func isPrefix(of text: UnsafeRawBufferPointer) -> Bool {
-            guard text.count >= bytes.count, let base = text.baseAddress else { return false }
-            return bytes.withUnsafeBytes { own in
-                guard let ownBase = own.baseAddress else { return true }
-                return memcmp(base, ownBase, own.count) == 0
-            }
-        }
-
         /// Hashes the bytes at once (an array's own hashing feeds the hasher byte by byte).
         func hash(into hasher: inout Hasher) {
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -70,12 +62,22 @@ final class FeastReadPlanCache: Sendable {
 
     /// Distinct feature lists kept before the cache is emptied and refilled.
     static let maxPlans = 256
-    /// Feature lists matched by their bytes, most recently resolved first.
-    static let maxRecentLists = 4
+    /// Requests matched by their JSON text, most recently resolved first.
+    static let maxRecent = 4
+
+    /// A request kept by its JSON text: the list as ``FeatureListText`` holds it, a service name as a JSON string.
+    struct Recent: Sendable {
+        /// The text of the `features` or `feature_service` value.
+        let text: [UInt8]
+        /// The request it is.
+        let request: Request
+        /// Its plan.
+        let plan: FeastReadPlan
+    }
 
     private struct State {
         var plans: [Request: FeastReadPlan] = [:]
-        var recentLists: [(text: FeatureListText, plan: FeastReadPlan)] = []
+        var recent: [Recent] = []
     }
 
     private let state = Mutex(State())
@@ -97,21 +99,35 @@ final class FeastReadPlanCache: Sendable {
         return plan
     }
 
-    /// A recently planned feature list that `text` starts with, and its plan.
-    func recentList(prefixOf text: UnsafeRawBufferPointer) -> (text: FeatureListText, plan: FeastReadPlan)? {
-        state.withLock { state in state.recentLists.first { $0.text.isPrefix(of: text) } }
+    /// A recently planned request whose JSON text `text` starts with. The text is a complete JSON value (an array
+    /// or a string), so a byte-identical prefix is that same value.
+    func recent(prefixOf text: UnsafeRawBufferPointer) -> Recent? {
+        state.withLock { state in state.recent.first { Self.isPrefix($0.text, of: text) } }
     }
 
     /// Plans currently kept.
     var count: Int { state.withLock { $0.plans.count } }
 
-    /// Keeps a feature list among the recent ones (a list already there stays where it is).
+    /// Keeps a request among the recent ones (one already there stays where it is).
     private func remember(_ request: Request, _ plan: FeastReadPlan) {
-        guard case .features(let text) = request else { return }
         state.withLock { state in
-            guard !state.recentLists.contains(where: { $0.text == text }) else { return }
-            if state.recentLists.count >= Self.maxRecentLists { state.recentLists.removeLast() }
-            state.recentLists.insert((text, plan), at: 0)
+            guard !state.recent.contains(where: { $0.request == request }) else { return }
+            let text: [UInt8]
+            switch request {
+            case .service(let name): text = JSONWriter.bytes(.string(name))
+            case .features(let list): text = list.bytes
+            }
+            if state.recent.count >= Self.maxRecent { state.recent.removeLast() }
+            state.recent.insert(Recent(text: text, request: request, plan: plan), at: 0)
+        }
+    }
+
+    /// True when `text` starts with `prefix`.
+    private static func isPrefix(_ prefix: [UInt8], of text: UnsafeRawBufferPointer) -> Bool {
+        guard text.count >= prefix.count, let base = text.baseAddress else { return false }
+        return prefix.withUnsafeBytes { own in
+            guard let ownBase = own.baseAddress else { return true }
+            return memcmp(base, ownBase, own.count) == 0
         }
     }
 }

@@ -79,18 +79,35 @@ struct FeastReadPlanCacheTests {
         }
     }
 
+    @Test func matchesARecentFeatureServiceByItsName() throws {
+        try withStore { store in
+            let cache = FeastReadPlanCache()
+            let services = ["svc": ["customer_stats:country"]]
+            let body = Array(#"{"feature_service": "svc", "entities": {"customer_id": [1]}}"#.utf8)
+            let first = try #require(FeastOnlineRequestReader.read(body, featureServices: services, plans: cache))
+            #expect(first.plan == nil && first.features == .service("svc"))
+            let plan = try cache.plan(for: .service("svc")) { () throws(FeastError) in
+                try FeastReadPlan(references: ["customer_stats:country"], store: store)
+            }
+            let again = try #require(FeastOnlineRequestReader.read(body, featureServices: services, plans: cache))
+            #expect(again.plan === plan && again.features == .service("svc"))
+            let other = Array(#"{"feature_service": "svc2", "entities": {"customer_id": [1]}}"#.utf8)
+            #expect(FeastOnlineRequestReader.read(other, featureServices: services, plans: cache) == nil)
+        }
+    }
+
     @Test func keepsOnlyTheLastFewListsForMatchingInPlace() throws {
         try withStore { store in
             let cache = FeastReadPlanCache()
             let plan = try FeastReadPlan(references: ["customer_stats:country"], store: store)
-            let lists = (0...FeastReadPlanCache.maxRecentLists).map { index in
+            let lists = (0...FeastReadPlanCache.maxRecent).map { index in
                 FeastReadPlanCache.FeatureListText(Array(repeating: "customer_stats:country", count: index + 1))
             }
             for list in lists { _ = try cache.plan(for: .features(list)) { () throws(FeastError) in plan } }
             let matched = lists.map { list in
-                list.bytes.withUnsafeBytes { cache.recentList(prefixOf: $0) != nil }
+                list.bytes.withUnsafeBytes { cache.recent(prefixOf: $0) != nil }
             }
-            #expect(matched == [false] + Array(repeating: true, count: FeastReadPlanCache.maxRecentLists))
+            #expect(matched == [false] + Array(repeating: true, count: FeastReadPlanCache.maxRecent))
         }
     }
 
