@@ -53,7 +53,7 @@ extension SQLiteOnlineStore {
     /// Appends the cells of `plan`'s columns read from `state` (an entity state of its set) at `time` (nil = now).
     /// A plain feature older than the `ttl` is outside max age with its value; an aggregate's event time is the
     /// latest plain feature's.
-    private func appendCells(
+    func appendCells(
         _ plan: FeatureCellPlan, of state: EntityState, at time: Int64?, to cells: inout [FeatureCell]
     ) {
         let now = time ?? StoreWriterLoop.nowMilliseconds()

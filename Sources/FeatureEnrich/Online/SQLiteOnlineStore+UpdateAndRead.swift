@@ -30,8 +30,8 @@ public enum EntityStateSnapshotKey: EventStorageKey {
 enum SnapshotLookup {
     /// No snapshot holds the entity: read the store.
     case notCovered
-    /// A snapshot holds the entity: its cells, nil when it had no state at that moment.
-    case covered([FeatureCell]?)
+    /// A snapshot holds the entity: true when it had a state at that moment (its cells were appended).
+    case covered(Bool)
 }
 
 extension SQLiteOnlineStore {
@@ -79,15 +79,17 @@ extension SQLiteOnlineStore {
         }
     }
 
-    /// The cells of `columns` for `key` from the latest of `snapshots` holding that entity of `featureSet`.
-    func cells(
-        from snapshots: [EntityStateSnapshot], featureSet: String, key: EntityKey,
-        columns: [ResolvedFeatureVector.Column], at time: Int64?
-    ) throws -> SnapshotLookup {
+    /// Appends to `cells` the cells of `plan` (of feature set `featureSet`) for `key` from the latest of
+    /// `snapshots` holding that entity.
+    func appendCells(
+        from snapshots: [EntityStateSnapshot], _ plan: FeatureCellPlan, featureSet: String, key: EntityKey,
+        at time: Int64?, to cells: inout [FeatureCell]
+    ) -> SnapshotLookup {
         for snapshot in snapshots.reversed() where snapshot.featureSet == featureSet {
             guard let entry = snapshot.states[key.encoded] else { continue }
-            guard let state = entry else { return .covered(nil) }
-            return .covered(cells(of: state, position: try position(of: featureSet), columns: columns, at: time))
+            guard let state = entry else { return .covered(false) }
+            appendCells(plan, of: state, at: time, to: &cells)
+            return .covered(true)
         }
         return .notCovered
     }

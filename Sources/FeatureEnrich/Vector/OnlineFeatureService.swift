@@ -18,20 +18,26 @@ public final class OnlineFeatureService: Sendable {
     public let vector: ResolvedFeatureVector
     /// The store it reads.
     public let store: SQLiteOnlineStore
-    /// Per feature set used: its definition and its columns with their output positions.
-    let groups: [(set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int])]
+    /// Per feature set used: its definition, its columns with their output positions, and how the store reads
+    /// them (resolved once).
+    let groups:
+        [(
+            set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int],
+            cells: FeatureCellPlan
+        )]
     private let imputeRules: [Value?]
 
     /// A service over `store`; throws when a set is not served or an impute rule names an unknown column.
     public init(vector: ResolvedFeatureVector, store: SQLiteOnlineStore) throws(OnlineFeatureError) {
         let name = vector.definition.name
-        var groups: [(FeatureSetDefinition, [ResolvedFeatureVector.Column], [Int])] = []
+        var groups: [(FeatureSetDefinition, [ResolvedFeatureVector.Column], [Int], FeatureCellPlan)] = []
         for set in vector.featureSets {
-            guard store.featureSet(named: set.name) != nil else {
-                throw .featureSetNotServed(vector: name, featureSet: set.name)
-            }
             let positions = vector.columns.indices.filter { vector.columns[$0].featureSet == set.name }
-            groups.append((set, positions.map { vector.columns[$0] }, positions))
+            let columns = positions.map { vector.columns[$0] }
+            guard store.featureSet(named: set.name) != nil,
+                let cells = store.cellPlan(featureSet: set.name, columns: columns)
+            else { throw .featureSetNotServed(vector: name, featureSet: set.name) }
+            groups.append((set, columns, positions, cells))
         }
         let policy = vector.definition.imputePolicy
         let columnNames = Set(vector.columns.map(\.name))
@@ -90,20 +96,21 @@ public final class OnlineFeatureService: Sendable {
         let keys = try keyValues(row, path: path)
         var values = [Value](repeating: .null, count: vector.columns.count)
         var found = false
+        var cells: [FeatureCell] = []
         for group in groups {
             let key = try EntityKeyReader.key(of: group.set, from: keys, path: path)
+            cells.removeAll(keepingCapacity: true)
             let lookup =
                 snapshots.isEmpty
                 ? .notCovered
-                : try store.cells(
-                    from: snapshots, featureSet: group.set.name, key: key, columns: group.columns, at: time)
-            let groupCells: [FeatureCell]?
+                : store.appendCells(
+                    from: snapshots, group.cells, featureSet: group.set.name, key: key, at: time, to: &cells)
+            let present: Bool
             switch lookup {
-            case .covered(let cells): groupCells = cells
-            case .notCovered:
-                groupCells = try store.cells(featureSet: group.set.name, key: key, columns: group.columns, at: time)
+            case .covered(let held): present = held
+            case .notCovered: present = try store.appendCells(group.cells, key: key, at: time, to: &cells)
             }
-            guard let cells = groupCells else { continue }
+            guard present else { continue }
             found = true
             for (cell, position) in zip(cells, group.positions) where cell.status == .present {
                 values[position] = cell.value
