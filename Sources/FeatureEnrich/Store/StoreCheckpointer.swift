@@ -24,7 +24,7 @@ final class StoreCheckpointer: Sendable {
     /// inline checkpoints do the work.
     init(path: String, configuration: SQLiteConfiguration, completed: @escaping @Sendable () -> Void) {
         let body = StoreCheckpointerBody { [signals] in
-            defer { signals.finished.signal() }
+            defer { signals.exited.signal() }
             let connection: SQLiteConnection
             do {
                 connection = try SQLiteConnection(path: path, configuration: configuration)
@@ -36,6 +36,8 @@ final class StoreCheckpointer: Sendable {
                 signals.wake.wait()
                 if signals.stopping.load(ordering: .acquiring) { return }
                 signals.pending.store(false, ordering: .releasing)
+                signals.started.add(1, ordering: .acquiringAndReleasing)
+                defer { signals.finished.add(1, ordering: .releasing) }
                 do {
                     _ = try connection.checkpoint(mode: .passive)
                     completed()
@@ -72,13 +74,25 @@ final class StoreCheckpointer: Sendable {
         guard !wasStopped else { return }
         signals.stopping.store(true, ordering: .releasing)
         signals.wake.signal()
-        signals.finished.wait()
+        signals.exited.wait()
     }
+
+    /// Whether a thread runs the requests (false when it could not be created, or after ``stop()``).
+    var isRunning: Bool { !signals.stopping.load(ordering: .acquiring) }
+
+    /// The number of the next run to start: a run numbered at least this one starts after this call, so it
+    /// copies every frame committed before it.
+    var nextRun: Int { signals.started.load(ordering: .acquiring) + 1 }
+
+    /// Runs finished (successfully or not) since start; run `n` is done when this is at least `n`.
+    var finishedRuns: Int { signals.finished.load(ordering: .acquiring) }
 
     /// What the caller's threads and the checkpoint thread share.
     private final class Signals: Sendable {
         let wake = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
+        let exited = DispatchSemaphore(value: 0)
+        let started = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
         let pending = Atomic<Bool>(false)
         let stopping = Atomic<Bool>(false)
     }
