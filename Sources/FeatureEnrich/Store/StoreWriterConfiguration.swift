@@ -43,6 +43,10 @@ package struct StoreWriterConfiguration: Sendable {
     /// without bound). Default 32,768 (128 MiB); at least ``walAutocheckpointPages``.
     package var walHardLimitPages: Int
 
+    /// Runs work the items of a batch defer to its end (``StoreWriterBatchObserver``); default none. The online
+    /// store sets its ``DeferredStatistics`` here.
+    package var batchObserver: (any StoreWriterBatchObserver)?
+
     /// A configuration; every argument has the default documented on its property.
     package init(
         connection: SQLiteConfiguration = SQLiteConfiguration(),
@@ -53,7 +57,8 @@ package struct StoreWriterConfiguration: Sendable {
         checkpointEveryCommits: Int = 4_096,
         walAutocheckpointPages: Int = 8_192,
         backgroundCheckpointPages: Int = 2_048,
-        walHardLimitPages: Int = 32_768
+        walHardLimitPages: Int = 32_768,
+        batchObserver: (any StoreWriterBatchObserver)? = nil
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -64,5 +69,6 @@ package struct StoreWriterConfiguration: Sendable {
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)
         self.backgroundCheckpointPages = max(0, backgroundCheckpointPages)
         self.walHardLimitPages = max(self.walAutocheckpointPages, walHardLimitPages)
+        self.batchObserver = batchObserver
     }
 }

@@ -19,6 +19,8 @@ final class StoreWriterLoop {
     private let connection: SQLiteConnection
     private let queue: StoreWriterQueue
     private let configuration: StoreWriterConfiguration
+    /// Deferred per-batch work (``StoreWriterConfiguration/batchObserver``).
+    private let observer: (any StoreWriterBatchObserver)?
     private var commitsSinceCheckpoint = 0
     /// Frames in the WAL after the last commit (the connection's WAL hook), when checkpoints run in the background.
     private let walFrames = WALFrameCounter()
@@ -37,6 +39,7 @@ final class StoreWriterLoop {
         self.connection = connection
         self.queue = queue
         self.configuration = configuration
+        self.observer = configuration.batchObserver
         let outcome = try SchemaMigrator(migrations: configuration.migrations)
             .migrate(connection, nowMilliseconds: Self.nowMilliseconds())
         if outcome.fromVersion != outcome.toVersion {
@@ -85,18 +88,22 @@ final class StoreWriterLoop {
                         return .commit
                     }
                     results.append(.success(()))
+                    observer?.itemEnded(kept: true)
                 } catch {
                     results.append(.failure(error))
+                    observer?.itemEnded(kept: false)
                     // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back the whole
                     // transaction: the items before this one are gone too.
                     if !connection.isInTransaction { throw error }
                 }
             }
+            try observer?.beforeCommit(connection)
             try connection.commitTransaction()
         } catch {
             transactionError = StoreWriterError.transactionFailed(cause: error, batchSize: batch.count)
             try? connection.rollbackTransaction()
         }
+        observer?.batchEnded()
         if let transactionError {
             for index in results.indices {
                 if case .success = results[index] { results[index] = .failure(transactionError) }
