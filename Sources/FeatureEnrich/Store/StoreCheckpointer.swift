@@ -11,9 +11,9 @@ import Synchronization
 /// checkpoint runs concurrently with a writer; only the WAL's restart waits for a complete one).
 ///
 /// The writer asks for a run with ``request()`` (coalesced: one pending run at most); each run is a PASSIVE
-/// checkpoint, which never blocks the writer or readers and copies what was committed when it started. The
-/// writer still checkpoints inline at its hard WAL limit, which then finds little left to copy and lets the WAL
-/// restart. Stopped (and joined) by ``stop()``, which the writer calls before its final TRUNCATE checkpoint.
+/// checkpoint, which never blocks the writer or readers and copies what was committed when it started. To let
+/// the WAL restart, the writer checkpoints inline once a run it asked for has finished (``nextRun``,
+/// ``finishedRuns``), which then finds only the frames committed meanwhile, or at once at its hard WAL limit. Stopped (and joined) by ``stop()``, which the writer calls before its final TRUNCATE checkpoint.
 final class StoreCheckpointer: Sendable {
     private let signals = Signals()
     private let isStopped = Mutex(false)
@@ -30,6 +30,8 @@ final class StoreCheckpointer: Sendable {
                 connection = try SQLiteConnection(path: path, configuration: configuration)
             } catch {
                 Self.logger.warning("checkpoint connection failed", [("error", "\(error)")])
+                // Not running: the writer checkpoints inline again (``isRunning``).
+                signals.stopping.store(true, ordering: .releasing)
                 return
             }
             while true {
