@@ -20,7 +20,7 @@ public struct Event: Sendable {
     public var isTerminated: Bool
     /// Everything but the body, boxed so passing an event from step to step costs two retains
     /// instead of one per field; copied on write.
-    private var metadata: EventMetadata
+    @usableFromInline var metadata: EventMetadata
 
     /// The event id: the request's `id`, an `X-Event-Id` header, or 32 random hex digits.
     public var id: String {
@@ -80,7 +80,7 @@ public struct Event: Sendable {
     /// enum CommitTicketKey: EventStorageKey { typealias Value = CommitTicket }
     /// event[CommitTicketKey.self] = ticket
     /// ```
-    public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
+    @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
         get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
         set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
     }
@@ -102,7 +102,7 @@ public struct Event: Sendable {
             receivedAtMicroseconds: receivedAt.map { $0 * 1000 } ?? Event.nowMicroseconds())
     }
 
-    private mutating func uniqueMetadata() -> EventMetadata {
+    @usableFromInline mutating func uniqueMetadata() -> EventMetadata {
         if !isKnownUniquelyReferenced(&metadata) { metadata = metadata.copy() }
         return metadata
     }
@@ -157,7 +157,7 @@ public struct Event: Sendable {
 ///
 /// `@unchecked Sendable` because it is mutated only through `Event.uniqueMetadata()`, which copies
 /// it first unless the event holds the only reference; a shared box is never written.
-final class EventMetadata: @unchecked Sendable {
+@usableFromInline final class EventMetadata: @unchecked Sendable {
     var id: String
     var path: String
     var method: String
@@ -167,7 +167,7 @@ final class EventMetadata: @unchecked Sendable {
     var error: (any Error)?
     var originStep: String?
     var state: ValueObject
-    var storage: [ObjectIdentifier: any Sendable] = [:]
+    @usableFromInline var storage: [ObjectIdentifier: any Sendable] = [:]
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
@@ -185,7 +185,7 @@ final class EventMetadata: @unchecked Sendable {
         self.state = state
     }
 
-    func copy() -> EventMetadata {
+    @usableFromInline func copy() -> EventMetadata {
         let copy = EventMetadata(
             id: id, path: path, method: method, headers: headers, contentType: contentType,
             receivedAtMicroseconds: receivedAtMicroseconds, error: error, originStep: originStep, state: state)

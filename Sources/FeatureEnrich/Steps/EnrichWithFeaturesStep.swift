@@ -41,6 +41,8 @@ public struct EnrichWithFeaturesStep: Step {
     private let onMissing: MissingPolicy
     private let timestamp: BodyPath?
     private var tensorInput: TensorEnrichment?
+    /// Whether no two columns of the vector share a name (then merging appends without looking each one up).
+    private let columnNamesAreUnique: Bool
 
     /// A step over `service`.
     public init(
@@ -56,6 +58,8 @@ public struct EnrichWithFeaturesStep: Step {
         self.onMissing = onMissing
         self.timestamp = timestamp.map(BodyPath.init)
         self.tensorInput = nil
+        let names = service.vector.columns.map(\.name)
+        self.columnNamesAreUnique = Set(names).count == names.count
     }
 
     /// A step reading keys from OIP input tensors and appending the vector as a tensor (see the type's docs).
@@ -137,6 +141,20 @@ public struct EnrichWithFeaturesStep: Step {
     }
 
     private func merge(_ values: [Value], into target: Value) -> Value {
+        if into == nil, columnNamesAreUnique, case .object(let body) = target {
+            // The common shape (the vector's columns merged into a body object), built once at its final size
+            // without an intermediate object: only the body's own keys can already hold a column's name.
+            var object = ValueObject(minimumCapacity: body.count + values.count)
+            for (key, value) in body.members { object.appendNew(key, value) }
+            for (column, value) in zip(service.vector.columns, values) {
+                if !body.isEmpty, body.position(of: column.name) != nil {
+                    object[column.name] = value
+                } else {
+                    object.appendNew(column.name, value)
+                }
+            }
+            return .object(object)
+        }
         var features = ValueObject(minimumCapacity: values.count)
         for (column, value) in zip(service.vector.columns, values) { features[column.name] = value }
         var result = target

@@ -7,8 +7,8 @@ import Synchronization
 /// An update of one entity is atomic under its shard lock: load the state (from a read-only connection when it
 /// is not in memory), apply the event through the feature set's ``FeatureSetAggregator``, serialise, and submit
 /// one writer item, still under the lock, so the writer's order is the memory order. The item upserts
-/// `entity_state`, appends the event to `event_log` and folds the numeric values into `feature_stats`, in one
-/// commit; the caller's completion runs after that commit. A failed write evicts the entity once no other write
+/// `entity_state`, appends the event to `event_log` and folds the numeric values into `feature_stats` (once per
+/// writer batch, ``DeferredStatistics``), in one commit; the caller's completion runs after that commit. A failed write evicts the entity once no other write
 /// of it is in flight, so it reloads what the disk holds (a later write built on the failed one is refused).
 /// Idle entities beyond ``OnlineStoreConfiguration/maxKeysInMemory`` are evicted least recently used first.
 ///
@@ -33,6 +33,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     private let poisoned = Mutex<Set<StoreShard.Key>>([])
     private let poisonedCount = Atomic<Int>(0)
     let processedEvents: ProcessedEvents
+    /// The statistics of real-time writes, folded once per writer batch (the writer's batch observer).
+    let deferredStatistics: DeferredStatistics
     let warningLog: ValidationWarningLog
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
@@ -49,7 +51,10 @@ public final class SQLiteOnlineStore: OnlineStore {
                 throw OnlineStoreError.duplicateFeatureSet(name: definition.name)
             }
         }
-        let writer = try StoreWriter(path: path, configuration: configuration.writer)
+        let deferredStatistics = DeferredStatistics()
+        var writerConfiguration = configuration.writer
+        writerConfiguration.batchObserver = deferredStatistics
+        let writer = try StoreWriter(path: path, configuration: writerConfiguration)
         let horizon = configuration.eventIDHorizonMilliseconds
         try writer.submitAndWait { connection in
             try StoreStatements.pruneProcessedEvents(
@@ -69,6 +74,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.readers = StoreReaderPool(path: path, maxIdle: configuration.maxIdleReaders)
         self.configuration = configuration
         self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
+        self.deferredStatistics = deferredStatistics
         self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
@@ -228,14 +234,15 @@ public final class SQLiteOnlineStore: OnlineStore {
                     connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                     json: event.json)
             }
-            for (feature, value) in statistics {
-                try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)
-            }
             if !violations.isEmpty {
                 try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
             }
             if let eventID {
                 try StoreStatements.recordProcessedEvent(connection, eventID: eventID, now: now, count: count)
+            }
+            // Last, after every statement that could fail: kept only if this item's savepoint is released.
+            for (feature, value) in statistics {
+                deferredStatistics.stage(featureSet: featureSet, feature: feature, value)
             }
         } catch {
             for (key, _) in states { markPoisoned(key) }

@@ -11,9 +11,9 @@ import Synchronization
 /// checkpoint runs concurrently with a writer; only the WAL's restart waits for a complete one).
 ///
 /// The writer asks for a run with ``request()`` (coalesced: one pending run at most); each run is a PASSIVE
-/// checkpoint, which never blocks the writer or readers and copies what was committed when it started. The
-/// writer still checkpoints inline at its hard WAL limit, which then finds little left to copy and lets the WAL
-/// restart. Stopped (and joined) by ``stop()``, which the writer calls before its final TRUNCATE checkpoint.
+/// checkpoint, which never blocks the writer or readers and copies what was committed when it started. To let
+/// the WAL restart, the writer checkpoints inline once a run it asked for has finished (``nextRun``,
+/// ``finishedRuns``), which then finds only the frames committed meanwhile, or at once at its hard WAL limit. Stopped (and joined) by ``stop()``, which the writer calls before its final TRUNCATE checkpoint.
 final class StoreCheckpointer: Sendable {
     private let signals = Signals()
     private let isStopped = Mutex(false)
@@ -24,18 +24,22 @@ final class StoreCheckpointer: Sendable {
     /// inline checkpoints do the work.
     init(path: String, configuration: SQLiteConfiguration, completed: @escaping @Sendable () -> Void) {
         let body = StoreCheckpointerBody { [signals] in
-            defer { signals.finished.signal() }
+            defer { signals.exited.signal() }
             let connection: SQLiteConnection
             do {
                 connection = try SQLiteConnection(path: path, configuration: configuration)
             } catch {
                 Self.logger.warning("checkpoint connection failed", [("error", "\(error)")])
+                // Not running: the writer checkpoints inline again (``isRunning``).
+                signals.stopping.store(true, ordering: .releasing)
                 return
             }
             while true {
                 signals.wake.wait()
                 if signals.stopping.load(ordering: .acquiring) { return }
                 signals.pending.store(false, ordering: .releasing)
+                signals.started.add(1, ordering: .acquiringAndReleasing)
+                defer { signals.finished.add(1, ordering: .releasing) }
                 do {
                     _ = try connection.checkpoint(mode: .passive)
                     completed()
@@ -72,13 +76,25 @@ final class StoreCheckpointer: Sendable {
         guard !wasStopped else { return }
         signals.stopping.store(true, ordering: .releasing)
         signals.wake.signal()
-        signals.finished.wait()
+        signals.exited.wait()
     }
+
+    /// Whether a thread runs the requests (false when it could not be created, or after ``stop()``).
+    var isRunning: Bool { !signals.stopping.load(ordering: .acquiring) }
+
+    /// The number of the next run to start: a run numbered at least this one starts after this call, so it
+    /// copies every frame committed before it.
+    var nextRun: Int { signals.started.load(ordering: .acquiring) + 1 }
+
+    /// Runs finished (successfully or not) since start; run `n` is done when this is at least `n`.
+    var finishedRuns: Int { signals.finished.load(ordering: .acquiring) }
 
     /// What the caller's threads and the checkpoint thread share.
     private final class Signals: Sendable {
         let wake = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
+        let exited = DispatchSemaphore(value: 0)
+        let started = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
         let pending = Atomic<Bool>(false)
         let stopping = Atomic<Bool>(false)
     }

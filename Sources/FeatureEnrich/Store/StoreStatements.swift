@@ -171,6 +171,46 @@ enum StoreStatements {
         while try statement.step() {}
     }
 
+    /// The `feature_stats` row of `feature`, or nil when it has none (``DeferredStatistics``).
+    static func loadStatistics(_ connection: SQLiteConnection, featureSet: String, feature: String) throws
+        -> StatisticsRow?
+    {
+        let statement = try connection.cachedStatement(
+            sql: "SELECT count, null_count, mean, m2, min, max FROM feature_stats WHERE feature_set = ? AND feature = ?"
+        )
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(feature, at: 2)
+        guard try statement.step() else { return nil }
+        func real(_ index: Int) -> Double? { statement.isNull(at: index) ? nil : statement.double(at: index) }
+        return StatisticsRow(
+            count: statement.int64(at: 0), nullCount: statement.int64(at: 1), mean: real(2), m2: real(3),
+            min: real(4), max: real(5))
+    }
+
+    /// Writes `row` as the `feature_stats` row of `feature` (``DeferredStatistics``, which folded it).
+    static func storeStatistics(
+        _ connection: SQLiteConnection, featureSet: String, feature: String, _ row: StatisticsRow
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT INTO feature_stats(feature_set, feature, count, null_count, mean, m2, min, max)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(feature_set, feature) DO UPDATE SET count = excluded.count,
+                null_count = excluded.null_count, mean = excluded.mean, m2 = excluded.m2, min = excluded.min,
+                max = excluded.max
+                """)
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(feature, at: 2)
+        try statement.bind(row.count, at: 3)
+        try statement.bind(row.nullCount, at: 4)
+        for (index, value) in [row.mean, row.m2, row.min, row.max].enumerated() {
+            if let value { try statement.bind(value, at: 5 + index) } else { try statement.bindNull(at: 5 + index) }
+        }
+        while try statement.step() {}
+    }
+
     /// Adds `tally` to the `feature_violations` rows of `featureSet`.
     static func mergeViolations(_ connection: SQLiteConnection, featureSet: String, _ tally: ValidationTally) throws {
         for (key, counts) in tally.counts {

@@ -18,21 +18,34 @@ package struct StoreWriterConfiguration: Sendable {
     /// Most items waiting for the writer; past it `submit` fails at once with
     /// ``StoreWriterError/queueFull(limit:)`` (overload shows as errors, not as memory). Default 65,536.
     package var maxQueuedItems: Int
-    /// A PASSIVE WAL checkpoint runs after this many commits (0: only SQLite's auto-checkpoint);
-    /// default 4,096 (small batches under light load are many commits: every 256 checkpointed each few hundred
-    /// requests; ``walAutocheckpointPages`` bounds the WAL).
+    /// A PASSIVE WAL checkpoint runs after this many commits (0: never by count); default 4,096. Without a
+    /// background checkpointer it runs inline, with one it is a request to that thread (small batches under
+    /// light load are many commits: every 256 checkpointed each few hundred requests; the page limits below
+    /// bound the WAL).
     package var checkpointEveryCommits: Int
-    /// WAL length, in pages, at which the writer checkpoints inline after a commit (as SQLite's
-    /// `wal_autocheckpoint`, <https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>, which this replaces when
-    /// ``backgroundCheckpointPages`` is on). Default 8,192 (32 MiB of 4 KiB pages), not SQLite's 1,000: each
-    /// checkpoint writes every page changed since the last one back and fsyncs, so a page changed by many commits
-    /// (the event log's tail, the statistics, index interiors) is written back once per checkpoint.
+    /// WAL length, in pages, at which the WAL is copied back completely so it can restart from its beginning
+    /// (<https://sqlite.org/wal.html>, "Avoiding Excessively Large WAL Files"). Default 8,192 (32 MiB of 4 KiB
+    /// pages), not SQLite's 1,000: each checkpoint writes every page changed since the last one back and fsyncs, so
+    /// a page changed by many commits (the event log's tail, the statistics, index interiors) is written back once
+    /// per checkpoint. Without a background checkpointer this is SQLite's `wal_autocheckpoint`
+    /// (<https://sqlite.org/pragma.html#pragma_wal_autocheckpoint>). With one, reaching it asks that thread for a
+    /// run and, once that run is done, the writer checkpoints inline: only the frames committed during the run
+    /// are left to copy and fsync, so the commits waiting behind it wait ~1 ms instead of the 10-20 ms a full
+    /// write-back and fsync of the WAL took (the fraud graph's open-loop p99, docs/BENCHMARKS.md).
     package var walAutocheckpointPages: Int
     /// Every this many new WAL pages the writer asks a background checkpointer (its own thread and connection,
     /// ``StoreCheckpointer``) to copy them back, so the write-back and its fsync do not stall commits (open-loop
-    /// p99 of the fraud graph, docs/BENCHMARKS.md); the inline checkpoint at ``walAutocheckpointPages`` then finds
-    /// little left. Default 2,048; 0 turns the background checkpointer off (SQLite's auto-checkpoint only).
+    /// p99 of the fraud graph, docs/BENCHMARKS.md). Default 2,048; 0 turns the background checkpointer off
+    /// (SQLite's auto-checkpoint only).
     package var backgroundCheckpointPages: Int
+    /// With a background checkpointer: the WAL length, in pages, at which the writer checkpoints inline at once,
+    /// without waiting for the background run (a checkpointer that cannot keep up must not let the WAL grow
+    /// without bound). Default 32,768 (128 MiB); at least ``walAutocheckpointPages``.
+    package var walHardLimitPages: Int
+
+    /// Runs work the items of a batch defer to its end (``StoreWriterBatchObserver``); default none. The online
+    /// store sets its ``DeferredStatistics`` here.
+    package var batchObserver: (any StoreWriterBatchObserver)?
 
     /// A configuration; every argument has the default documented on its property.
     package init(
@@ -43,7 +56,9 @@ package struct StoreWriterConfiguration: Sendable {
         maxQueuedItems: Int = 65_536,
         checkpointEveryCommits: Int = 4_096,
         walAutocheckpointPages: Int = 8_192,
-        backgroundCheckpointPages: Int = 2_048
+        backgroundCheckpointPages: Int = 2_048,
+        walHardLimitPages: Int = 32_768,
+        batchObserver: (any StoreWriterBatchObserver)? = nil
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -53,5 +68,7 @@ package struct StoreWriterConfiguration: Sendable {
         self.checkpointEveryCommits = max(0, checkpointEveryCommits)
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)
         self.backgroundCheckpointPages = max(0, backgroundCheckpointPages)
+        self.walHardLimitPages = max(self.walAutocheckpointPages, walHardLimitPages)
+        self.batchObserver = batchObserver
     }
 }

@@ -19,12 +19,16 @@ final class StoreWriterLoop {
     private let connection: SQLiteConnection
     private let queue: StoreWriterQueue
     private let configuration: StoreWriterConfiguration
+    /// Deferred per-batch work (``StoreWriterConfiguration/batchObserver``).
+    private let observer: (any StoreWriterBatchObserver)?
     private var commitsSinceCheckpoint = 0
     /// Frames in the WAL after the last commit (the connection's WAL hook), when checkpoints run in the background.
     private let walFrames = WALFrameCounter()
     private let checkpointer: StoreCheckpointer?
     /// The WAL length at the last background request (0 after a restart of the WAL).
     private var framesAtLastRequest = 0
+    /// The background run that must finish before the inline checkpoint restarting the WAL (nil: none wanted).
+    private var restartAfterRun: Int?
     private static let logger = Logger(label: "store-writer")
 
     /// Opens the connection at `path` and applies the schema migrations.
@@ -35,6 +39,7 @@ final class StoreWriterLoop {
         self.connection = connection
         self.queue = queue
         self.configuration = configuration
+        self.observer = configuration.batchObserver
         let outcome = try SchemaMigrator(migrations: configuration.migrations)
             .migrate(connection, nowMilliseconds: Self.nowMilliseconds())
         if outcome.fromVersion != outcome.toVersion {
@@ -83,18 +88,22 @@ final class StoreWriterLoop {
                         return .commit
                     }
                     results.append(.success(()))
+                    observer?.itemEnded(kept: true)
                 } catch {
                     results.append(.failure(error))
+                    observer?.itemEnded(kept: false)
                     // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back the whole
                     // transaction: the items before this one are gone too.
                     if !connection.isInTransaction { throw error }
                 }
             }
+            try observer?.beforeCommit(connection)
             try connection.commitTransaction()
         } catch {
             transactionError = StoreWriterError.transactionFailed(cause: error, batchSize: batch.count)
             try? connection.rollbackTransaction()
         }
+        observer?.batchEnded()
         if let transactionError {
             for index in results.indices {
                 if case .success = results[index] { results[index] = .failure(transactionError) }
@@ -108,29 +117,57 @@ final class StoreWriterLoop {
             item.completion(result)
         }
         if transactionError == nil { scheduleCheckpoint() }
-        if transactionError == nil && configuration.checkpointEveryCommits > 0 {
+    }
+
+    /// After a commit: the checkpoint, if any, the WAL length and the commit count call for. Without a running
+    /// background checkpointer, every ``StoreWriterConfiguration/checkpointEveryCommits`` commits inline (and
+    /// SQLite's own auto-checkpoint); with one, see ``StoreWriterConfiguration``: a request every
+    /// ``StoreWriterConfiguration/backgroundCheckpointPages`` new pages (or that many commits), the inline tail at
+    /// ``StoreWriterConfiguration/walAutocheckpointPages`` once a run started after it finished, and an inline
+    /// checkpoint at once at ``StoreWriterConfiguration/walHardLimitPages``.
+    private func scheduleCheckpoint() {
+        var countDue = false
+        if configuration.checkpointEveryCommits > 0 {
             commitsSinceCheckpoint += 1
             if commitsSinceCheckpoint >= configuration.checkpointEveryCommits {
                 commitsSinceCheckpoint = 0
-                checkpoint(.passive)
+                countDue = true
             }
         }
-    }
-
-    /// With a background checkpointer: a request every ``StoreWriterConfiguration/backgroundCheckpointPages``
-    /// new WAL frames, and an inline checkpoint at ``StoreWriterConfiguration/walAutocheckpointPages`` (what
-    /// SQLite's auto-checkpoint did), which finds the frames mostly copied and lets the WAL restart.
-    private func scheduleCheckpoint() {
-        guard let checkpointer else { return }
         let frames = walFrames.frames.load(ordering: .relaxed)
-        if frames < framesAtLastRequest { framesAtLastRequest = 0 }
-        if frames >= configuration.walAutocheckpointPages {
-            checkpoint(.passive)
+        guard let checkpointer, checkpointer.isRunning else {
+            // Without a checkpointer thread the WAL hook still replaced SQLite's auto-checkpoint: bound it here.
+            if countDue || (checkpointer != nil && frames >= configuration.walAutocheckpointPages) {
+                checkpoint(.passive)
+            }
+            return
+        }
+        if frames < framesAtLastRequest {
+            // The WAL restarted from its beginning.
             framesAtLastRequest = 0
-        } else if frames - framesAtLastRequest >= configuration.backgroundCheckpointPages {
+            restartAfterRun = nil
+        }
+        if frames >= configuration.walHardLimitPages {
+            restartInline()
+        } else if frames >= configuration.walAutocheckpointPages {
+            if let run = restartAfterRun {
+                if checkpointer.finishedRuns >= run { restartInline() }
+            } else {
+                restartAfterRun = checkpointer.nextRun
+                checkpointer.request()
+                framesAtLastRequest = frames
+            }
+        } else if countDue || frames - framesAtLastRequest >= configuration.backgroundCheckpointPages {
             checkpointer.request()
             framesAtLastRequest = frames
         }
+    }
+
+    /// The inline PASSIVE checkpoint that lets the next commit restart the WAL from its beginning.
+    private func restartInline() {
+        checkpoint(.passive)
+        framesAtLastRequest = 0
+        restartAfterRun = nil
     }
 
     private func record(_ results: [Result<Void, any Error>], committed: Bool) {

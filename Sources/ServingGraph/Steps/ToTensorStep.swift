@@ -66,7 +66,22 @@ public struct ToTensorStep: Step {
             guard case .object(let object) = row else {
                 throw ServingError.invalidInput("step '\(name)': row \(r) is a \(row.typeName), not an object")
             }
-            for field in fields { data.append(try element(object[field], row: r, field: field)) }
+            // Rows usually hold the fields in this order (an enrichment step appends them so): try the position
+            // after the previous field's before looking the name up.
+            var next = 0
+            for field in fields {
+                let value: Value?
+                if next < object.count, object.keys[next] == field {
+                    value = object.values[next]
+                    next += 1
+                } else if let position = object.position(of: field) {
+                    value = object.values[position]
+                    next = position + 1
+                } else {
+                    value = nil
+                }
+                data.append(try element(value, row: r, field: field))
+            }
         }
         let tensor: Value = [
             "name": .string(tensorName),

@@ -305,10 +305,13 @@ struct StoreWriterTests {
         #expect(writer.statistics.commits == 1 + 7)
     }
 
-    @Test func runsAPassiveCheckpointEveryConfiguredNumberOfCommitsAndATruncateOneAtClose() throws {
+    @Test func withoutABackgroundCheckpointerRunsAPassiveCheckpointEveryConfiguredNumberOfCommitsAndATruncateAtClose()
+        throws
+    {
         let directory = try SQLiteTestDirectory()
         let writer = try StoreWriter(
-            path: directory.file("store.db"), configuration: StoreWriterConfiguration(checkpointEveryCommits: 2))
+            path: directory.file("store.db"),
+            configuration: StoreWriterConfiguration(checkpointEveryCommits: 2, backgroundCheckpointPages: 0))
         for item in 0..<6 {
             try writer.submitAndWait(Self.insert("c\(item)"))
         }

@@ -128,4 +128,17 @@ struct OnlineFeatureServiceTests {
             #expect(tensor?["data"] == [50.0, 30.0, 30.0, 10.0])
         }
     }
+
+    @Test func enrichStepMergesTheVectorIntoTheBodyReplacingAColumnTheBodyAlreadyHoldsInPlace() throws {
+        try withStore { store in
+            let now = Value.int(Int64(Date().timeIntervalSince1970))
+            _ = try store.ingestAndWait([["account_id": 4, "ts": now, "amount": 10.0, "age": 30]], into: "accounts")
+            let service = try service(store, ["name": "v", "features": ["accounts.amount", "accounts.age"]])
+            let step = EnrichWithFeaturesStep(
+                name: "enrich", service: service, keyPaths: [], rows: nil, into: nil, onMissing: .null)
+            let output = try step.run(Event(body: ["age": "stale", "account_id": 4, "note": "x"]))
+            #expect(output.body.objectValue?.keys == ["age", "account_id", "note", "amount"])
+            #expect(output.body == ["age": 30, "account_id": 4, "note": "x", "amount": 10.0])
+        }
+    }
 }

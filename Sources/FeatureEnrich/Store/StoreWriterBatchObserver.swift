@@ -1,0 +1,18 @@
+/// Work that the items of one store-writer batch defer to the end of that batch, on the writer thread: a row
+/// every item would update (the running statistics) is then written once per transaction instead of once per
+/// item, which spares a statement per item while the commit stays atomic (``StoreWriterLoop``).
+///
+/// Thread contract: every method runs on the writer thread, in this order for each batch: ``itemEnded(kept:)``
+/// after each item's savepoint, ``beforeCommit(_:)`` inside the transaction after the last item, then
+/// ``batchEnded()`` after COMMIT or ROLLBACK. An implementation forgets what a rolled-back item staged, so the
+/// deferred writes cover exactly the items that commit.
+package protocol StoreWriterBatchObserver: Sendable {
+    /// After an item's savepoint: `kept` is false when the item failed and its savepoint was rolled back.
+    func itemEnded(kept: Bool)
+
+    /// Writes what the batch's kept items deferred, inside the transaction; a throw fails the whole batch.
+    func beforeCommit(_ connection: SQLiteConnection) throws
+
+    /// After the batch's COMMIT or ROLLBACK: drops whatever is still staged.
+    func batchEnded()
+}
