@@ -133,6 +133,26 @@ struct RouterTests {
         }
     }
 
+    @Test func routesOfOtherMethodsNeitherHideNorPrecedeTheRequestMethodsRoute() {
+        var router = Router<Int>()
+        router.add(.get, "/a/{x}", 1)
+        router.add(.post, "/a/b", 2)
+        router.add(.put, "/a/{x}", 3)
+        guard case .found(2, let none) = router.lookup(.post, "/a/b"),
+            case .found(1, let captures) = router.lookup(.get, "/a/b"),
+            case .found(3, _) = router.lookup(.put, "/a/b"),
+            case .methodNotAllowed(let allowed) = router.lookup(.delete, "/a/b"),
+            case .methodNotAllowed(let others) = router.lookup(.post, "/a/c")
+        else {
+            Issue.record("unexpected lookup")
+            return
+        }
+        #expect(none.isEmpty)
+        #expect(captures == ["b"])
+        #expect(allowed == [.get, .post, .put])
+        #expect(others == [.get, .put])
+    }
+
     @Test func emptySegmentsDoNotMatchCaptures() {
         var router = Router<Int>()
         router.add(.post, "/v2/models/{model}/infer", 2)

@@ -67,21 +67,15 @@ extension HTTPRequestParser {
         let start = readIndex
         let limits = self.limits
         let base = droppedBytes - requestStart
-        let parsed = buffer.withUnsafeBufferPointer {
-            bytes -> Swift.Result<(HTTPRequest, HTTPHeadFraming), HTTPParseError> in
-            do throws(HTTPParseError) {
-                return .success(try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base))
-            } catch {
-                return .failure(error)
-            }
-        }
         readIndex = headEnd
         scanIndex = headEnd
-        switch parsed {
-        case .failure(let error):
-            return .error(error)
-        case .success(let (request, framing)):
+        do throws(HTTPParseError) {
+            let (request, framing) = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
+                try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base)
+            }
             return frame(request, framing)
+        } catch {
+            return .error(error)
         }
     }
 
@@ -103,11 +97,7 @@ extension HTTPRequestParser {
             length = framing.contentLength ?? 0
         }
         if let length, length > limits.maxBodyBytes { return .error(.bodyTooLarge(limit: limits.maxBodyBytes)) }
-        if length == 0 {
-            var request = request
-            request.body = []
-            return .request(request)
-        }
+        if length == 0 { return .request(request) }  // its body is already empty
         pending = request
         chunkedBody = []
         state = length.map { .fixedBody(length: $0) } ?? .chunkSize

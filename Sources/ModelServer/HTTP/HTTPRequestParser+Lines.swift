@@ -44,7 +44,7 @@ extension HTTPRequestParser {
         guard index > start, index < end, bytes[index] == ASCII.space else {
             throw .invalidRequestLine(offset: base + index)
         }
-        let methodName = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let methodBytes = UnsafeBufferPointer(rebasing: bytes[start..<index])
         let targetStart = index + 1
         index = targetStart
         // RFC 9112 §3.2: the request-target is visible ASCII; anything else (controls, spaces, UTF-8) is a 400.
@@ -70,23 +70,29 @@ extension HTTPRequestParser {
             throw .unsupportedVersion(
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[versionStart..<end]), as: UTF8.self))
         }
-        guard let method = knownMethod(methodName) else { throw .unsupportedMethod(methodName) }
+        guard let method = knownMethod(methodBytes) else {
+            throw .unsupportedMethod(String(decoding: methodBytes, as: UTF8.self))
+        }
         return (method, target, version)
     }
 
-    private static func knownMethod(_ name: String) -> HTTPMethod? {
-        switch name {
-        case "GET": .get
-        case "POST": .post
-        case "HEAD": .head
-        case "PUT": .put
-        case "DELETE": .delete
-        case "OPTIONS": .options
-        case "PATCH": .patch
-        case "TRACE": .trace
-        case "CONNECT": .connect
-        default: nil
+    /// The method whose token is `name` (case-sensitive, RFC 9110 §9.1), compared as bytes: no `String`.
+    private static func knownMethod(_ name: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
+        switch name.count {
+        case 3: return equals(name, "GET") ? .get : equals(name, "PUT") ? .put : nil
+        case 4: return equals(name, "POST") ? .post : equals(name, "HEAD") ? .head : nil
+        case 5: return equals(name, "PATCH") ? .patch : equals(name, "TRACE") ? .trace : nil
+        case 6: return equals(name, "DELETE") ? .delete : nil
+        case 7: return equals(name, "OPTIONS") ? .options : equals(name, "CONNECT") ? .connect : nil
+        default: return nil
         }
+    }
+
+    /// Whether `bytes` is exactly the ASCII `text` (same length assumed by the caller).
+    @inline(__always) private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        let expected = text.utf8Start
+        for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
+        return true
     }
 
     @inline(__always) private static func isDigit(_ byte: UInt8) -> Bool {
