@@ -136,6 +136,7 @@ enum InferenceRequestReader {
         var shape: [Int] = []
         var count = 1
         if reader.consume(UInt8(ascii: "]")) { return (shape, count) }
+        shape.reserveCapacity(4)  // one allocation for the usual ranks (a second append would grow it)
         repeat {
             guard case .int(let dimension) = try reader.readNumber(), dimension >= 0, shape.count < limits.maxRank
             else { throw NotTaken() }
