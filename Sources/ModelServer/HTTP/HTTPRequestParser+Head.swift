@@ -71,7 +71,7 @@ extension HTTPRequestParser {
         scanIndex = headEnd
         do throws(HTTPParseError) {
             let (request, framing) = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
-                try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base)
+                try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base, memo: &memo)
             }
             return frame(request, framing)
         } catch {

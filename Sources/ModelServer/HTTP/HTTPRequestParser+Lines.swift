@@ -2,12 +2,19 @@ extension HTTPRequestParser {
     // MARK: - Request line (RFC 9112 §3) and field lines (RFC 9112 §5)
 
     /// Parses the head in `bytes[start..<end]` (each line CRLF-terminated, the blank line excluded).
-    /// `base` turns a buffer index into an offset from the first byte of the request.
+    /// `base` turns a buffer index into an offset from the first byte of the request. A target or field
+    /// section equal to the previous request's is taken from `memo` instead of being parsed again.
     static func parseHead(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limits: Limits, base: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limits: Limits, base: Int,
+        memo: inout HTTPHeadMemo
     ) throws(HTTPParseError) -> (HTTPRequest, HTTPHeadFraming) {
         let lineEnd = endOfLine(bytes, from: start, to: end)
-        let (method, target, version) = try parseRequestLine(bytes, from: start, to: lineEnd, base: base)
+        let (method, target, version) = try parseRequestLine(
+            bytes, from: start, to: lineEnd, base: base, memo: &memo)
+        let fieldBytes = UnsafeBufferPointer(rebasing: bytes[min(lineEnd + 2, end)..<end])
+        if let (headers, framing) = memo.fields(for: fieldBytes) {
+            return (HTTPRequest(method: method, target: target, version: version, headers: headers), framing)
+        }
         var headers = HTTPHeaders(minimumCapacity: Self.expectedHeaderCount)
         var framing = HTTPHeadFraming()
         var lineStart = lineEnd + 2
@@ -20,6 +27,7 @@ extension HTTPRequestParser {
             try parseField(bytes, from: lineStart, to: fieldEnd, base: base, into: &headers, framing: &framing)
             lineStart = fieldEnd + 2
         }
+        memo.remember(fieldBytes, headers: headers, framing: framing)
         let request = HTTPRequest(method: method, target: target, version: version, headers: headers)
         return (request, framing)
     }
@@ -37,7 +45,7 @@ extension HTTPRequestParser {
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3): single spaces, a token method, a target of
     /// visible ASCII, `HTTP/DIGIT.DIGIT`.
     private static func parseRequestLine(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int, memo: inout HTTPHeadMemo
     ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
         var index = start
         while index < end && ASCII.isToken(bytes[index]) { index += 1 }
@@ -52,7 +60,7 @@ extension HTTPRequestParser {
         guard index > targetStart, index < end, bytes[index] == ASCII.space else {
             throw .invalidRequestLine(offset: base + index)
         }
-        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<index]), as: UTF8.self)
+        let target = memo.target(UnsafeBufferPointer(rebasing: bytes[targetStart..<index]))
         let versionStart = index + 1
         guard end - versionStart == 8, bytes[versionStart] == UInt8(ascii: "H"),
             bytes[versionStart + 1] == UInt8(ascii: "T"),
