@@ -62,19 +62,22 @@ struct Router<Route: Sendable>: Sendable {
     /// matched, to tell 405 from 404. So a request never pays for the patterns of other methods.
     private func lookup(_ method: HTTPMethod, utf8: UnsafeBufferPointer<UInt8>, of path: Substring) -> RouteLookup {
         let candidates = candidates(for: utf8)
-        for index in candidates where Self.answers(entries[index].method, method) {
-            let capturing = entries[index].capturing
-            guard let captures = entries[index].pattern.match(utf8: utf8, of: path, capturing: capturing) else {
-                continue
+        // Entries are read in place through the buffer: no copy (and no retains) of a pattern per candidate.
+        return entries.withUnsafeBufferPointer { entries in
+            for index in candidates where Self.answers(entries[index].method, method) {
+                let capturing = entries[index].capturing
+                guard let captures = entries[index].pattern.match(utf8: utf8, of: path, capturing: capturing) else {
+                    continue
+                }
+                return .found(entries[index].route, captures: captures)
             }
-            return .found(entries[index].route, captures: captures)
+            var allowed: [HTTPMethod] = []
+            for index in candidates where !Self.answers(entries[index].method, method) {
+                guard entries[index].pattern.match(utf8: utf8, of: path, capturing: false) != nil else { continue }
+                if !allowed.contains(entries[index].method) { allowed.append(entries[index].method) }
+            }
+            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
         }
-        var allowed: [HTTPMethod] = []
-        for index in candidates where !Self.answers(entries[index].method, method) {
-            guard entries[index].pattern.match(utf8: utf8, of: path, capturing: false) != nil else { continue }
-            if !allowed.contains(entries[index].method) { allowed.append(entries[index].method) }
-        }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
     /// Whether a template added for `routeMethod` answers a `requestMethod` request (`GET` ones answer `HEAD`).
