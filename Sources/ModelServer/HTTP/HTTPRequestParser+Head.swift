@@ -80,7 +80,7 @@ extension HTTPRequestParser {
     }
 
     /// Chooses the body framing (RFC 9112 §6.1–§6.3) and the state that reads it.
-    private mutating func frame(_ request: HTTPRequest, _ framing: HTTPHeadFraming) -> Result {
+    private mutating func frame(_ request: consuming HTTPRequest, _ framing: borrowing HTTPHeadFraming) -> Result {
         if request.version == .http1_1 && framing.hostCount == 0 { return .error(.missingHost) }
         if framing.hostCount > 1 { return .error(.duplicateHost) }
         let length: Int?
