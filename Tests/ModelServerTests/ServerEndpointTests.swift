@@ -70,6 +70,23 @@ struct ServerEndpointTests {
         }
     }
 
+    @Test func keepAliveRequestsAlternatingPathsAndMethodsEachGetTheirOwnRoute() throws {
+        try withServer { port in
+            let client = try HTTPTestClient(port: port)
+            let sequence: [(String, String, Int)] = [
+                ("GET", "/v2/health/live", 200), ("GET", "/v2/health/live", 200), ("DELETE", "/v2/health/live", 405),
+                ("GET", "/v2/health/live", 200), ("HEAD", "/v2/health/live", 200), ("GET", "/v2/nowhere", 404),
+                ("GET", "/v2", 200), ("GET", "/v2/health/live", 200), ("GET", "/v2/models/m", 404),
+                ("GET", "/v2/models/m", 404), ("GET", "/v2/health/live", 200),
+            ]
+            for (method, path, status) in sequence {
+                try client.send("\(method) \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                // HEAD of an empty body: the same Content-Length 0 head as GET.
+                #expect(try client.readResponse().status == status, "\(method) \(path)")
+            }
+        }
+    }
+
     @Test func headRequestGetsHeadersWithoutBody() throws {
         try withServer { port in
             let result = try Curl.run("http://127.0.0.1:\(port)/v2", ["-I"])
