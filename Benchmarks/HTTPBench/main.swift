@@ -32,7 +32,15 @@ let server = try HTTPServer(
     logger: Logger(label: "http-bench")
 ) { _ in FixedResponder() }
 server.installSignalHandlers()
-let bound = try server.start()
+let bound: Int
+do {
+    bound = try server.start()
+} catch {
+    // A clean exit with the reason, not a trap: the descriptor-limit tests start it where it cannot start.
+    let message = "HTTPBench: cannot start: \(error)\n"
+    _ = message.withCString { write(2, $0, strlen($0)) }
+    exit(1)
+}
 print("listening on 127.0.0.1:\(bound) with \(loops) loop(s), listener \(configuration.listenerMode.name)")
 fflush(nil)  // all streams: the test harness reads the port from a pipe
 server.waitUntilStopped()

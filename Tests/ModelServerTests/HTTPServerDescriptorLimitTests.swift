@@ -17,11 +17,14 @@ struct HTTPServerDescriptorLimitTests {
         return path
     }
 
-    /// A child `HTTPBench` serving on a free port with 2 loops in `listener` mode (under `prlimit
-    /// --nofile=N:N` when `descriptorLimit` is given), its stdout, and the port its first line names.
-    static func startBench(listener: String, descriptorLimit: Int? = nil) throws -> (Process, Pipe, Int) {
+    /// A child `HTTPBench` on a free port with `loops` loops in `listener` mode (under `prlimit --nofile=N:N`
+    /// when `descriptorLimit` is given), its stdout, and the port its first line names (nil when it printed
+    /// none: it could not start, and has exited or is exiting).
+    static func launchBench(
+        listener: String, loops: Int = 2, descriptorLimit: Int? = nil
+    ) throws -> (Process, Pipe, Int?) {
         let process = Process()
-        let arguments = ["0", "2", "error", listener]
+        let arguments = ["0", String(loops), "error", listener]
         if let descriptorLimit {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
             process.arguments = ["--nofile=\(descriptorLimit):\(descriptorLimit)", try benchExecutable()] + arguments
@@ -31,12 +34,18 @@ struct HTTPServerDescriptorLimitTests {
         }
         let output = Pipe()
         process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        guard let port = line.split(separator: ":").last?.split(separator: " ").first.flatMap({ Int($0) }) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw HTTPTestClientError(description: "HTTPBench printed no port: \(line)")
+        return (process, output, line.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+    }
+
+    /// ``launchBench(listener:loops:descriptorLimit:)`` with 2 loops, throwing when it printed no port.
+    static func startBench(listener: String, descriptorLimit: Int? = nil) throws -> (Process, Pipe, Int) {
+        let (process, output, port) = try launchBench(listener: listener, descriptorLimit: descriptorLimit)
+        guard let port else {
+            killIfRunning(process)
+            throw HTTPTestClientError(description: "HTTPBench printed no port")
         }
         return (process, output, port)
     }
@@ -137,5 +146,33 @@ struct HTTPServerDescriptorLimitTests {
         let accepted = counts.compactMap { Int($0) }
         #expect(accepted.count == 2)
         #expect(accepted.reduce(0, +) == 30)
+    }
+
+    @Test func startsEveryLoopOrNoneWhenDescriptorsLeaveRoomForOnlyOneLoop() throws {
+        // The lowest limit under which one loop starts and answers: the process's own descriptors plus the
+        // loop's listener, waker, epoll instance and spare, plus one for the connection.
+        var oneLoopLimit: Int?
+        for limit in 4...64 where oneLoopLimit == nil {
+            let (process, _, port) = try Self.launchBench(listener: "per-loop", loops: 1, descriptorLimit: limit)
+            defer { Self.killIfRunning(process) }
+            guard let port, let client = try? HTTPTestClient(port: port, receiveTimeoutSeconds: 1) else { continue }
+            try? client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            if (try? client.readResponse().status) == 200 { oneLoopLimit = limit }
+        }
+        let limit = try #require(oneLoopLimit)
+
+        // The same limit has room for two listeners and two wakers but one epoll instance: two loops must not
+        // start (before, the first loop served while the second died, and connections to its listener were reset).
+        let (failed, _, noPort) = try Self.launchBench(listener: "per-loop", loops: 2, descriptorLimit: limit)
+        defer { Self.killIfRunning(failed) }
+        #expect(noPort == nil)
+        failed.waitUntilExit()
+        #expect(failed.terminationReason == .exit)
+        #expect(failed.terminationStatus == 1)
+
+        // One more descriptor is room for both loops' own descriptors: both start.
+        let (started, _, port) = try Self.launchBench(listener: "per-loop", loops: 2, descriptorLimit: limit + 1)
+        defer { Self.killIfRunning(started) }
+        #expect(port != nil)
     }
 }

@@ -70,6 +70,23 @@ struct ServerEndpointTests {
         }
     }
 
+    @Test func keepAliveRequestsAlternatingPathsAndMethodsEachGetTheirOwnRoute() throws {
+        try withServer { port in
+            let client = try HTTPTestClient(port: port)
+            let sequence: [(String, String, Int)] = [
+                ("GET", "/v2/health/live", 200), ("GET", "/v2/health/live", 200), ("DELETE", "/v2/health/live", 405),
+                ("GET", "/v2/health/live", 200), ("HEAD", "/v2/health/live", 200), ("GET", "/v2/nowhere", 404),
+                ("GET", "/v2", 200), ("GET", "/v2/health/live", 200), ("GET", "/v2/models/m", 404),
+                ("GET", "/v2/models/m", 404), ("GET", "/v2/health/live", 200),
+            ]
+            for (method, path, status) in sequence {
+                try client.send("\(method) \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                // HEAD of an empty body: the same Content-Length 0 head as GET.
+                #expect(try client.readResponse().status == status, "\(method) \(path)")
+            }
+        }
+    }
+
     @Test func headRequestGetsHeadersWithoutBody() throws {
         try withServer { port in
             let result = try Curl.run("http://127.0.0.1:\(port)/v2", ["-I"])
@@ -131,6 +148,26 @@ struct RouterTests {
             Issue.record("a longer first segment matched a shorter literal")
             return
         }
+    }
+
+    @Test func routesOfOtherMethodsNeitherHideNorPrecedeTheRequestMethodsRoute() {
+        var router = Router<Int>()
+        router.add(.get, "/a/{x}", 1)
+        router.add(.post, "/a/b", 2)
+        router.add(.put, "/a/{x}", 3)
+        guard case .found(2, let none) = router.lookup(.post, "/a/b"),
+            case .found(1, let captures) = router.lookup(.get, "/a/b"),
+            case .found(3, _) = router.lookup(.put, "/a/b"),
+            case .methodNotAllowed(let allowed) = router.lookup(.delete, "/a/b"),
+            case .methodNotAllowed(let others) = router.lookup(.post, "/a/c")
+        else {
+            Issue.record("unexpected lookup")
+            return
+        }
+        #expect(none.isEmpty)
+        #expect(captures == ["b"])
+        #expect(allowed == [.get, .post, .put])
+        #expect(others == [.get, .put])
     }
 
     @Test func emptySegmentsDoNotMatchCaptures() {

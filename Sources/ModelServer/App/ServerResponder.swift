@@ -22,6 +22,9 @@ final class ServerResponder: HTTPResponder {
     private let enrichment: EnrichmentResponder
     /// Inference without the graph walk when the graph is one model router.
     private let direct: DirectInference?
+    /// The last lookup that found a route with no captures, by method and path: a client repeating its
+    /// path (the usual keep-alive case; the parser even hands back the same `String`) skips the router.
+    private var lastRoute: (method: HTTPMethod, path: String, endpoint: ServerEndpoint)?
 
     /// A responder serving `graph` (or only health and metadata when `nil`). With `metrics`, it
     /// counts its requests and its graph's steps there; with `graphServesAllPaths` (a flow), a
@@ -64,7 +67,7 @@ final class ServerResponder: HTTPResponder {
 
     /// The route label and the answer: the one dispatch the HTTP server and ``InProcessServer`` share.
     private func dispatch(_ request: HTTPRequest) -> (route: String, result: HTTPResponderResult) {
-        switch router.lookup(request.method, request.path[...]) {
+        switch lookup(request) {
         case .found(let endpoint, let captures):
             if endpoint.isFeatureStore {
                 return (endpoint.metricsLabel, featureStore.respond(to: endpoint, captures: captures, request: request))
@@ -82,6 +85,18 @@ final class ServerResponder: HTTPResponder {
             let error = RoutingError.noRoute(method: request.method.name, path: String(request.path))
             return (ServerEndpoint.unmatchedLabel, .response(ErrorResponse.response(for: error)))
         }
+    }
+
+    /// The router's answer for `request`, from the last-route memo when the method and path repeat.
+    private func lookup(_ request: HTTPRequest) -> Router<ServerEndpoint>.RouteLookup {
+        if let last = lastRoute, last.method == request.method, last.path == request.path {
+            return .found(last.endpoint, captures: [])
+        }
+        let found = router.lookup(request.method, request.path[...])
+        if case .found(let endpoint, let captures) = found, captures.isEmpty {
+            lastRoute = (request.method, request.path, endpoint)
+        }
+        return found
     }
 
     private func answer(_ endpoint: ServerEndpoint, _ request: HTTPRequest) -> HTTPResponderResult {

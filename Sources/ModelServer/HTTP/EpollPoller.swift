@@ -8,18 +8,32 @@ final class EpollPoller: Poller {
     private let epollFD: Int32
     private var events: [epoll_event]
 
-    /// A new epoll instance reporting up to `maxEvents` descriptors per `poll`.
-    init(maxEvents: Int = 256) throws(SyscallError) {
-        epollFD = Int32(try Syscall.call("epoll_create1") { Int(epoll_create1(Int32(EPOLL_CLOEXEC))) })
+    /// Takes over `epollFD` (see ``makeDescriptor(watching:)``), reporting up to `maxEvents` descriptors per
+    /// `poll`; `close()` closes it.
+    init(adopting epollFD: Int32, maxEvents: Int = 256) {
+        self.epollFD = epollFD
         events = Array(repeating: epoll_event(), count: max(1, maxEvents))
     }
 
+    /// A new epoll instance already watching `watched`, for a poller that adopts it later (on another
+    /// thread). When a registration fails the instance is closed and the error thrown.
+    static func makeDescriptor(watching watched: [(fd: Int32, interest: PollInterest)]) throws(SyscallError) -> Int32 {
+        let epollFD = Int32(try Syscall.call("epoll_create1") { Int(epoll_create1(Int32(EPOLL_CLOEXEC))) })
+        do throws(SyscallError) {
+            for (fd, interest) in watched { try control(epollFD, EPOLL_CTL_ADD, fd, interest) }
+        } catch {
+            Syscall.close(epollFD)
+            throw error
+        }
+        return epollFD
+    }
+
     func register(_ fd: Int32, interest: PollInterest) throws(SyscallError) {
-        try control(EPOLL_CTL_ADD, fd, interest)
+        try Self.control(epollFD, EPOLL_CTL_ADD, fd, interest)
     }
 
     func modify(_ fd: Int32, interest: PollInterest) throws(SyscallError) {
-        try control(EPOLL_CTL_MOD, fd, interest)
+        try Self.control(epollFD, EPOLL_CTL_MOD, fd, interest)
     }
 
     func deregister(_ fd: Int32) {
@@ -55,7 +69,9 @@ final class EpollPoller: Poller {
         Syscall.close(epollFD)
     }
 
-    private func control(_ operation: Int32, _ fd: Int32, _ interest: PollInterest) throws(SyscallError) {
+    private static func control(
+        _ epollFD: Int32, _ operation: Int32, _ fd: Int32, _ interest: PollInterest
+    ) throws(SyscallError) {
         var bits: UInt32 = 0
         if interest.contains(.read) { bits |= EPOLLIN_BITS }
         if interest.contains(.write) { bits |= EPOLLOUT_BITS }

@@ -15,7 +15,12 @@ extension HTTPEventLoop {
                 guard let completed = pending.takeResponse() else { break writing }
                 response = completed
             }
-            connection.queue.removeFirst()
+            // The usual single owed response: emptied in place, no shifting of the array.
+            if connection.queue.count == 1 {
+                connection.queue.removeAll(keepingCapacity: true)
+            } else {
+                connection.queue.removeFirst()
+            }
             let last = connection.machine.isLastResponse || response.closesConnection
             let field: HTTPResponseWriter.ConnectionField = last ? .close : (slot.echoKeepAlive ? .keepAlive : .none)
             HTTPResponseWriter.write(

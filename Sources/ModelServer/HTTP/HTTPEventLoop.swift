@@ -40,34 +40,25 @@ final class HTTPEventLoop {
     /// When the grace period ends, once shutdown began.
     @exclusivity(unchecked) var shutdownDeadline: Int64?
 
-    /// A loop that will accept on `listener` (already listening) and wake on `waker`.
+    /// A loop over `descriptors` (made by `HTTPLoopDescriptors.make`: the listener already listening, the
+    /// epoll instance already watching it and the waker); it owns and closes them from now on.
     init(
-        index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker, configuration: HTTPServerConfiguration,
-        logger: Logger, counters: HTTPServerCounters, responder: any HTTPResponder,
-        onListenerClosed: @escaping () -> Void
-    ) throws(SyscallError) {
+        index: Int, descriptors: HTTPLoopDescriptors, configuration: HTTPServerConfiguration, logger: Logger,
+        counters: HTTPServerCounters, responder: any HTTPResponder, onListenerClosed: @escaping () -> Void
+    ) {
         self.index = index
         self.configuration = configuration
         self.logger = logger
         self.counters = counters
         self.responder = responder
-        self.waker = waker
+        self.waker = descriptors.waker
         self.onListenerClosed = onListenerClosed
-        self.poller = try EpollPoller()
-        self.listener = listener
-        self.spareFD = Syscall.openSpareDescriptor()
+        self.poller = EpollPoller(adopting: descriptors.epollFD)
+        self.listener = descriptors.listener
+        self.spareFD = descriptors.spareFD
         self.readBuffer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: max(1024, configuration.readChunkBytes), alignment: 16)
         self.now = Self.monotonicMilliseconds()
-        do {
-            try poller.register(listener.fd, interest: Self.interest(in: listener))
-            try poller.register(waker.fd, interest: .read)
-        } catch {
-            // Every stored property is set, so `deinit` still runs after this throw and frees `readBuffer`.
-            poller.close()
-            Syscall.close(spareFD)
-            throw error
-        }
     }
 
     deinit {

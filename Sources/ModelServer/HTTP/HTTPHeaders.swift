@@ -22,8 +22,9 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The value of the first field named `name` (any case), or nil.
     package subscript(name: String) -> String? {
-        for field in fields where Self.equalsIgnoringCase(field.name, name) {
-            return field.value
+        // By index: a field that does not match is compared in place, never copied out (no retains).
+        for index in fields.indices where Self.equalsIgnoringCase(fields[index].name, name) {
+            return fields[index].value
         }
         return nil
     }
@@ -35,7 +36,8 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// Whether a field named `name` (any case) is present.
     package func contains(name: String) -> Bool {
-        fields.contains { Self.equalsIgnoringCase($0.name, name) }
+        for index in fields.indices where Self.equalsIgnoringCase(fields[index].name, name) { return true }
+        return false
     }
 
     /// Appends a field, keeping any existing ones of that name.

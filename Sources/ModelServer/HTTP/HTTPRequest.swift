@@ -82,6 +82,7 @@ package struct HTTPRequest: Sendable {
     /// Whether the client allows the connection to stay open after this request (RFC 9112 §9.3):
     /// HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     package var keepAlive: Bool {
+        guard headers.contains(name: "connection") else { return version == .http1_1 }
         var sawClose = false
         var sawKeepAlive = false
         for (name, value) in headers where HTTPHeaders.equalsIgnoringCase(name, "connection") {

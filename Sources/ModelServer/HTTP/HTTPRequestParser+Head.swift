@@ -67,26 +67,20 @@ extension HTTPRequestParser {
         let start = readIndex
         let limits = self.limits
         let base = droppedBytes - requestStart
-        let parsed = buffer.withUnsafeBufferPointer {
-            bytes -> Swift.Result<(HTTPRequest, HTTPHeadFraming), HTTPParseError> in
-            do throws(HTTPParseError) {
-                return .success(try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base))
-            } catch {
-                return .failure(error)
-            }
-        }
         readIndex = headEnd
         scanIndex = headEnd
-        switch parsed {
-        case .failure(let error):
-            return .error(error)
-        case .success(let (request, framing)):
+        do throws(HTTPParseError) {
+            let (request, framing) = try buffer.withUnsafeBufferPointer { bytes throws(HTTPParseError) in
+                try Self.parseHead(bytes, from: start, to: terminator + 2, limits: limits, base: base, memo: &memo)
+            }
             return frame(request, framing)
+        } catch {
+            return .error(error)
         }
     }
 
     /// Chooses the body framing (RFC 9112 §6.1–§6.3) and the state that reads it.
-    private mutating func frame(_ request: HTTPRequest, _ framing: HTTPHeadFraming) -> Result {
+    private mutating func frame(_ request: consuming HTTPRequest, _ framing: borrowing HTTPHeadFraming) -> Result {
         if request.version == .http1_1 && framing.hostCount == 0 { return .error(.missingHost) }
         if framing.hostCount > 1 { return .error(.duplicateHost) }
         let length: Int?
@@ -103,11 +97,7 @@ extension HTTPRequestParser {
             length = framing.contentLength ?? 0
         }
         if let length, length > limits.maxBodyBytes { return .error(.bodyTooLarge(limit: limits.maxBodyBytes)) }
-        if length == 0 {
-            var request = request
-            request.body = []
-            return .request(request)
-        }
+        if length == 0 { return .request(request) }  // its body is already empty
         pending = request
         chunkedBody = []
         state = length.map { .fixedBody(length: $0) } ?? .chunkSize

@@ -2,12 +2,19 @@ extension HTTPRequestParser {
     // MARK: - Request line (RFC 9112 §3) and field lines (RFC 9112 §5)
 
     /// Parses the head in `bytes[start..<end]` (each line CRLF-terminated, the blank line excluded).
-    /// `base` turns a buffer index into an offset from the first byte of the request.
+    /// `base` turns a buffer index into an offset from the first byte of the request. A target or field
+    /// section equal to the previous request's is taken from `memo` instead of being parsed again.
     static func parseHead(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limits: Limits, base: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, limits: Limits, base: Int,
+        memo: inout HTTPHeadMemo
     ) throws(HTTPParseError) -> (HTTPRequest, HTTPHeadFraming) {
         let lineEnd = endOfLine(bytes, from: start, to: end)
-        let (method, target, version) = try parseRequestLine(bytes, from: start, to: lineEnd, base: base)
+        let (method, target, version) = try parseRequestLine(
+            bytes, from: start, to: lineEnd, base: base, memo: &memo)
+        let fieldBytes = UnsafeBufferPointer(rebasing: bytes[min(lineEnd + 2, end)..<end])
+        if let (headers, framing) = memo.fields(for: fieldBytes) {
+            return (HTTPRequest(method: method, target: target, version: version, headers: headers), framing)
+        }
         var headers = HTTPHeaders(minimumCapacity: Self.expectedHeaderCount)
         var framing = HTTPHeadFraming()
         var lineStart = lineEnd + 2
@@ -20,6 +27,7 @@ extension HTTPRequestParser {
             try parseField(bytes, from: lineStart, to: fieldEnd, base: base, into: &headers, framing: &framing)
             lineStart = fieldEnd + 2
         }
+        memo.remember(fieldBytes, headers: headers, framing: framing)
         let request = HTTPRequest(method: method, target: target, version: version, headers: headers)
         return (request, framing)
     }
@@ -37,14 +45,14 @@ extension HTTPRequestParser {
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3): single spaces, a token method, a target of
     /// visible ASCII, `HTTP/DIGIT.DIGIT`.
     private static func parseRequestLine(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int, memo: inout HTTPHeadMemo
     ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
         var index = start
         while index < end && ASCII.isToken(bytes[index]) { index += 1 }
         guard index > start, index < end, bytes[index] == ASCII.space else {
             throw .invalidRequestLine(offset: base + index)
         }
-        let methodName = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let methodBytes = UnsafeBufferPointer(rebasing: bytes[start..<index])
         let targetStart = index + 1
         index = targetStart
         // RFC 9112 §3.2: the request-target is visible ASCII; anything else (controls, spaces, UTF-8) is a 400.
@@ -52,7 +60,7 @@ extension HTTPRequestParser {
         guard index > targetStart, index < end, bytes[index] == ASCII.space else {
             throw .invalidRequestLine(offset: base + index)
         }
-        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<index]), as: UTF8.self)
+        let target = memo.target(UnsafeBufferPointer(rebasing: bytes[targetStart..<index]))
         let versionStart = index + 1
         guard end - versionStart == 8, bytes[versionStart] == UInt8(ascii: "H"),
             bytes[versionStart + 1] == UInt8(ascii: "T"),
@@ -70,23 +78,29 @@ extension HTTPRequestParser {
             throw .unsupportedVersion(
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[versionStart..<end]), as: UTF8.self))
         }
-        guard let method = knownMethod(methodName) else { throw .unsupportedMethod(methodName) }
+        guard let method = knownMethod(methodBytes) else {
+            throw .unsupportedMethod(String(decoding: methodBytes, as: UTF8.self))
+        }
         return (method, target, version)
     }
 
-    private static func knownMethod(_ name: String) -> HTTPMethod? {
-        switch name {
-        case "GET": .get
-        case "POST": .post
-        case "HEAD": .head
-        case "PUT": .put
-        case "DELETE": .delete
-        case "OPTIONS": .options
-        case "PATCH": .patch
-        case "TRACE": .trace
-        case "CONNECT": .connect
-        default: nil
+    /// The method whose token is `name` (case-sensitive, RFC 9110 §9.1), compared as bytes: no `String`.
+    private static func knownMethod(_ name: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
+        switch name.count {
+        case 3: return equals(name, "GET") ? .get : equals(name, "PUT") ? .put : nil
+        case 4: return equals(name, "POST") ? .post : equals(name, "HEAD") ? .head : nil
+        case 5: return equals(name, "PATCH") ? .patch : equals(name, "TRACE") ? .trace : nil
+        case 6: return equals(name, "DELETE") ? .delete : nil
+        case 7: return equals(name, "OPTIONS") ? .options : equals(name, "CONNECT") ? .connect : nil
+        default: return nil
         }
+    }
+
+    /// Whether `bytes` is exactly the ASCII `text` (same length assumed by the caller).
+    @inline(__always) private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        let expected = text.utf8Start
+        for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
+        return true
     }
 
     @inline(__always) private static func isDigit(_ byte: UInt8) -> Bool {

@@ -60,6 +60,8 @@ package struct HTTPRequestParser {
     var pending: HTTPRequest?
     var chunkedBody: [UInt8] = []
     var expectsContinue = false
+    /// The previous request's target and fields, reused when the next request repeats their bytes.
+    var memo = HTTPHeadMemo()
 
     /// A parser with empty buffers.
     package init(limits: Limits = Limits()) {

@@ -53,6 +53,7 @@ package struct HTTPResponse: Sendable {
 
     /// Whether the response asks to close the connection after it (`Connection: close`).
     var closesConnection: Bool {
+        guard headers.contains(name: "connection") else { return false }
         for (name, value) in headers where HTTPHeaders.equalsIgnoringCase(name, "connection") {
             for token in value.split(separator: ",")
             where HTTPHeaders.equalsIgnoringCase(token.trimmingSpaces(), "close") {

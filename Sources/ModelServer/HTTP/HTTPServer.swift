@@ -64,16 +64,16 @@ package final class HTTPServer: Sendable {
                 logger.warning("cannot raise the open descriptor limit: \(error)")
             }
             let (listeners, port) = try openListeners()
-            let wakers: [HTTPLoopWaker]
+            // Every loop's descriptors exist before any loop runs: start-up succeeds whole or not at all.
+            let loops: [HTTPLoopDescriptors]
             do throws(SyscallError) {
-                wakers = try (0..<configuration.loops).map { _ throws(SyscallError) in try HTTPLoopWaker() }
+                loops = try HTTPLoopDescriptors.make(listeners: listeners)
             } catch {
                 for listener in listeners { listener.release() }
                 throw HTTPServerError.system(error)
             }
-            for (index, listener) in listeners.enumerated() {
-                startLoop(index: index, listener: listener, waker: wakers[index])
-            }
+            for (index, descriptors) in loops.enumerated() { startLoop(index: index, descriptors: descriptors) }
+            let wakers = loops.map(\.waker)
             state = .running(wakers: wakers, port: port)
             logger.info(
                 "listening",
@@ -117,23 +117,16 @@ package final class HTTPServer: Sendable {
         }
     }
 
-    private func startLoop(index: Int, listener: HTTPListenerSocket, waker: HTTPLoopWaker) {
+    private func startLoop(index: Int, descriptors: HTTPLoopDescriptors) {
         running.enter()
         accepting.enter()
         let (configuration, logger, counters, factory) = (configuration, logger, counters, responderFactory)
         let (running, accepting) = (running, accepting)
         let thread = Thread {
-            let responder = factory(index)
-            do {
-                let loop = try HTTPEventLoop(
-                    index: index, listener: listener, waker: waker, configuration: configuration, logger: logger,
-                    counters: counters, responder: responder, onListenerClosed: { accepting.leave() })
-                loop.run()
-            } catch {
-                logger.error("event loop failed to start: \(error)", [("loop", String(index))])
-                listener.release()
-                accepting.leave()
-            }
+            let loop = HTTPEventLoop(
+                index: index, descriptors: descriptors, configuration: configuration, logger: logger,
+                counters: counters, responder: factory(index), onListenerClosed: { accepting.leave() })
+            loop.run()
             running.leave()
         }
         thread.name = "http-loop-\(index)"

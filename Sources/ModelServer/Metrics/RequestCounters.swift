@@ -12,8 +12,24 @@ final class RequestCounters: Sendable {
         let status: Int
     }
 
+    /// Answers by key, kept as two parallel arrays searched linearly: a loop sees a handful of route and
+    /// status pairs, and comparing an `Int` and an identical route literal costs less than hashing a `String`.
+    private struct Tally {
+        var keys: [Key] = []
+        var counts: [UInt64] = []
+
+        mutating func add(route: String, status: Int) {
+            for index in keys.indices where keys[index].status == status && keys[index].route == route {
+                counts[index] &+= 1
+                return
+            }
+            keys.append(Key(route: route, status: status))
+            counts.append(1)
+        }
+    }
+
     private let started = Atomic<UInt64>(0)
-    private let finished = Mutex<[Key: UInt64]>([:])
+    private let finished = Mutex(Tally())
 
     /// Zeroed counters.
     init() {}
@@ -25,12 +41,12 @@ final class RequestCounters: Sendable {
 
     /// Counts a request answered with `status` on `route`.
     func requestFinished(route: String, status: Int) {
-        finished.withLock { $0[Key(route: route, status: status), default: 0] &+= 1 }
+        finished.withLock { $0.add(route: route, status: status) }
     }
 
     /// Requests started so far and answers by route and status.
     func snapshot() -> (started: UInt64, finished: [Key: UInt64]) {
-        let answers = finished.withLock { $0 }
+        let answers = finished.withLock { Dictionary(uniqueKeysWithValues: zip($0.keys, $0.counts)) }
         return (started.load(ordering: .relaxed), answers)
     }
 }

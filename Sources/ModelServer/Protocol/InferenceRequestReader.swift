@@ -100,7 +100,10 @@ enum InferenceRequestReader {
                 name = try reader.readString()
             case 1?:
                 try keys.insert(1)
-                datatype = try InferenceRequestDecoder.readDatatype(try reader.readString(), input: "")
+                // Compared in place against the spellings (no `String`); FP16, BF16 and unknown names are
+                // left to the general path, which names the input in its error.
+                guard let known = try reader.readKey(among: datatypeSpellings) else { throw NotTaken() }
+                datatype = datatypesBySpelling[known]
             case 2?:
                 try keys.insert(2)
                 shape = try readShape(&reader, limits: limits)
@@ -136,6 +139,7 @@ enum InferenceRequestReader {
         var shape: [Int] = []
         var count = 1
         if reader.consume(UInt8(ascii: "]")) { return (shape, count) }
+        shape.reserveCapacity(4)  // one allocation for the usual ranks (a second append would grow it)
         repeat {
             guard case .int(let dimension) = try reader.readNumber(), dimension >= 0, shape.count < limits.maxRank
             else { throw NotTaken() }
@@ -220,6 +224,15 @@ enum InferenceRequestReader {
     private static let bodyKeys: [StaticString] = ["inputs", "id", "parameters", "outputs", "operation", "model"]
     /// The input members the reader knows, by index: `name`, `datatype`, `shape`, `parameters`, `data`.
     private static let inputKeys: [StaticString] = ["name", "datatype", "shape", "parameters", "data"]
+
+    /// The datatypes the reader takes, by spelling (FP32 first, the usual one); ``datatypesBySpelling`` in
+    /// the same order.
+    static let datatypeSpellings: [StaticString] = [
+        "FP32", "FP64", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8", "BOOL", "BYTES",
+    ]
+    static let datatypesBySpelling: [TensorDatatype] = [
+        .fp32, .fp64, .int64, .int32, .int16, .int8, .uint64, .uint32, .uint16, .uint8, .bool, .bytes,
+    ]
 
     /// Reads the members of an object whose `{` is consumed, through its `}`; `member` gets the index
     /// of each key in `keys` (nil for another key) with the reader at its value.

@@ -23,7 +23,9 @@ extension InferenceResponseEncoder {
         let count = selected?.count ?? response.outputs.count
         var elements = 0
         for position in 0..<count { elements += selected?[position].tensor.count ?? response.outputs[position].count }
-        var writer = JSONTokenWriter(capacity: 128 + 24 * elements)
+        // Room for the envelope (names, a 32-digit id, datatype, shape) and ~24 bytes per element, plus the
+        // 32 bytes a double's digits reserve: a one-row answer (~155 bytes) then never grows the buffer.
+        var writer = JSONTokenWriter(capacity: 256 + 24 * elements)
         writer.raw(#"{"model_name":"#)
         writer.string(response.modelName)
         if let version = response.modelVersion {

@@ -57,18 +57,32 @@ struct Router<Route: Sendable>: Sendable {
         return copy.withUTF8 { lookup(method, utf8: $0, of: path) }
     }
 
-    /// ``lookup(_:_:)`` over `utf8`, the bytes of `path`.
+    /// ``lookup(_:_:)`` over `utf8`, the bytes of `path`. Templates of the request's method are tried first,
+    /// in order (the first match wins, as if all were tried in order); only when none matches are the others
+    /// matched, to tell 405 from 404. So a request never pays for the patterns of other methods.
     private func lookup(_ method: HTTPMethod, utf8: UnsafeBufferPointer<UInt8>, of path: Substring) -> RouteLookup {
-        var allowed: [HTTPMethod] = []
-        for index in candidates(for: utf8) {
-            let entry = entries[index]
-            guard let captures = entry.pattern.match(utf8: utf8, of: path) else { continue }
-            if entry.method == method || (method == .head && entry.method == .get) {
-                return .found(entry.route, captures: entry.capturing ? captures : [])
+        let candidates = candidates(for: utf8)
+        // Entries are read in place through the buffer: no copy (and no retains) of a pattern per candidate.
+        return entries.withUnsafeBufferPointer { entries in
+            for index in candidates where Self.answers(entries[index].method, method) {
+                let capturing = entries[index].capturing
+                guard let captures = entries[index].pattern.match(utf8: utf8, of: path, capturing: capturing) else {
+                    continue
+                }
+                return .found(entries[index].route, captures: captures)
             }
-            if !allowed.contains(entry.method) { allowed.append(entry.method) }
+            var allowed: [HTTPMethod] = []
+            for index in candidates where !Self.answers(entries[index].method, method) {
+                guard entries[index].pattern.match(utf8: utf8, of: path, capturing: false) != nil else { continue }
+                if !allowed.contains(entries[index].method) { allowed.append(entries[index].method) }
+            }
+            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    /// Whether a template added for `routeMethod` answers a `requestMethod` request (`GET` ones answer `HEAD`).
+    @inline(__always) private static func answers(_ routeMethod: HTTPMethod, _ requestMethod: HTTPMethod) -> Bool {
+        routeMethod == requestMethod || (requestMethod == .head && routeMethod == .get)
     }
 
     /// The entries a path may match: its first segment's group, else those not starting with a literal.
@@ -77,8 +91,14 @@ struct Router<Route: Sendable>: Sendable {
         if start < utf8.count, utf8[start] == UInt8(ascii: "/") { start += 1 }
         var end = start
         while end < utf8.count, utf8[end] != UInt8(ascii: "/") { end += 1 }
-        let first = UnsafeBufferPointer(rebasing: utf8[start..<end])
-        for group in groups where group.firstSegment.elementsEqual(first) { return group.candidates }
+        let count = end - start
+        for group in groups where group.firstSegment.count == count {
+            let equal = group.firstSegment.withUnsafeBufferPointer { segment in
+                for offset in 0..<count where segment[offset] != utf8[start + offset] { return false }
+                return true
+            }
+            if equal { return group.candidates }
+        }
         return anyFirstSegment
     }
 }

@@ -21,8 +21,38 @@ extension JSONWriter {
         if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
             return
         }
-        var text = number.description
-        text.withUTF8 { output.append($0) }
+        // The standard library's shortest round-trip digits (those of `description`), written straight
+        // into the output: `write(to:)` hands them to the stream as one ASCII buffer, no `String`.
+        var sink = ReservedBytes(start: output.reserve(ReservedBytes.capacity))
+        number.write(to: &sink)
+        if sink.count <= ReservedBytes.capacity {
+            output.commit(sink.count)
+        } else {
+            var text = number.description
+            text.withUTF8 { output.append($0) }
+        }
+    }
+
+    /// A `TextOutputStream` over bytes reserved in a ``JSONOutput``; past ``capacity`` it only counts.
+    private struct ReservedBytes: TextOutputStream {
+        /// Room for the longest double `description` prints (`-2.2250738585072014e-308`: 24 bytes).
+        static let capacity = 32
+        let start: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func write(_ string: String) {
+            for byte in string.utf8 { append(byte) }
+        }
+
+        /// The requirement `Double.write(to:)` calls with its digits (the default would build a `String`).
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+            for byte in buffer { append(byte) }
+        }
+
+        @inline(__always) private mutating func append(_ byte: UInt8) {
+            if count < Self.capacity { start[count] = byte }
+            count &+= 1
+        }
     }
 
     /// Writes `number` (not whole, 1e-4 ≤ |number| < 1e15) in plain decimal notation when some

@@ -46,6 +46,19 @@ struct InferenceRequestReaderTests {
         #expect(read.format == expected.format)
     }
 
+    @Test(arguments: TensorDatatype.allCases)
+    func readsEveryDatatypeTheGeneralPathAcceptsAndDeclinesTheOthers(datatype: TensorDatatype) throws {
+        let json = #"{"inputs":[{"name":"e","shape":[0],"datatype":"\#(datatype.rawValue)","data":[]}]}"#
+        guard datatype != .fp16 && datatype != .bf16 else {
+            #expect(fast(json) == nil)
+            #expect(throws: InferenceProtocolError.self) { try general(json) }
+            return
+        }
+        let read = try #require(fast(json))
+        #expect(read.inputs == (try general(json)).inputs)
+        #expect(read.inputs.first?.datatype == datatype)
+    }
+
     @Test func readsBinaryInputsFromTheBytesAfterTheHeader() throws {
         let json =
             #"{"inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","parameters":{"binary_data_size":8}}],"#
