@@ -49,12 +49,12 @@ extension OfflineStoreReader {
         if let currentKey, currentLimit != nil { try body(currentKey, events) }
     }
 
-    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with a key in `range` (as in
-    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `text()` reads
-    /// the stored event (only when called). Walks the table in rowid order; SQLite filters out other keys.
+    /// Calls `body(seq, key, time, row)` for every event of `featureSet` with a key in `range` (as in
+    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `row` decodes the
+    /// stored event (only when asked). Walks the table in rowid order; SQLite filters out other keys.
     func forEachLoggedEvent(
         featureSet: String, range: (lower: String?, upper: String?), seqs: ClosedRange<Int64>,
-        _ body: (Int64, String, Int64, () -> String) throws -> Void
+        _ body: (Int64, String, Int64, LoggedEventRow) throws -> Void
     ) throws {
         var sql = """
             SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
@@ -69,19 +69,30 @@ extension OfflineStoreReader {
         if let upper = range.upper { try statement.bind(upper, at: 3) }
         try statement.bind(seqs.lowerBound, at: 4)
         try statement.bind(seqs.upperBound, at: 5)
+        let row = LoggedEventRow(statement: statement, featureSet: featureSet)
         while try statement.step() {
-            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2)) { statement.text(at: 3) }
+            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2), row)
         }
     }
+}
 
-    /// Decodes logged event `text` (row `seq`) of `featureSet`; an unreadable one is a ``TrainingSetError``.
-    static func decode(
-        _ text: String, seq: Int64, featureSet: String, decoder: FeatureEventDecoder
-    ) throws(TrainingSetError) -> FeatureEvent {
+/// The current row of ``OfflineStoreReader/forEachLoggedEvent(featureSet:range:seqs:_:)``: decodes its event.
+struct LoggedEventRow {
+    fileprivate let statement: PreparedStatement
+    fileprivate let featureSet: String
+
+    /// Decodes the row's aggregation inputs and plain features into the given arrays (``FeatureEventDecoder/
+    /// decodeLoggedValues(_:at:aggregationValues:featureValues:slots:)``); an unreadable event is a
+    /// ``TrainingSetError``.
+    func decodeValues(
+        _ decoder: FeatureEventDecoder, aggregationValues: inout [Double?], featureValues: inout [Value?],
+        slots: inout [Int]
+    ) throws(TrainingSetError) {
         do {
-            return try decoder.decode(try JSONParser.parse(text), json: text)
+            try decoder.decodeLoggedValues(
+                statement, at: 3, aggregationValues: &aggregationValues, featureValues: &featureValues, slots: &slots)
         } catch {
-            throw .unreadableEvent(featureSet: featureSet, seq: seq, reason: "\(error)")
+            throw .unreadableEvent(featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
         }
     }
 }

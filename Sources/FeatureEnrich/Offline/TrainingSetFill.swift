@@ -84,15 +84,19 @@ struct TrainingSetFill: Sendable {
         }
         if seqs.lowest <= seqs.highest {
             var output: [Double?] = []
+            var aggregationValues: [Double?] = []
+            var featureValues: [Value?] = []
+            var fieldSlots: [Int] = []
             try store.forEachLoggedEvent(
                 featureSet: set.definition.name, range: range, seqs: seqs.lowest...seqs.highest
             ) {
-                seq, key, time, text in
+                _, key, time, row in
                 guard let slot = slots[key], time <= keys[slot].limit else { return }
-                let event = try OfflineStoreReader.decode(
-                    text(), seq: seq, featureSet: set.definition.name, decoder: set.decoder)
+                try row.decodeValues(
+                    set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues,
+                    slots: &fieldSlots)
                 set.aggregator.ingest(
-                    at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+                    at: time, aggregationValues: aggregationValues, featureValues: featureValues,
                     into: &keys[slot].state, output: &output)
                 keys[slot].applied += 1
                 let start = keys[slot].nextRow

@@ -226,7 +226,7 @@ public final class SQLiteOnlineStore: OnlineStore {
             for event in events {
                 try StoreStatements.appendEvent(
                     connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
-                    json: event.json)
+                    logged: event.logged)
             }
             for (feature, value) in statistics {
                 try StoreStatements.mergeStatistics(connection, featureSet: featureSet, feature: feature, value)

@@ -1,0 +1,155 @@
+import ServingGraph
+
+/// Reads binary `event_log.event` records (``LoggedEventEncoder``) for one feature set, with the rules of
+/// ``FeatureEventDecoder``: a field of the type the definition expects is taken as is, any other goes through the
+/// JSON decoder's conversion (so a record written under an older definition decodes as its JSON would have).
+///
+/// Fields are found by name; a record written for this definition has them in the expected order, so each name is
+/// compared once. ``decodeValues(_:aggregationValues:featureValues:slots:)`` reads only what the aggregator
+/// takes, without a ``Value`` for numbers and without the entity key.
+package struct LoggedEventDecoder: Sendable {
+    /// What one field name feeds.
+    private struct Target: Sendable {
+        let name: [UInt8]
+        var entity: Int?
+        var isTime = false
+        var aggregations: [Int] = []
+        var feature: Int?
+    }
+
+    /// The feature set records are decoded for.
+    package let featureSet: FeatureSetDefinition
+    private let targets: [Target]
+
+    /// The decoder of records for `featureSet`.
+    package init(featureSet: FeatureSetDefinition) {
+        self.featureSet = featureSet
+        var targets: [Target] = []
+        func target(_ name: String) -> Int {
+            if let index = targets.firstIndex(where: { $0.name.elementsEqual(name.utf8) }) { return index }
+            targets.append(Target(name: Array(name.utf8)))
+            return targets.count - 1
+        }
+        for (index, entity) in featureSet.entities.enumerated() { targets[target(entity.name)].entity = index }
+        targets[target(featureSet.timestampKey)].isTime = true
+        for (index, aggregation) in featureSet.aggregations.enumerated() {
+            targets[target(aggregation.column)].aggregations.append(index)
+        }
+        for (index, feature) in featureSet.features.enumerated() { targets[target(feature.name)].feature = index }
+        self.targets = targets
+    }
+
+    /// The offset of each target's field in `record` (-1 when absent) into `slots`, and of an event-time field
+    /// under another name into the last slot (a renamed timestamp key still finds the time).
+    private func locate(_ record: UnsafeRawBufferPointer, slots: inout [Int]) throws(FeatureEventError) {
+        slots.removeAll(keepingCapacity: true)
+        slots.append(contentsOf: repeatElement(-1, count: targets.count + 1))
+        var reader = LoggedEventReader(record)
+        guard try reader.byte() == LoggedEventEncoder.magic else { throw reader.corrupt("unknown record format") }
+        var next = 0
+        while !reader.isAtEnd {
+            let nameLength = try reader.length()
+            let nameStart = try reader.skip(nameLength)
+            let fieldStart = reader.offset
+            let tag = try reader.byte()
+            try reader.skipPayload(tag: tag)
+            let name = UnsafeRawBufferPointer(rebasing: record[nameStart..<nameStart + nameLength])
+            var found = -1
+            if next < targets.count, targets[next].name.elementsEqual(name) {
+                found = next
+            } else {
+                found = targets.firstIndex { $0.name.elementsEqual(name) } ?? -1
+            }
+            if found >= 0 {
+                slots[found] = fieldStart
+                next = found + 1
+            } else if tag == LoggedEventReader.timeTag {
+                slots[targets.count] = fieldStart
+            }
+        }
+    }
+
+    /// Decodes a whole record into a ``FeatureEvent`` (read back from the log: its `logged` bytes stay empty).
+    package func decode(_ record: UnsafeRawBufferPointer) throws(FeatureEventError) -> FeatureEvent {
+        var slots: [Int] = []
+        try locate(record, slots: &slots)
+        var parts = [String](repeating: "", count: featureSet.entities.count)
+        var time: Int64?
+        var aggregationValues = [Double?](repeating: nil, count: featureSet.aggregations.count)
+        var featureValues = [Value?](repeating: nil, count: featureSet.features.count)
+        for (index, target) in targets.enumerated() {
+            let offset = slots[index]
+            if let entity = target.entity {
+                let column = featureSet.entities[entity]
+                guard offset >= 0 else { throw .missingEntityKey(field: column.name) }
+                parts[entity] = try entityPart(record, at: offset, column)
+            }
+            if target.isTime, offset >= 0 { time = try self.time(record, at: offset) }
+            try fill(target, record, at: offset, &aggregationValues, &featureValues)
+        }
+        if time == nil, slots[targets.count] >= 0 { time = try self.time(record, at: slots[targets.count]) }
+        guard let time else { throw .missingTimestamp(field: featureSet.timestampKey) }
+        return FeatureEvent(
+            key: EntityKey(parts: parts), time: time, aggregationValues: aggregationValues,
+            featureValues: featureValues, logged: [])
+    }
+
+    /// Decodes only the aggregation inputs and plain features of `record` into the given arrays (resized to the
+    /// definition's counts); `slots` is scratch space kept between calls.
+    func decodeValues(
+        _ record: UnsafeRawBufferPointer, aggregationValues: inout [Double?], featureValues: inout [Value?],
+        slots: inout [Int]
+    ) throws(FeatureEventError) {
+        try locate(record, slots: &slots)
+        aggregationValues.removeAll(keepingCapacity: true)
+        aggregationValues.append(contentsOf: repeatElement(nil, count: featureSet.aggregations.count))
+        featureValues.removeAll(keepingCapacity: true)
+        featureValues.append(contentsOf: repeatElement(nil, count: featureSet.features.count))
+        for (index, target) in targets.enumerated() {
+            try fill(target, record, at: slots[index], &aggregationValues, &featureValues)
+        }
+    }
+
+    private func fill(
+        _ target: Target, _ record: UnsafeRawBufferPointer, at offset: Int, _ aggregationValues: inout [Double?],
+        _ featureValues: inout [Value?]
+    ) throws(FeatureEventError) {
+        guard offset >= 0, !target.aggregations.isEmpty || target.feature != nil else { return }
+        var reader = LoggedEventReader(record, at: offset)
+        let tag = try reader.byte()
+        if !target.aggregations.isEmpty {
+            let name = featureSet.aggregations[target.aggregations[0]].column
+            let number: Double?
+            switch tag {
+            case LoggedEventReader.doubleTag: number = Double(bitPattern: try reader.word())
+            case LoggedEventReader.intTag: number = Double(Int64(bitPattern: try reader.word()))
+            default: number = try FeatureEventDecoder.number(try reader.value(tag: tag), field: name)
+            }
+            for index in target.aggregations { aggregationValues[index] = number }
+            reader = LoggedEventReader(record, at: offset + 1)
+        }
+        guard let feature = target.feature else { return }
+        let column = featureSet.features[feature]
+        switch (column.type, tag) {
+        case (.double, LoggedEventReader.doubleTag):
+            featureValues[feature] = .double(Double(bitPattern: try reader.word()))
+        case (.int64, LoggedEventReader.intTag): featureValues[feature] = .int(Int64(bitPattern: try reader.word()))
+        default: featureValues[feature] = try FeatureEventDecoder.feature(try reader.value(tag: tag), column)
+        }
+    }
+
+    private func entityPart(
+        _ record: UnsafeRawBufferPointer, at offset: Int, _ column: EntityColumn
+    ) throws(FeatureEventError) -> String {
+        var reader = LoggedEventReader(record, at: offset)
+        let tag = try reader.byte()
+        return try FeatureEventDecoder.entityPart(try reader.value(tag: tag), column)
+    }
+
+    private func time(_ record: UnsafeRawBufferPointer, at offset: Int) throws(FeatureEventError) -> Int64 {
+        var reader = LoggedEventReader(record, at: offset)
+        let tag = try reader.byte()
+        if tag == LoggedEventReader.timeTag { return Int64(bitPattern: try reader.word()) }
+        return try FeatureEventDecoder.epochMilliseconds(try reader.value(tag: tag), field: featureSet.timestampKey)
+    }
+}
