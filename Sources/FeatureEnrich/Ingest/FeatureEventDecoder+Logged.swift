@@ -14,10 +14,10 @@ extension FeatureEventDecoder {
     }
 
     /// Decodes only the aggregation inputs and plain features of the stored event in column `column` of
-    /// `statement`'s current row into the given arrays; `slots` is scratch space kept between calls.
+    /// `statement`'s current row into the given arrays.
     func decodeLoggedValues(
         _ statement: PreparedStatement, at column: Int, aggregationValues: inout [Double?],
-        featureValues: inout [Value?], slots: inout [Int]
+        featureValues: inout [Value?]
     ) throws {
         guard statement.isBlob(at: column) else {
             let event = try decode(try JSONParser.parse(statement.text(at: column)), logging: false)
@@ -26,8 +26,7 @@ extension FeatureEventDecoder {
             return
         }
         try statement.withBytes(at: column) { (record) throws(FeatureEventError) in
-            try loggedDecoder.decodeValues(
-                record, aggregationValues: &aggregationValues, featureValues: &featureValues, slots: &slots)
+            try loggedDecoder.decodeValues(record, aggregationValues: &aggregationValues, featureValues: &featureValues)
         }
     }
 

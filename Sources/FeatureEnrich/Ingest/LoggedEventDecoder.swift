@@ -5,7 +5,7 @@ import ServingGraph
 /// JSON decoder's conversion (so a record written under an older definition decodes as its JSON would have).
 ///
 /// Fields are found by name; a record written for this definition has them in the expected order, so each name is
-/// compared once. ``decodeValues(_:aggregationValues:featureValues:slots:)`` reads only what the aggregator
+/// compared once. ``decodeValues(_:aggregationValues:featureValues:)`` reads only what the aggregator
 /// takes, without a ``Value`` for numbers and without the entity key.
 package struct LoggedEventDecoder: Sendable {
     /// What one field name feeds.
@@ -54,12 +54,7 @@ package struct LoggedEventDecoder: Sendable {
             let tag = try reader.byte()
             try reader.skipPayload(tag: tag)
             let name = UnsafeRawBufferPointer(rebasing: record[nameStart..<nameStart + nameLength])
-            var found = -1
-            if next < targets.count, targets[next].name.elementsEqual(name) {
-                found = next
-            } else {
-                found = targets.firstIndex { $0.name.elementsEqual(name) } ?? -1
-            }
+            let found = target(named: name, guess: next)
             if found >= 0 {
                 slots[found] = fieldStart
                 next = found + 1
@@ -95,19 +90,35 @@ package struct LoggedEventDecoder: Sendable {
     }
 
     /// Decodes only the aggregation inputs and plain features of `record` into the given arrays (resized to the
-    /// definition's counts); `slots` is scratch space kept between calls.
+    /// definition's counts), in one pass over its fields.
     func decodeValues(
-        _ record: UnsafeRawBufferPointer, aggregationValues: inout [Double?], featureValues: inout [Value?],
-        slots: inout [Int]
+        _ record: UnsafeRawBufferPointer, aggregationValues: inout [Double?], featureValues: inout [Value?]
     ) throws(FeatureEventError) {
-        try locate(record, slots: &slots)
         aggregationValues.removeAll(keepingCapacity: true)
         aggregationValues.append(contentsOf: repeatElement(nil, count: featureSet.aggregations.count))
         featureValues.removeAll(keepingCapacity: true)
         featureValues.append(contentsOf: repeatElement(nil, count: featureSet.features.count))
-        for (index, target) in targets.enumerated() {
-            try fill(target, record, at: slots[index], &aggregationValues, &featureValues)
+        var reader = LoggedEventReader(record)
+        guard try reader.byte() == LoggedEventEncoder.magic else { throw reader.corrupt("unknown record format") }
+        var next = 0
+        while !reader.isAtEnd {
+            let nameLength = try reader.length()
+            let nameStart = try reader.skip(nameLength)
+            let fieldStart = reader.offset
+            try reader.skipPayload(tag: try reader.byte())
+            let found = target(
+                named: UnsafeRawBufferPointer(rebasing: record[nameStart..<nameStart + nameLength]), guess: next)
+            guard found >= 0 else { continue }
+            next = found + 1
+            try fill(targets[found], record, at: fieldStart, &aggregationValues, &featureValues)
         }
+    }
+
+    /// The index of the target named `name` (tried at `guess` first: a record of this definition has its fields
+    /// in target order), or -1.
+    private func target(named name: UnsafeRawBufferPointer, guess: Int) -> Int {
+        if guess < targets.count, targets[guess].name.elementsEqual(name) { return guess }
+        return targets.firstIndex { $0.name.elementsEqual(name) } ?? -1
     }
 
     private func fill(

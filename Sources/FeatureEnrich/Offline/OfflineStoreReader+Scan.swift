@@ -49,48 +49,46 @@ extension OfflineStoreReader {
         if let currentKey, currentLimit != nil { try body(currentKey, events) }
     }
 
-    /// Calls `body(seq, key, time, row)` for every event of `featureSet` with a key in `range` (as in
-    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `row` decodes the
-    /// stored event (only when asked). Walks the table in rowid order; SQLite filters out other keys.
+    /// The highest `event_log.seq` (0 for an empty log): the rowid, read from the end of the table's b-tree.
+    func highestSeq() throws -> Int64 {
+        let rows = try connection.query("SELECT COALESCE(MAX(seq), 0) FROM event_log")
+        return rows.first?.first?.integerValue ?? 0
+    }
+
+    /// Calls `body(seq, time, row)` for every event of `featureSet` with a seq in `seqs`, in ingestion order;
+    /// `row` decodes the stored event (only when asked). Walks the table in rowid order.
     func forEachLoggedEvent(
-        featureSet: String, range: (lower: String?, upper: String?), seqs: ClosedRange<Int64>,
-        _ body: (Int64, String, Int64, LoggedEventRow) throws -> Void
+        featureSet: String, seqs: ClosedRange<Int64>, _ body: (Int64, Int64, LoggedEventRow) throws -> Void
     ) throws {
-        var sql = """
-            SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
-            WHERE feature_set = ?1 AND seq BETWEEN ?4 AND ?5
-            """
-        if range.lower != nil { sql += " AND entity_key >= ?2" }
-        if range.upper != nil { sql += " AND entity_key < ?3" }
-        sql += " ORDER BY seq"
-        let statement = try connection.prepare(sql: sql)
+        let statement = try connection.prepare(
+            sql: """
+                SELECT seq, event_ts_ms, event FROM event_log NOT INDEXED
+                WHERE feature_set = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq
+                """)
         try statement.bind(featureSet, at: 1)
-        if let lower = range.lower { try statement.bind(lower, at: 2) }
-        if let upper = range.upper { try statement.bind(upper, at: 3) }
-        try statement.bind(seqs.lowerBound, at: 4)
-        try statement.bind(seqs.upperBound, at: 5)
+        try statement.bind(seqs.lowerBound, at: 2)
+        try statement.bind(seqs.upperBound, at: 3)
         let row = LoggedEventRow(statement: statement, featureSet: featureSet)
         while try statement.step() {
-            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2), row)
+            try body(statement.int64(at: 0), statement.int64(at: 1), row)
         }
     }
 }
 
-/// The current row of ``OfflineStoreReader/forEachLoggedEvent(featureSet:range:seqs:_:)``: decodes its event.
+/// The current row of ``OfflineStoreReader/forEachLoggedEvent(featureSet:seqs:_:)``: decodes its event.
 struct LoggedEventRow {
     fileprivate let statement: PreparedStatement
     fileprivate let featureSet: String
 
     /// Decodes the row's aggregation inputs and plain features into the given arrays (``FeatureEventDecoder/
-    /// decodeLoggedValues(_:at:aggregationValues:featureValues:slots:)``); an unreadable event is a
+    /// decodeLoggedValues(_:at:aggregationValues:featureValues:)``); an unreadable event is a
     /// ``TrainingSetError``.
     func decodeValues(
-        _ decoder: FeatureEventDecoder, aggregationValues: inout [Double?], featureValues: inout [Value?],
-        slots: inout [Int]
+        _ decoder: FeatureEventDecoder, aggregationValues: inout [Double?], featureValues: inout [Value?]
     ) throws(TrainingSetError) {
         do {
             try decoder.decodeLoggedValues(
-                statement, at: 3, aggregationValues: &aggregationValues, featureValues: &featureValues, slots: &slots)
+                statement, at: 2, aggregationValues: &aggregationValues, featureValues: &featureValues)
         } catch {
             throw .unreadableEvent(featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
         }

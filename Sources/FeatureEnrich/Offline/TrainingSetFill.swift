@@ -47,10 +47,13 @@ struct TrainingSetFill: Sendable {
     private func scanSnapshot(
         _ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void
     ) throws {
-        var slots: [String: Int] = [:]
         var keys: [StreamedKey] = []
         var lateKeys: [Int] = []
         var seqs: (lowest: Int64, highest: Int64) = (.max, .min)
+        // Each streamed key's slot by the seqs of its visible events (-1: not read), so the log walk finds an
+        // event's key without reading its text. 4 bytes per logged event.
+        let highestSeq = try store.highestSeq()
+        var slotBySeq = [Int32](repeating: -1, count: Int(max(highestSeq, 0)) + 1)
         var scratch: [Double?] = []
         try store.forEachKeyIndex(
             featureSet: set.definition.name, range: range,
@@ -76,7 +79,9 @@ struct TrainingSetFill: Sendable {
             if unseen > 0 { progress(unseen) }
             guard let first = events.first, let last = events.last, unseen < rows.count else { return }
             seqs = (min(seqs.lowest, first.seq), max(seqs.highest, last.seq))
-            slots[key] = keys.count
+            for event in events where event.seq >= 0 && event.seq <= highestSeq {
+                slotBySeq[Int(event.seq)] = Int32(truncatingIfNeeded: keys.count)
+            }
             keys.append(
                 StreamedKey(
                     state: set.aggregator.makeState(), limit: events[events.count - 1].time, rows: rows,
@@ -86,15 +91,11 @@ struct TrainingSetFill: Sendable {
             var output: [Double?] = []
             var aggregationValues: [Double?] = []
             var featureValues: [Value?] = []
-            var fieldSlots: [Int] = []
-            try store.forEachLoggedEvent(
-                featureSet: set.definition.name, range: range, seqs: seqs.lowest...seqs.highest
-            ) {
-                _, key, time, row in
-                guard let slot = slots[key], time <= keys[slot].limit else { return }
-                try row.decodeValues(
-                    set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues,
-                    slots: &fieldSlots)
+            try store.forEachLoggedEvent(featureSet: set.definition.name, seqs: seqs.lowest...seqs.highest) {
+                seq, time, row in
+                let slot = seq >= 0 && seq <= highestSeq ? Int(slotBySeq[Int(seq)]) : -1
+                guard slot >= 0, time <= keys[slot].limit else { return }
+                try row.decodeValues(set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues)
                 set.aggregator.ingest(
                     at: time, aggregationValues: aggregationValues, featureValues: featureValues,
                     into: &keys[slot].state, output: &output)
