@@ -8,35 +8,69 @@ import ServingGraph
 /// compared once. ``decodeValues(_:aggregationValues:featureValues:)`` reads only what the aggregator
 /// takes, without a ``Value`` for numbers and without the entity key.
 package struct LoggedEventDecoder: Sendable {
-    /// What one field name feeds.
+    /// What one field name feeds. Plain data (no arrays), so the per-field work retains nothing.
     private struct Target: Sendable {
-        let name: [UInt8]
+        /// Its name: `names[nameStart..<nameEnd]`.
+        var nameStart = 0
+        var nameEnd = 0
         var entity: Int?
         var isTime = false
-        var aggregations: [Int] = []
+        /// The aggregations reading it: `aggregationIndices[aggregationStart..<aggregationEnd]`.
+        var aggregationStart = 0
+        var aggregationEnd = 0
         var feature: Int?
+        /// The type of ``feature``.
+        var featureType = FeatureColumn.ValueType.double
     }
 
     /// The feature set records are decoded for.
     package let featureSet: FeatureSetDefinition
     private let targets: [Target]
+    /// Every target's name, back to back.
+    private let names: [UInt8]
+    /// Aggregation indices, grouped by target.
+    private let aggregationIndices: [Int]
+    private let aggregationCount: Int
+    private let featureCount: Int
 
     /// The decoder of records for `featureSet`.
     package init(featureSet: FeatureSetDefinition) {
         self.featureSet = featureSet
-        var targets: [Target] = []
-        func target(_ name: String) -> Int {
-            if let index = targets.firstIndex(where: { $0.name.elementsEqual(name.utf8) }) { return index }
-            targets.append(Target(name: Array(name.utf8)))
-            return targets.count - 1
+        var order: [String] = []
+        var targets: [String: Target] = [:]
+        var aggregations: [String: [Int]] = [:]
+        func add(_ name: String, _ change: (inout Target) -> Void) {
+            if targets[name] == nil { order.append(name) }
+            change(&targets[name, default: Target()])
         }
-        for (index, entity) in featureSet.entities.enumerated() { targets[target(entity.name)].entity = index }
-        targets[target(featureSet.timestampKey)].isTime = true
+        for (index, entity) in featureSet.entities.enumerated() { add(entity.name) { $0.entity = index } }
+        add(featureSet.timestampKey) { $0.isTime = true }
         for (index, aggregation) in featureSet.aggregations.enumerated() {
-            targets[target(aggregation.column)].aggregations.append(index)
+            add(aggregation.column) { _ in }
+            aggregations[aggregation.column, default: []].append(index)
         }
-        for (index, feature) in featureSet.features.enumerated() { targets[target(feature.name)].feature = index }
-        self.targets = targets
+        for (index, feature) in featureSet.features.enumerated() {
+            add(feature.name) {
+                $0.feature = index
+                $0.featureType = feature.type
+            }
+        }
+        var names: [UInt8] = []
+        var aggregationIndices: [Int] = []
+        self.targets = order.map { name in
+            var target = targets[name] ?? Target()
+            target.nameStart = names.count
+            names.append(contentsOf: name.utf8)
+            target.nameEnd = names.count
+            target.aggregationStart = aggregationIndices.count
+            aggregationIndices.append(contentsOf: aggregations[name] ?? [])
+            target.aggregationEnd = aggregationIndices.count
+            return target
+        }
+        self.names = names
+        self.aggregationIndices = aggregationIndices
+        aggregationCount = featureSet.aggregations.count
+        featureCount = featureSet.features.count
     }
 
     /// The offset of each target's field in `record` (-1 when absent) into `slots`, and of an event-time field
@@ -94,10 +128,16 @@ package struct LoggedEventDecoder: Sendable {
     func decodeValues(
         _ record: UnsafeRawBufferPointer, aggregationValues: inout [Double?], featureValues: inout [Value?]
     ) throws(FeatureEventError) {
-        aggregationValues.removeAll(keepingCapacity: true)
-        aggregationValues.append(contentsOf: repeatElement(nil, count: featureSet.aggregations.count))
-        featureValues.removeAll(keepingCapacity: true)
-        featureValues.append(contentsOf: repeatElement(nil, count: featureSet.features.count))
+        if aggregationValues.count == aggregationCount {
+            for index in aggregationValues.indices { aggregationValues[index] = nil }
+        } else {
+            aggregationValues = Array(repeating: nil, count: aggregationCount)
+        }
+        if featureValues.count == featureCount {
+            for index in featureValues.indices { featureValues[index] = nil }
+        } else {
+            featureValues = Array(repeating: nil, count: featureCount)
+        }
         var reader = LoggedEventReader(record)
         guard try reader.byte() == LoggedEventEncoder.magic else { throw reader.corrupt("unknown record format") }
         var next = 0
@@ -117,35 +157,50 @@ package struct LoggedEventDecoder: Sendable {
     /// The index of the target named `name` (tried at `guess` first: a record of this definition has its fields
     /// in target order), or -1.
     private func target(named name: UnsafeRawBufferPointer, guess: Int) -> Int {
-        if guess < targets.count, targets[guess].name.elementsEqual(name) { return guess }
-        return targets.firstIndex { $0.name.elementsEqual(name) } ?? -1
+        names.withUnsafeBytes { names in
+            targets.withUnsafeBufferPointer { targets in
+                func matches(_ target: Target) -> Bool {
+                    guard target.nameEnd - target.nameStart == name.count else { return false }
+                    for index in 0..<name.count where names[target.nameStart + index] != name[index] { return false }
+                    return true
+                }
+                if guess < targets.count, matches(targets[guess]) { return guess }
+                return targets.firstIndex(where: matches) ?? -1
+            }
+        }
     }
 
     private func fill(
         _ target: Target, _ record: UnsafeRawBufferPointer, at offset: Int, _ aggregationValues: inout [Double?],
         _ featureValues: inout [Value?]
     ) throws(FeatureEventError) {
-        guard offset >= 0, !target.aggregations.isEmpty || target.feature != nil else { return }
+        guard offset >= 0, target.aggregationEnd > target.aggregationStart || target.feature != nil else { return }
         var reader = LoggedEventReader(record, at: offset)
         let tag = try reader.byte()
-        if !target.aggregations.isEmpty {
-            let name = featureSet.aggregations[target.aggregations[0]].column
+        if target.aggregationEnd > target.aggregationStart {
+            let first = aggregationIndices[target.aggregationStart]
             let number: Double?
             switch tag {
             case LoggedEventReader.doubleTag: number = Double(bitPattern: try reader.word())
             case LoggedEventReader.intTag: number = Double(Int64(bitPattern: try reader.word()))
-            default: number = try FeatureEventDecoder.number(try reader.value(tag: tag), field: name)
+            default:
+                number = try FeatureEventDecoder.number(
+                    try reader.value(tag: tag), field: featureSet.aggregations[first].column)
             }
-            for index in target.aggregations { aggregationValues[index] = number }
+            aggregationValues[first] = number
+            for position in target.aggregationStart + 1..<target.aggregationEnd {
+                aggregationValues[aggregationIndices[position]] = number
+            }
             reader = LoggedEventReader(record, at: offset + 1)
         }
         guard let feature = target.feature else { return }
-        let column = featureSet.features[feature]
-        switch (column.type, tag) {
+        switch (target.featureType, tag) {
         case (.double, LoggedEventReader.doubleTag):
             featureValues[feature] = .double(Double(bitPattern: try reader.word()))
         case (.int64, LoggedEventReader.intTag): featureValues[feature] = .int(Int64(bitPattern: try reader.word()))
-        default: featureValues[feature] = try FeatureEventDecoder.feature(try reader.value(tag: tag), column)
+        default:
+            featureValues[feature] = try FeatureEventDecoder.feature(
+                try reader.value(tag: tag), featureSet.features[feature])
         }
     }
 

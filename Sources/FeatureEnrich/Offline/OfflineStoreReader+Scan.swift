@@ -1,3 +1,4 @@
+import Glibc
 import ServingGraph
 
 /// Ordered passes over a feature set's event log: what a training set over many keys reads instead of one
@@ -31,13 +32,23 @@ extension OfflineStoreReader {
         if let lower = range.lower { try statement.bind(lower, at: 2) }
         if let upper = range.upper { try statement.bind(upper, at: 3) }
         var currentKey: String?
+        // The current key's bytes: a row of the same key (most rows) makes no String.
+        var currentBytes: [UInt8] = []
         var currentLimit: Int64?
         var events: [LoggedEventPosition] = []
         while try statement.step() {
-            let key = statement.text(at: 0)
-            if key != currentKey {
+            let same = statement.withBytes(at: 0) { bytes in
+                guard bytes.count == currentBytes.count else { return false }
+                guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+                return currentBytes.withUnsafeBytes { current in
+                    current.baseAddress.map { memcmp($0, base, bytes.count) == 0 } ?? false
+                }
+            }
+            if !same || currentKey == nil {
                 if let currentKey, currentLimit != nil { try body(currentKey, events) }
                 events.removeAll(keepingCapacity: true)
+                let key = statement.text(at: 0)
+                currentBytes = Array(key.utf8)
                 currentKey = key
                 currentLimit = limit(key)
             }

@@ -88,7 +88,6 @@ struct TrainingSetFill: Sendable {
                     nextRow: unseen))
         }
         if seqs.lowest <= seqs.highest {
-            var output: [Double?] = []
             var aggregationValues: [Double?] = []
             var featureValues: [Value?] = []
             try store.forEachLoggedEvent(featureSet: set.definition.name, seqs: seqs.lowest...seqs.highest) {
@@ -96,9 +95,9 @@ struct TrainingSetFill: Sendable {
                 let slot = seq >= 0 && seq <= highestSeq ? Int(slotBySeq[Int(seq)]) : -1
                 guard slot >= 0, time <= keys[slot].limit else { return }
                 try row.decodeValues(set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues)
-                set.aggregator.ingest(
+                set.aggregator.apply(
                     at: time, aggregationValues: aggregationValues, featureValues: featureValues,
-                    into: &keys[slot].state, output: &output)
+                    into: &keys[slot].state)
                 keys[slot].applied += 1
                 let start = keys[slot].nextRow
                 while keys[slot].nextRow < keys[slot].rows.count,
