@@ -80,4 +80,26 @@ struct LoggedEventDecoderTests {
             #expect(try Self.csv(migrated, laterTable, scanMinimumKeys: scanMinimumKeys) == expected)
         }
     }
+
+    @Test func rebuildFromALogMixingJSONRowsAndBinaryRecordsEqualsAFreshStore() throws {
+        let directory = try SQLiteTestDirectory()
+        let events = SQLiteOnlineStoreDurabilityTests.events(count: 600, keys: 16, seed: 5)
+        let path = directory.file("store.db")
+        do {
+            let store = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.transactions()])
+            _ = try store.ingestAndWait(events, into: "transactions")
+            store.close()
+        }
+        #expect(try Self.rewriteAsJSON(path, modulus: 2, remainder: 0) == 300)
+        let rebuilt = try SQLiteOnlineStore(
+            path: path, featureSets: [StoreFixture.changedTransactions()], rebuild: true)
+        let fresh = try SQLiteOnlineStore(
+            path: directory.file("fresh.db"), featureSets: [StoreFixture.changedTransactions()])
+        _ = try fresh.ingestAndWait(events, into: "transactions")
+        let time = StoreFixture.base + 3_000
+        let keys = SQLiteOnlineStoreDurabilityTests.keys
+        let rows = try StoreFixture.rows(rebuilt, keys: keys, at: time)
+        #expect(rows == (try StoreFixture.rows(fresh, keys: keys, at: time)))
+        #expect(rows["k0"]?["amount_count_2h"] != nil)
+    }
 }
