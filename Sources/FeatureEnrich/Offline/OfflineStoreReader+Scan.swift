@@ -66,19 +66,19 @@ extension OfflineStoreReader {
         return rows.first?.first?.integerValue ?? 0
     }
 
-    /// Calls `body(seq, time, row)` for every event of `featureSet` with a seq in `seqs`, in ingestion order;
-    /// `row` decodes the stored event (only when asked). Walks the table in rowid order.
+    /// Calls `body(seq, time, row)` for every logged event with a seq in `seqs`, of any feature set (the caller
+    /// knows its own seqs from the index pass: no feature-set comparison per row), in ingestion order; `row`
+    /// decodes the stored event for `featureSet` (only when asked). Walks the table in rowid order.
     func forEachLoggedEvent(
         featureSet: String, seqs: ClosedRange<Int64>, _ body: (Int64, Int64, LoggedEventRow) throws -> Void
     ) throws {
         let statement = try connection.prepare(
             sql: """
                 SELECT seq, event_ts_ms, event FROM event_log NOT INDEXED
-                WHERE feature_set = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq
+                WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq
                 """)
-        try statement.bind(featureSet, at: 1)
-        try statement.bind(seqs.lowerBound, at: 2)
-        try statement.bind(seqs.upperBound, at: 3)
+        try statement.bind(seqs.lowerBound, at: 1)
+        try statement.bind(seqs.upperBound, at: 2)
         let row = LoggedEventRow(statement: statement, featureSet: featureSet)
         while try statement.step() {
             try body(statement.int64(at: 0), statement.int64(at: 1), row)
