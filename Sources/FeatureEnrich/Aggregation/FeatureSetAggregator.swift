@@ -63,17 +63,7 @@ public struct FeatureSetAggregator: Sendable {
         into state: inout EntityState, output: inout [Double?]
     ) {
         prepare(&output)
-        if !isCompatible(state) {
-            // Never trap on a state from elsewhere (bytes decoded without the feature set): start it afresh.
-            FeatureEnrich.logger.error(
-                "entity state does not match the feature set; starting it afresh", [("feature_set", definition.name)])
-            state = makeState()
-        }
-        for (index, value) in featureValues.prefix(state.latestFeatures.count).enumerated() {
-            guard let value, Self.isStorableFeature(value) else { continue }
-            if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
-            state.latestFeatures[index] = LatestFeatureValue(value: value, timestampMilliseconds: time)
-        }
+        applyFeatures(at: time, featureValues, to: &state)
         output.withUnsafeMutableBufferPointer { output in
             compiled.withUnsafeBufferPointer { compiled in
                 state.aggregations.withUnsafeMutableBufferPointer { states in
@@ -86,6 +76,38 @@ public struct FeatureSetAggregator: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Applies one event to `state` exactly as ``ingest(at:aggregationValues:featureValues:into:output:)`` does,
+    /// without computing its row: a training set reads the state later, at its rows' own times.
+    func apply(at time: Int64, aggregationValues: [Double?], featureValues: [Value?], into state: inout EntityState) {
+        applyFeatures(at: time, featureValues, to: &state)
+        compiled.withUnsafeBufferPointer { compiled in
+            state.aggregations.withUnsafeMutableBufferPointer { states in
+                for index in compiled.indices {
+                    if index < aggregationValues.count, let value = aggregationValues[index], value.isFinite {
+                        states[index].add(value, at: time, compiled[index].plan)
+                    }
+                    // The same cache rebuilds as ingest, so later reads merge the buckets in the same order.
+                    states[index].prepareRow(at: time, compiled[index].plan)
+                }
+            }
+        }
+    }
+
+    /// Replaces an incompatible `state` with a fresh one, then keeps each plain feature's latest value.
+    private func applyFeatures(at time: Int64, _ featureValues: [Value?], to state: inout EntityState) {
+        if !isCompatible(state) {
+            // Never trap on a state from elsewhere (bytes decoded without the feature set): start it afresh.
+            FeatureEnrich.logger.error(
+                "entity state does not match the feature set; starting it afresh", [("feature_set", definition.name)])
+            state = makeState()
+        }
+        for (index, value) in featureValues.prefix(state.latestFeatures.count).enumerated() {
+            guard let value, Self.isStorableFeature(value) else { continue }
+            if let current = state.latestFeatures[index], current.timestampMilliseconds > time { continue }
+            state.latestFeatures[index] = LatestFeatureValue(value: value, timestampMilliseconds: time)
         }
     }
 

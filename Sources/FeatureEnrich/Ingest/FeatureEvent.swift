@@ -1,7 +1,7 @@
 public import ServingGraph
 
 /// One event decoded for a feature set: its entity key, event time and the values the aggregator takes,
-/// plus the JSON text appended to the event log (from which a ``SQLiteOnlineStore`` rebuilds state).
+/// plus the record appended to the event log (from which a ``SQLiteOnlineStore`` rebuilds state).
 public struct FeatureEvent: Sendable {
     /// The entity the event updates.
     public let key: EntityKey
@@ -11,16 +11,17 @@ public struct FeatureEvent: Sendable {
     public let aggregationValues: [Double?]
     /// Value per plain feature, definition order (`nil` = absent).
     public let featureValues: [Value?]
-    /// The event as compact JSON, as stored in `event_log.event`.
-    public let json: String
+    /// The event's binary record as stored in `event_log.event` (``LoggedEventEncoder``); empty for an event
+    /// read back from the log.
+    public let logged: [UInt8]
 
     /// An event from its parts.
-    public init(key: EntityKey, time: Int64, aggregationValues: [Double?], featureValues: [Value?], json: String) {
+    public init(key: EntityKey, time: Int64, aggregationValues: [Double?], featureValues: [Value?], logged: [UInt8]) {
         self.key = key
         self.time = time
         self.aggregationValues = aggregationValues
         self.featureValues = featureValues
-        self.json = json
+        self.logged = logged
     }
 }
 

@@ -10,14 +10,38 @@ public import ServingGraph
 public struct FeatureEventDecoder: Sendable {
     /// The feature set events are decoded for.
     public let featureSet: FeatureSetDefinition
+    /// Writes a decoded event's event-log record.
+    let encoder: LoggedEventEncoder
+    /// Reads binary event-log records.
+    let loggedDecoder: LoggedEventDecoder
 
     /// A decoder for `featureSet`.
     public init(featureSet: FeatureSetDefinition) {
         self.featureSet = featureSet
+        encoder = LoggedEventEncoder(featureSet)
+        loggedDecoder = LoggedEventDecoder(featureSet: featureSet)
     }
 
-    /// Decodes one event object; `json` is stored as its event-log text (defaults to `value` re-encoded).
-    public func decode(_ value: Value, json: String? = nil) throws(FeatureEventError) -> FeatureEvent {
+    /// Decodes one event object, with its binary event-log record.
+    public func decode(_ value: Value) throws(FeatureEventError) -> FeatureEvent {
+        try decode(value, logging: true)
+    }
+
+    /// The event of these decoded parts, with its binary event-log record (after validation changed values);
+    /// `object` is the event as received (its members the definition does not read are logged too).
+    func event(
+        key: EntityKey, time: Int64, aggregationValues: [Double?], featureValues: [Value?], object: ValueObject?
+    ) -> FeatureEvent {
+        var logged: [UInt8] = []
+        encoder.encode(
+            parts: key.parts ?? [], time: time, aggregationValues: aggregationValues, featureValues: featureValues,
+            object: object, appendingTo: &logged)
+        return FeatureEvent(
+            key: key, time: time, aggregationValues: aggregationValues, featureValues: featureValues, logged: logged)
+    }
+
+    /// Decodes one event object; with `logging` false its record is left empty (an event read from the log).
+    func decode(_ value: Value, logging: Bool) throws(FeatureEventError) -> FeatureEvent {
         guard case .object(let object) = value else { throw .notAnObject(got: value.typeName) }
         var parts: [String] = []
         parts.reserveCapacity(featureSet.entities.count)
@@ -35,9 +59,15 @@ public struct FeatureEventDecoder: Sendable {
         for feature in featureSet.features {
             featureValues.append(try Self.feature(object[feature.name], feature))
         }
+        var logged: [UInt8] = []
+        if logging {
+            encoder.encode(
+                parts: parts, time: time, aggregationValues: aggregationValues, featureValues: featureValues,
+                object: object, appendingTo: &logged)
+        }
         return FeatureEvent(
             key: EntityKey(parts: parts), time: time, aggregationValues: aggregationValues,
-            featureValues: featureValues, json: json ?? JSONWriter.string(value))
+            featureValues: featureValues, logged: logged)
     }
 
     /// Epoch milliseconds of a JSON time as events carry it: an ISO 8601 / RFC 3339 string (or a string of epoch
@@ -69,7 +99,7 @@ public struct FeatureEventDecoder: Sendable {
         }
     }
 
-    private static func entityPart(_ value: Value?, _ entity: EntityColumn) throws(FeatureEventError) -> String {
+    static func entityPart(_ value: Value?, _ entity: EntityColumn) throws(FeatureEventError) -> String {
         switch (entity.type, value) {
         case (_, nil), (_, .null?):
             throw .missingEntityKey(field: entity.name)
@@ -92,7 +122,7 @@ public struct FeatureEventDecoder: Sendable {
         }
     }
 
-    private static func number(_ value: Value?, field: String) throws(FeatureEventError) -> Double? {
+    static func number(_ value: Value?, field: String) throws(FeatureEventError) -> Double? {
         switch value {
         case nil, .null?:
             return nil
@@ -111,7 +141,7 @@ public struct FeatureEventDecoder: Sendable {
         }
     }
 
-    private static func feature(_ value: Value?, _ feature: FeatureColumn) throws(FeatureEventError) -> Value? {
+    static func feature(_ value: Value?, _ feature: FeatureColumn) throws(FeatureEventError) -> Value? {
         guard let value, !value.isNull else { return nil }
         switch (feature.type, value) {
         case (.double, _):

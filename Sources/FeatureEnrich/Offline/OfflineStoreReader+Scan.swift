@@ -1,3 +1,4 @@
+import Glibc
 import ServingGraph
 
 /// Ordered passes over a feature set's event log: what a training set over many keys reads instead of one
@@ -31,13 +32,23 @@ extension OfflineStoreReader {
         if let lower = range.lower { try statement.bind(lower, at: 2) }
         if let upper = range.upper { try statement.bind(upper, at: 3) }
         var currentKey: String?
+        // The current key's bytes: a row of the same key (most rows) makes no String.
+        var currentBytes: [UInt8] = []
         var currentLimit: Int64?
         var events: [LoggedEventPosition] = []
         while try statement.step() {
-            let key = statement.text(at: 0)
-            if key != currentKey {
+            let same = statement.withBytes(at: 0) { bytes in
+                guard bytes.count == currentBytes.count else { return false }
+                guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+                return currentBytes.withUnsafeBytes { current in
+                    current.baseAddress.map { memcmp($0, base, bytes.count) == 0 } ?? false
+                }
+            }
+            if !same || currentKey == nil {
                 if let currentKey, currentLimit != nil { try body(currentKey, events) }
                 events.removeAll(keepingCapacity: true)
+                let key = statement.text(at: 0)
+                currentBytes = Array(key.utf8)
                 currentKey = key
                 currentLimit = limit(key)
             }
@@ -49,39 +60,48 @@ extension OfflineStoreReader {
         if let currentKey, currentLimit != nil { try body(currentKey, events) }
     }
 
-    /// Calls `body(seq, key, time, text)` for every event of `featureSet` with a key in `range` (as in
-    /// ``forEachKeyIndex(featureSet:range:limit:_:)``) and a seq in `seqs`, in ingestion order; `text()` reads
-    /// the stored event (only when called). Walks the table in rowid order; SQLite filters out other keys.
-    func forEachLoggedEvent(
-        featureSet: String, range: (lower: String?, upper: String?), seqs: ClosedRange<Int64>,
-        _ body: (Int64, String, Int64, () -> String) throws -> Void
-    ) throws {
-        var sql = """
-            SELECT seq, entity_key, event_ts_ms, event FROM event_log NOT INDEXED
-            WHERE feature_set = ?1 AND seq BETWEEN ?4 AND ?5
-            """
-        if range.lower != nil { sql += " AND entity_key >= ?2" }
-        if range.upper != nil { sql += " AND entity_key < ?3" }
-        sql += " ORDER BY seq"
-        let statement = try connection.prepare(sql: sql)
-        try statement.bind(featureSet, at: 1)
-        if let lower = range.lower { try statement.bind(lower, at: 2) }
-        if let upper = range.upper { try statement.bind(upper, at: 3) }
-        try statement.bind(seqs.lowerBound, at: 4)
-        try statement.bind(seqs.upperBound, at: 5)
-        while try statement.step() {
-            try body(statement.int64(at: 0), statement.text(at: 1), statement.int64(at: 2)) { statement.text(at: 3) }
-        }
+    /// The highest `event_log.seq` (0 for an empty log): the rowid, read from the end of the table's b-tree.
+    func highestSeq() throws -> Int64 {
+        let rows = try connection.query("SELECT COALESCE(MAX(seq), 0) FROM event_log")
+        return rows.first?.first?.integerValue ?? 0
     }
 
-    /// Decodes logged event `text` (row `seq`) of `featureSet`; an unreadable one is a ``TrainingSetError``.
-    static func decode(
-        _ text: String, seq: Int64, featureSet: String, decoder: FeatureEventDecoder
-    ) throws(TrainingSetError) -> FeatureEvent {
+    /// Calls `body(seq, time, row)` for every logged event with a seq in `seqs`, of any feature set (the caller
+    /// knows its own seqs from the index pass: no feature-set comparison per row), in ingestion order; `row`
+    /// decodes the stored event for `featureSet` (only when asked). Walks the table in rowid order.
+    func forEachLoggedEvent(
+        featureSet: String, seqs: ClosedRange<Int64>, _ body: (Int64, Int64, LoggedEventRow) throws -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            sql: """
+                SELECT seq, event_ts_ms, event FROM event_log NOT INDEXED
+                WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq
+                """)
+        try statement.bind(seqs.lowerBound, at: 1)
+        try statement.bind(seqs.upperBound, at: 2)
+        let row = LoggedEventRow(statement: statement, featureSet: featureSet)
+        while try statement.step() {
+            try body(statement.int64(at: 0), statement.int64(at: 1), row)
+        }
+    }
+}
+
+/// The current row of ``OfflineStoreReader/forEachLoggedEvent(featureSet:seqs:_:)``: decodes its event.
+struct LoggedEventRow {
+    fileprivate let statement: PreparedStatement
+    fileprivate let featureSet: String
+
+    /// Decodes the row's aggregation inputs and plain features into the given arrays (``FeatureEventDecoder/
+    /// decodeLoggedValues(_:at:aggregationValues:featureValues:)``); an unreadable event is a
+    /// ``TrainingSetError``.
+    func decodeValues(
+        _ decoder: FeatureEventDecoder, aggregationValues: inout [Double?], featureValues: inout [Value?]
+    ) throws(TrainingSetError) {
         do {
-            return try decoder.decode(try JSONParser.parse(text), json: text)
+            try decoder.decodeLoggedValues(
+                statement, at: 2, aggregationValues: &aggregationValues, featureValues: &featureValues)
         } catch {
-            throw .unreadableEvent(featureSet: featureSet, seq: seq, reason: "\(error)")
+            throw .unreadableEvent(featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
         }
     }
 }

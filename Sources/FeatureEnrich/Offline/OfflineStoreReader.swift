@@ -44,9 +44,8 @@ public final class OfflineStoreReader {
         try statement.bind(time, at: 3)
         var events: [FeatureEvent] = []
         while try statement.step() {
-            let text = statement.text(at: 1)
             do {
-                events.append(try decoder.decode(try JSONParser.parse(text), json: text))
+                events.append(try decoder.decodeLogged(statement, at: 1))
             } catch {
                 throw TrainingSetError.unreadableEvent(
                     featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
@@ -69,9 +68,8 @@ extension OfflineStoreReader {
         try statement.bind(from, at: 2)
         try statement.bind(to, at: 3)
         while try statement.step() {
-            let text = statement.text(at: 1)
             do {
-                body(try decoder.decode(try JSONParser.parse(text), json: text))
+                body(try decoder.decodeLogged(statement, at: 1))
             } catch {
                 throw TrainingSetError.unreadableEvent(
                     featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")

@@ -18,7 +18,6 @@ struct PointInTimeReplay {
     private var lastApplied = -1
     /// The entity as of the last ``advance(lastVisible:)``.
     private(set) var state: EntityState
-    private var output: [Double?] = []
 
     /// A replay of `events` (ingestion order) of one key of `set`.
     init(set: RegisteredFeatureSet, events: [FeatureEvent]) {
@@ -59,9 +58,9 @@ struct PointInTimeReplay {
 
     private mutating func apply(_ index: Int) {
         let event = events[index]
-        set.aggregator.ingest(
+        set.aggregator.apply(
             at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-            into: &state, output: &output)
+            into: &state)
         lastApplied = max(lastApplied, index)
     }
 }

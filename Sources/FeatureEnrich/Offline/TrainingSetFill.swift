@@ -47,10 +47,13 @@ struct TrainingSetFill: Sendable {
     private func scanSnapshot(
         _ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void
     ) throws {
-        var slots: [String: Int] = [:]
         var keys: [StreamedKey] = []
         var lateKeys: [Int] = []
         var seqs: (lowest: Int64, highest: Int64) = (.max, .min)
+        // Each streamed key's slot by the seqs of its visible events (-1: not read), so the log walk finds an
+        // event's key without reading its text. 4 bytes per logged event.
+        let highestSeq = try store.highestSeq()
+        var slotBySeq = [Int32](repeating: -1, count: Int(max(highestSeq, 0)) + 1)
         var scratch: [Double?] = []
         try store.forEachKeyIndex(
             featureSet: set.definition.name, range: range,
@@ -76,24 +79,25 @@ struct TrainingSetFill: Sendable {
             if unseen > 0 { progress(unseen) }
             guard let first = events.first, let last = events.last, unseen < rows.count else { return }
             seqs = (min(seqs.lowest, first.seq), max(seqs.highest, last.seq))
-            slots[key] = keys.count
+            for event in events where event.seq >= 0 && event.seq <= highestSeq {
+                slotBySeq[Int(event.seq)] = Int32(truncatingIfNeeded: keys.count)
+            }
             keys.append(
                 StreamedKey(
                     state: set.aggregator.makeState(), limit: events[events.count - 1].time, rows: rows,
                     nextRow: unseen))
         }
         if seqs.lowest <= seqs.highest {
-            var output: [Double?] = []
-            try store.forEachLoggedEvent(
-                featureSet: set.definition.name, range: range, seqs: seqs.lowest...seqs.highest
-            ) {
-                seq, key, time, text in
-                guard let slot = slots[key], time <= keys[slot].limit else { return }
-                let event = try OfflineStoreReader.decode(
-                    text(), seq: seq, featureSet: set.definition.name, decoder: set.decoder)
-                set.aggregator.ingest(
-                    at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                    into: &keys[slot].state, output: &output)
+            var aggregationValues: [Double?] = []
+            var featureValues: [Value?] = []
+            try store.forEachLoggedEvent(featureSet: set.definition.name, seqs: seqs.lowest...seqs.highest) {
+                seq, time, row in
+                let slot = seq >= 0 && seq <= highestSeq ? Int(slotBySeq[Int(seq)]) : -1
+                guard slot >= 0, time <= keys[slot].limit else { return }
+                try row.decodeValues(set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues)
+                set.aggregator.apply(
+                    at: time, aggregationValues: aggregationValues, featureValues: featureValues,
+                    into: &keys[slot].state)
                 keys[slot].applied += 1
                 let start = keys[slot].nextRow
                 while keys[slot].nextRow < keys[slot].rows.count,

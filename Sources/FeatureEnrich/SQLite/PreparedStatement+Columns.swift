@@ -42,6 +42,23 @@ extension PreparedStatement {
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    /// True when the 0-based column `index` of the current row holds a BLOB.
+    package func isBlob(at index: Int) -> Bool {
+        sqlite3_column_type(handle, Int32(clamping: index)) == SQLITE_BLOB
+    }
+
+    /// Calls `body` with the bytes of the 0-based column `index` (a blob, or text as UTF-8) without copying them;
+    /// they are valid only inside `body`.
+    package func withBytes<Result, Failure: Error>(
+        at index: Int, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let column = Int32(clamping: index)
+        // Per https://sqlite.org/c3ref/column_blob.html: call _blob first, then _bytes.
+        let pointer = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
+
     /// The 0-based column `index` in its storage class.
     package func value(at index: Int) -> SQLiteValue {
         switch sqlite3_column_type(handle, Int32(clamping: index)) {

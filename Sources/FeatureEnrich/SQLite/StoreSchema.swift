@@ -36,6 +36,10 @@
 /// - `entity_state` (migration 4) becomes a rowid table with the same columns, its primary key a unique index:
 ///   states of ~1 KB overflowed the WITHOUT ROWID b-tree (whose interior pages hold whole rows), which
 ///   took 2.4× the bytes of the states themselves.
+/// - migration 5: `event_log.event` of new rows is a BLOB, a binary record of the fields the feature set reads
+///   (format: ``LoggedEventEncoder``), decoded without JSON; rows logged before stay JSON TEXT and are still
+///   read (the storage class tells them apart). No table changes: the version makes older code refuse the store
+///   (``SchemaMigrationError/databaseNewerThanCode``) rather than fail on records it cannot read.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -126,6 +130,11 @@ package enum StoreSchema {
                 SELECT feature_set, entity_key, state, updated_at_ms FROM entity_state ORDER BY feature_set, entity_key;
                 DROP TABLE entity_state;
                 ALTER TABLE entity_state_rowid RENAME TO entity_state;
+                """),
+        SchemaMigration(
+            version: 5, name: "log new events as binary records",
+            sql: """
+                -- event_log.event: BLOB records (LoggedEventEncoder) from now on; existing JSON TEXT rows stay.
                 """),
     ]
 

@@ -9,7 +9,7 @@ final class BatchChannel: Sendable {
     struct Rows: Sendable {
         var keys: [String] = []
         var times: [Int64] = []
-        /// Every row's event JSON (UTF-8), back to back: row `i` ends at `eventEnds[i]` (no String per row).
+        /// Every row's event-log record (``LoggedEventEncoder``), back to back: row `i` ends at `eventEnds[i]` (no String per row).
         var eventBytes: [UInt8] = []
         var eventEnds: [Int] = []
 

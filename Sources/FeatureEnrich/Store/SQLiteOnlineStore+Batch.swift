@@ -111,7 +111,7 @@ extension SQLiteOnlineStore {
             featureSet: definition, header: header.fields, file: file, defaultTime: StoreWriterLoop.nowMilliseconds())
         let aggregator = set.aggregator
         let statisticsSources = set.statisticsColumns.map(\.source)
-        let encoder = BatchEventEncoder(definition)
+        let encoder = LoggedEventEncoder(definition)
         let validator = set.validator
         let receivedAt = layout.defaultTime ?? StoreWriterLoop.nowMilliseconds()
         var violations = ValidationTally()

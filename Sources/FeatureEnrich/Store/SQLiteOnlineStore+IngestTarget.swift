@@ -39,7 +39,7 @@ extension SQLiteOnlineStore {
                 for event in events {
                     try StoreStatements.appendEvent(
                         connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
-                        json: event.json)
+                        logged: event.logged)
                 }
                 if !violations.isEmpty {
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)

@@ -59,8 +59,7 @@ extension SQLiteOnlineStore {
             let seq = rows.int64(at: 0)
             let event: FeatureEvent
             do {
-                let text = rows.text(at: 2)
-                event = try set.decoder.decode(try JSONParser.parse(text), json: text)
+                event = try set.decoder.decodeLogged(rows, at: 2)
             } catch {
                 throw OnlineStoreError.rebuildFailed(name: name, seq: seq, reason: "\(error)")
             }

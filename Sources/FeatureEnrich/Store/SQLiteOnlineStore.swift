@@ -232,7 +232,7 @@ public final class SQLiteOnlineStore: OnlineStore {
             for event in events {
                 try StoreStatements.appendEvent(
                     connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
-                    json: event.json)
+                    logged: event.logged)
             }
             if !violations.isEmpty {
                 try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)

@@ -48,9 +48,9 @@ enum StoreStatements {
         updated_at_ms = excluded.updated_at_ms
         """
 
-    /// Appends one event to the offline event log.
+    /// Appends one event to the offline event log (`logged`: its binary record, stored as a BLOB).
     static func appendEvent(
-        _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, now: Int64, json: String
+        _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, now: Int64, logged: [UInt8]
     ) throws {
         let statement = try connection.cachedStatement(
             sql: """
@@ -61,7 +61,7 @@ enum StoreStatements {
         try statement.bind(key, at: 2)
         try statement.bind(time, at: 3)
         try statement.bind(now, at: 4)
-        try statement.bind(json, at: 5)
+        try statement.bind(bytes: logged, at: 5)
         defer { statement.reset() }
         while try statement.step() {}
     }
@@ -95,7 +95,7 @@ enum StoreStatements {
     }
 
     /// Appends the rows of one batch chunk to the offline event log with one statement: the feature set and
-    /// ingestion time bound once, each event's JSON bound from the chunk's bytes without a copy.
+    /// ingestion time bound once, each event's binary record bound from the chunk's bytes without a copy.
     static func appendEvents(
         _ connection: SQLiteConnection, featureSet: String, now: Int64, rows: BatchChannel.Rows
     ) throws {
@@ -118,7 +118,7 @@ enum StoreStatements {
                 try key.withUTF8 { key in
                     try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(key), at: 2)
                     try statement.bind(rows.times[index], at: 3)
-                    try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(rebasing: events[start..<end]), at: 5)
+                    try statement.bind(borrowedBytes: UnsafeRawBufferPointer(rebasing: events[start..<end]), at: 5)
                     while try statement.step() {}
                     statement.reset()
                     // The borrowed key dies with this closure.

@@ -7,7 +7,7 @@ extension SQLiteOnlineStore {
     /// declared: decoding only). Throws before anything is applied for an undecodable event, and under `reject`
     /// for the first event failing a validator (its rejection is counted in `feature_violations` by a write of
     /// its own: nothing of the request is written). Under `drop_feature` a violating feature is null in the
-    /// returned event and in its event-log JSON. The returned tally goes into the request's commit.
+    /// returned event and in its event-log record. The returned tally goes into the request's commit.
     func decodeAndValidate(
         _ events: [Value], position: Int
     ) throws(OnlineStoreError) -> (events: [FeatureEvent], violations: ValidationTally) {
@@ -40,11 +40,10 @@ extension SQLiteOnlineStore {
             case .write(let names):
                 dropped = names
             }
-            guard !dropped.isEmpty, case .object(var object) = events[index] else { continue }
-            for feature in dropped { object[feature] = .null }
-            decoded[index] = FeatureEvent(
+            guard !dropped.isEmpty else { continue }
+            decoded[index] = set.decoder.event(
                 key: event.key, time: event.time, aggregationValues: aggregationValues, featureValues: featureValues,
-                json: JSONWriter.string(.object(object)))
+                object: events[index].objectValue)
         }
         if validator.policy == .warn { warningLog.record(tally, featureSet: name, now: receivedAt) }
         return (decoded, tally)

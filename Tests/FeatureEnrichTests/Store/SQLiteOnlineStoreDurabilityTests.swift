@@ -6,14 +6,14 @@ import Testing
 /// Concurrency, restart, eviction and definition changes of the online store (real SQLite files).
 struct SQLiteOnlineStoreDurabilityTests {
     /// `count` events over `keys` keys with integer amounts and distinct times within one minute.
-    private static func events(count: Int, keys: Int, seed: UInt64) -> [Value] {
+    static func events(count: Int, keys: Int, seed: UInt64) -> [Value] {
         var random = SplitMix(seed: seed)
         return (0..<count).map { index in
             StoreFixture.event("k\(random.next() % UInt64(keys))", Int64(index), Int(random.next() % 200) - 50)
         }
     }
 
-    private static let keys = (0..<16).map { "k\($0)" }
+    static let keys = (0..<16).map { "k\($0)" }
 
     @Test func eightThreadsOverTheSameKeysEqualASequentialRun() throws {
         let directory = try SQLiteTestDirectory()

@@ -74,9 +74,10 @@ struct SQLiteOnlineStoreBatchValidationTests {
         #expect(row["amount_sum_1h"] == 30.0)
         #expect(row["amount_count_1h"] == 2.0)
         let logged = try store.inspect().query("SELECT event FROM event_log ORDER BY seq").compactMap {
-            $0.first?.textValue
+            $0.first.flatMap(FeatureEventDecoder.loggedObject)
         }
-        #expect(try JSONParser.parse(logged[1])["amount"] == nil)
+        try #require(logged.count == 3)
+        #expect(logged[1]["amount"] == nil)
         #expect(
             try store.inspect().query("SELECT count, null_count, mean FROM feature_stats WHERE feature = 'amount'")
                 == [[.integer(2), .integer(1), .real(15)]])

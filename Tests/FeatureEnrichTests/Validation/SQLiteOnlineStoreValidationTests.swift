@@ -101,9 +101,12 @@ struct SQLiteOnlineStoreValidationTests {
         #expect(row["amount"] == 20.0)
         #expect(row["note"] == "late")
         let inspect = try store.inspect()
-        let logged = try inspect.query("SELECT event FROM event_log ORDER BY seq").compactMap { $0.first?.textValue }
-        #expect(try JSONParser.parse(logged[2])["amount"] == .null)
-        #expect(try JSONParser.parse(logged[2])["note"] == "late")
+        let logged = try inspect.query("SELECT event FROM event_log ORDER BY seq").compactMap {
+            $0.first.flatMap(FeatureEventDecoder.loggedObject)
+        }
+        try #require(logged.count == 3)
+        #expect(logged[2]["amount"] == nil)
+        #expect(logged[2]["note"] == "late")
         #expect(
             try inspect.query("SELECT count, null_count, mean, min, max FROM feature_stats WHERE feature = 'amount'")
                 == [[.integer(2), .integer(1), .real(15), .real(10), .real(20)]])
