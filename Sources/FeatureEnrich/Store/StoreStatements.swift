@@ -3,7 +3,7 @@ import ServingGraph
 /// The SQL of the online store, one function per statement (all cached on their connection).
 ///
 /// Tables and columns are those of ``StoreSchema``; times are epoch milliseconds.
-enum StoreStatements {
+package enum StoreStatements {
     /// The serialized state of one entity, or nil when it has none.
     static func loadState(_ connection: SQLiteConnection, featureSet: String, key: String) throws -> [UInt8]? {
         let statement = try connection.cachedStatement(
@@ -134,7 +134,7 @@ enum StoreStatements {
     /// Folds `statistics` into the `feature_stats` row of `feature` (Chan et al.'s merge of two Welford
     /// accumulators; SQLite evaluates every right-hand side with the row's old values). Moments are NULL while a
     /// feature has no numeric value (only nulls so far, or a string or bool feature).
-    static func mergeStatistics(
+    package static func mergeStatistics(
         _ connection: SQLiteConnection, featureSet: String, feature: String, _ statistics: FeatureStatistics
     ) throws {
         guard statistics.count > 0 || statistics.nullCount > 0 else { return }

@@ -4,43 +4,15 @@ import Synchronization
 import Testing
 
 /// The statistics of real-time writes folded once per writer batch (``DeferredStatistics``) hold the same bits
-/// as one SQL upsert per item did, and only for the items that commit.
+/// as the store's SQL upsert (``StoreStatements/mergeStatistics(_:featureSet:feature:_:)``, which batch ingest still
+/// runs) applied item by item, and only for the items that commit.
 struct DeferredStatisticsTests {
-    /// The per-item upsert the store ran before (``StoreStatements``' merge), kept here as the reference.
-    private static let perItemUpsert = """
-        INSERT INTO feature_stats(feature_set, feature, count, null_count, mean, m2, min, max)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(feature_set, feature) DO UPDATE SET
-        count = count + excluded.count,
-        null_count = null_count + excluded.null_count,
-        mean = CASE WHEN excluded.mean IS NULL THEN mean WHEN mean IS NULL THEN excluded.mean
-            ELSE mean + (excluded.mean - mean) * excluded.count / (count + excluded.count) END,
-        m2 = CASE WHEN excluded.m2 IS NULL THEN m2 WHEN m2 IS NULL THEN excluded.m2
-            ELSE m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count
-            / (count + excluded.count) END,
-        min = CASE WHEN excluded.min IS NULL THEN min WHEN min IS NULL THEN excluded.min
-            ELSE MIN(min, excluded.min) END,
-        max = CASE WHEN excluded.max IS NULL THEN max WHEN max IS NULL THEN excluded.max
-            ELSE MAX(max, excluded.max) END
-        """
-
     private static func statistics(_ values: [Double], nulls: Int64 = 0, nonNumeric: Int = 0) -> FeatureStatistics {
         var statistics = FeatureStatistics()
         for value in values { statistics.add(value) }
         for _ in 0..<nonNumeric { statistics.addNonNumeric() }
         statistics.nullCount = nulls
         return statistics
-    }
-
-    private static func upsert(_ statistics: FeatureStatistics, feature: String, _ connection: SQLiteConnection) throws
-    {
-        guard statistics.count > 0 || statistics.nullCount > 0 else { return }
-        let moments: [SQLiteValue] =
-            statistics.hasMoments
-            ? [.real(statistics.mean), .real(statistics.m2), .real(statistics.min), .real(statistics.max)]
-            : [.null, .null, .null, .null]
-        try connection.cachedStatement(sql: perItemUpsert).execute(
-            [.text("set"), .text(feature), .integer(statistics.count), .integer(statistics.nullCount)] + moments)
     }
 
     private static func row(_ feature: String, _ connection: SQLiteConnection) throws -> StatisticsRow? {
@@ -76,12 +48,12 @@ struct DeferredStatisticsTests {
         var folded: StatisticsRow?
         var foldedLabels: StatisticsRow?
         for item in Self.items {
-            try Self.upsert(item, feature: "amount", connection)
+            try StoreStatements.mergeStatistics(connection, featureSet: "set", feature: "amount", item)
             folded = StatisticsRow.merging(folded, item)
             #expect(try Self.row("amount", connection) == folded)
         }
         for item in labels {
-            try Self.upsert(item, feature: "label", connection)
+            try StoreStatements.mergeStatistics(connection, featureSet: "set", feature: "label", item)
             foldedLabels = StatisticsRow.merging(foldedLabels, item)
         }
         #expect(try Self.row("label", connection) == foldedLabels)
