@@ -18,6 +18,8 @@ struct StreamedKeys {
     private var aggregationValues = [[Double?]](repeating: [], count: batchSize)
     private var featureValues = [[Value?]](repeating: [], count: batchSize)
     private var pending = 0
+    /// The entity-table row each pending event's key writes next, when the event is its last unseen one (-1).
+    private var dueRows = [Int](repeating: -1, count: batchSize)
     private var scratch: [Double?] = []
     /// Where the touches of a batch go, so that the optimiser keeps them.
     private let touched = TouchedWords()
@@ -53,7 +55,7 @@ struct StreamedKeys {
     /// Applies the decoded events not applied yet, in order, and writes every row whose events are then all
     /// applied; `progress` gets the rows written.
     mutating func applyPending(_ fill: TrainingSetFill, progress: (Int) -> Void) {
-        touchPending()
+        touchPending(fill)
         let aggregator = fill.set.aggregator
         for index in 0..<pending {
             let slot = slots[index]
@@ -78,22 +80,47 @@ struct StreamedKeys {
         pending = 0
     }
 
-    /// Reads, for every pending event, one word of each buffer its update reads first, level by level: the
-    /// loads of a level do not depend on one another, so their cache misses overlap.
-    private func touchPending() {
+    /// Reads, for every pending event, each cache line its update will use, level by level: the loads of a level
+    /// do not depend on one another, so their cache misses overlap. A row about to be written (by the key's next
+    /// event) has its row entry and output cells touched too.
+    private mutating func touchPending(_ fill: TrainingSetFill) {
         var sum = 0
         for index in 0..<pending { sum &+= keys[slots[index]].applied }
         for index in 0..<pending {
             let slot = slots[index]
-            sum &+= keys[slot].state.latestFeatures.count &+ keys[slot].state.aggregations.count
+            sum &+= Self.touchLines(keys[slot].state.latestFeatures) &+ Self.touchLines(keys[slot].state.aggregations)
+            let due = keys[slot].applied + 1 == keys[slot].nextSeen && keys[slot].nextRow < keys[slot].rows.count
+            dueRows[index] = due ? keys[slot].rows[keys[slot].nextRow].row : -1
         }
+        let cellBytes = fill.width * MemoryLayout<Value>.stride
         for index in 0..<pending {
             let slot = slots[index]
             for aggregation in keys[slot].state.aggregations.indices {
-                sum &+= Int(truncatingIfNeeded: keys[slot].state.aggregations[aggregation].buckets.last?.index ?? 0)
+                sum &+= Self.touchLines(keys[slot].state.aggregations[aggregation].buckets)
+            }
+            if dueRows[index] >= 0, let cells = fill.values.buffer.baseAddress {
+                let row = UnsafeRawBufferPointer(start: cells + dueRows[index] * fill.width, count: cellBytes)
+                sum &+= Self.touchLines(row)
             }
         }
         touched.value.store(sum, ordering: .relaxed)
+    }
+
+    /// The sum of one byte of each 64-byte line of `array`'s elements.
+    private static func touchLines<Element>(_ array: [Element]) -> Int {
+        array.withUnsafeBytes { touchLines($0) }
+    }
+
+    /// The sum of one byte of each 64-byte line of `bytes`, and of its last byte.
+    private static func touchLines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard !bytes.isEmpty else { return 0 }
+        var sum = Int(bytes[bytes.count - 1])
+        var offset = 0
+        while offset < bytes.count {
+            sum &+= Int(bytes[offset])
+            offset += 64
+        }
+        return sum
     }
 }
 
