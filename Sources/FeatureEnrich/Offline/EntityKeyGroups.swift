@@ -1,31 +1,63 @@
 /// The rows of an entity table grouped by entity key, keys in first-appearance order.
+///
+/// Rows are kept flat, key after key (each key's rows in table order), not as an array per key: grouping a
+/// million rows touches no per-key buffer at random.
 struct EntityKeyGroups: Sendable {
     /// The keys.
-    private(set) var keys: [EntityKey] = []
-    /// Row indices per key, in table order.
-    private(set) var rows: [[Int]] = []
+    let keys: [EntityKey]
     /// Position in ``keys`` by encoded key.
-    private(set) var positions: [String: Int] = [:]
+    let positions: [String: Int]
+    /// Every row index, grouped by key: key `p`'s rows are `orderedRows[rowStarts[p]..<rowStarts[p + 1]]`.
+    private let orderedRows: [Int]
+    private let rowStarts: [Int]
 
-    /// Adds row `rowIndex` to the group of `key`.
-    mutating func add(_ rowIndex: Int, key: EntityKey) {
-        if let position = positions[key.encoded] {
-            rows[position].append(rowIndex)
-        } else {
-            positions[key.encoded] = keys.count
-            keys.append(key)
-            rows.append([rowIndex])
+    /// Groups rows `0..<rowCount`, row `i` under `key(i)`; the first error `key` throws is rethrown.
+    init(rowCount: Int, key: (Int) throws -> EntityKey) rethrows {
+        var keys: [EntityKey] = []
+        var positions: [String: Int] = [:]
+        var rowKeys: [Int32] = []
+        rowKeys.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            let entityKey = try key(row)
+            let position = positions[entityKey.encoded] ?? keys.count
+            if position == keys.count {
+                positions[entityKey.encoded] = position
+                keys.append(entityKey)
+            }
+            rowKeys.append(Int32(truncatingIfNeeded: position))
         }
+        // Counting sort of the rows by key: stable, so each key keeps its rows in table order.
+        var starts = [Int](repeating: 0, count: keys.count + 1)
+        for position in rowKeys { starts[Int(position) + 1] += 1 }
+        for position in keys.indices { starts[position + 1] += starts[position] }
+        var next = starts
+        var orderedRows = [Int](repeating: 0, count: rowCount)
+        for (row, position) in rowKeys.enumerated() {
+            orderedRows[next[Int(position)]] = row
+            next[Int(position)] += 1
+        }
+        self.keys = keys
+        self.positions = positions
+        self.orderedRows = orderedRows
+        rowStarts = starts
+    }
+
+    /// The number of rows grouped.
+    var rowCount: Int { orderedRows.count }
+
+    /// The rows of key `position`, in table order.
+    func rows(_ position: Int) -> ArraySlice<Int> {
+        orderedRows[rowStarts[position]..<rowStarts[position + 1]]
     }
 
     /// The rows of key `position` by (time, row index).
     func timeOrderedRows(_ position: Int, in table: EntityTable) -> [Int] {
-        rows[position].sorted { (table.rows[$0].time, $0) < (table.rows[$1].time, $1) }
+        rows(position).sorted { (table.rows[$0].time, $0) < (table.rows[$1].time, $1) }
     }
 
     /// The latest row time of key `position`.
     func lastTime(_ position: Int, in table: EntityTable) -> Int64 {
-        rows[position].reduce(Int64.min) { max($0, table.rows[$1].time) }
+        rows(position).reduce(Int64.min) { max($0, table.rows[$1].time) }
     }
 
     /// `count` contiguous ranges of encoded keys (SQLite's BINARY order: bytes) holding about as many keys

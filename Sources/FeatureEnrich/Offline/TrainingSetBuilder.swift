@@ -107,7 +107,7 @@ public struct TrainingSetBuilder {
                 if let error = failure ?? failures.first { throw error }
             }
             // Rows of keys the scans did not report (no event, or another thread's) count as done too.
-            let finished = before + groups.rows.reduce(0) { $0 + $1.count }
+            let finished = before + groups.rowCount
             if finished != done {
                 done = finished
                 progress?(done, total)
@@ -125,9 +125,13 @@ public struct TrainingSetBuilder {
             }
             columnIndices.append((index, entity))
         }
-        var groups = EntityKeyGroups()
+        if columnIndices.count == 1, let (index, entity) = columnIndices.first, entity.type == .string {
+            // One string column: the key of the field itself, with no parts array per row.
+            return EntityKeyGroups(rowCount: table.rows.count) { EntityKey(part: table.rows[$0].fields[index]) }
+        }
         var parts: [String] = []
-        for (rowIndex, row) in table.rows.enumerated() {
+        return try EntityKeyGroups(rowCount: table.rows.count) { rowIndex in
+            let row = table.rows[rowIndex]
             parts.removeAll(keepingCapacity: true)
             for (index, entity) in columnIndices {
                 let text = row.fields[index]
@@ -142,8 +146,7 @@ public struct TrainingSetBuilder {
                     parts.append(String(number))
                 }
             }
-            groups.add(rowIndex, key: EntityKey(parts: parts))
+            return EntityKey(parts: parts)
         }
-        return groups
     }
 }

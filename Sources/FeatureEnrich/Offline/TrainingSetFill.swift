@@ -47,7 +47,7 @@ struct TrainingSetFill: Sendable {
     private func scanSnapshot(
         _ store: OfflineStoreReader, range: (lower: String?, upper: String?), progress: (Int) -> Void
     ) throws {
-        var keys: [StreamedKey] = []
+        var keys = StreamedKeys()
         var lateKeys: [Int] = []
         var seqs: (lowest: Int64, highest: Int64) = (.max, .min)
         // Each streamed key's slot by the seqs of its visible events (-1: not read), so the log walk finds an
@@ -67,12 +67,13 @@ struct TrainingSetFill: Sendable {
                 lateKeys.append(position)
                 return
             }
-            var rows: [(seen: Int, row: Int)] = []
+            var rows: [StreamedRow] = []
             var seen = 0
             for row in groups.timeOrderedRows(position, in: table) {
-                let visible = cutoff.lastVisible(at: table.rows[row].time)
+                let time = table.rows[row].time
+                let visible = cutoff.lastVisible(at: time)
                 while seen < events.count, events[seen].time <= visible { seen += 1 }
-                rows.append((seen, row))
+                rows.append(StreamedRow(seen: seen, row: row, time: time))
             }
             // Rows that see no event stay null, as a replay with nothing visible leaves them.
             let unseen = rows.firstIndex { $0.seen > 0 } ?? rows.count
@@ -82,36 +83,17 @@ struct TrainingSetFill: Sendable {
             for event in events where event.seq >= 0 && event.seq <= highestSeq {
                 slotBySeq[Int(event.seq)] = Int32(truncatingIfNeeded: keys.count)
             }
-            keys.append(
-                StreamedKey(
-                    state: set.aggregator.makeState(), limit: events[events.count - 1].time, rows: rows,
-                    nextRow: unseen))
+            keys.append(state: set.aggregator.makeState(), rows: rows, nextRow: unseen)
         }
         if seqs.lowest <= seqs.highest {
-            var aggregationValues: [Double?] = []
-            var featureValues: [Value?] = []
+            // Only the key's visible events have a slot, and its last row sees them all: no time check here.
             try store.forEachLoggedEvent(featureSet: set.definition.name, seqs: seqs.lowest...seqs.highest) {
                 seq, time, row in
                 let slot = seq >= 0 && seq <= highestSeq ? Int(slotBySeq[Int(seq)]) : -1
-                guard slot >= 0, time <= keys[slot].limit else { return }
-                try row.decodeValues(set.decoder, aggregationValues: &aggregationValues, featureValues: &featureValues)
-                set.aggregator.apply(
-                    at: time, aggregationValues: aggregationValues, featureValues: featureValues,
-                    into: &keys[slot].state)
-                keys[slot].applied += 1
-                let start = keys[slot].nextRow
-                while keys[slot].nextRow < keys[slot].rows.count,
-                    keys[slot].rows[keys[slot].nextRow].seen == keys[slot].applied
-                {
-                    let row = keys[slot].rows[keys[slot].nextRow].row
-                    projection.write(
-                        keys[slot].state, at: table.rows[row].time, into: values.buffer, base: row * width,
-                        scratch: &scratch)
-                    keys[slot].nextRow += 1
-                }
-                if keys[slot].nextRow == keys[slot].rows.count { keys[slot].limit = .min }
-                if keys[slot].nextRow > start { progress(keys[slot].nextRow - start) }
+                guard slot >= 0 else { return }
+                try keys.add(slot: slot, time: time, row: row, fill: self, progress: progress)
             }
+            keys.applyPending(self, progress: progress)
         }
         for position in lateKeys {
             try fillQueried(position, store, scratch: &scratch, progress: progress)
@@ -154,18 +136,4 @@ final class TrainingRowCounter: Sendable {
 
     /// Adds `count` rows; the new total.
     func add(_ count: Int) -> Int { rows.add(count, ordering: .relaxed).newValue }
-}
-
-/// A key of a ``TrainingSetFill/scan(_:range:progress:)`` while the log is walked.
-private struct StreamedKey {
-    /// The key's state after ``applied`` events.
-    var state: EntityState
-    /// Latest event time any of its rows sees: later events are not applied (`.min` once every row is read).
-    var limit: Int64
-    /// Its rows in time order, each with how many of the key's events (ingestion order) it sees.
-    let rows: [(seen: Int, row: Int)]
-    /// The first row not yet read.
-    var nextRow: Int
-    /// Events applied so far.
-    var applied = 0
 }
