@@ -18,8 +18,13 @@ extension JSONWriter {
             output.append(UInt8(ascii: "0"))
             return
         }
-        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
-            return
+        if magnitude >= 1e-4, magnitude < 1e15 {
+            if writeShortDecimal(number, into: &output) { return }
+            if let (significand, fractionDigits) = shortestFixedDigits(magnitude) {
+                writeFixed(
+                    significand, fractionDigits: fractionDigits, negative: number.sign == .minus, into: &output)
+                return
+            }
         }
         // The standard library's shortest round-trip digits (those of `description`), written straight
         // into the output: `write(to:)` hands them to the stream as one ASCII buffer, no `String`.
@@ -94,10 +99,18 @@ extension JSONWriter {
             significand /= 10
             fractionDigits -= 1
         }
+        writeFixed(significand, fractionDigits: fractionDigits, negative: number.sign == .minus, into: &output)
+        return true
+    }
 
-        // Digits go right-aligned into text[24..<40] of the reserved output, then the text is
+    /// Writes `significand × 10^-fractionDigits` (1 ≤ fractionDigits ≤ 20, at most 17 digits) in plain
+    /// decimal notation: `-`, the integer digits (or `0`), `.`, then the fraction digits.
+    private static func writeFixed(
+        _ significand: UInt64, fractionDigits: Int, negative: Bool, into output: inout JSONOutput
+    ) {
+        // Digits go right-aligned at the end of text[0..<40] in the reserved output, then the text is
         // assembled at its start: sign, integer digits (or "0"), ".", fraction zeros and digits —
-        // at most 21 bytes, so it never overwrites digits not yet moved.
+        // at most 24 bytes, and never overwrites digits not yet moved.
         let text = output.reserve(40)
         var first = 40
         var remaining = significand
@@ -117,11 +130,11 @@ extension JSONWriter {
             text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
         }
         var length = 0
-        if number.sign == .minus {
+        if negative {
             text[0] = UInt8(ascii: "-")
             length = 1
         }
-        let point = 40 &- fractionDigits  // fractionDigits ≤ 18, so point ≥ 22
+        let point = 40 &- fractionDigits  // fractionDigits ≤ 20, so point ≥ 20
         var position = first
         if first < point {
             while position < point {
@@ -147,7 +160,6 @@ extension JSONWriter {
             position &+= 1
         }
         output.commit(length)
-        return true
     }
 
     /// 10^exponent for -3 ... 18 (exact for 0 ... 18).
