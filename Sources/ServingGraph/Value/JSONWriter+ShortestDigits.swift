@@ -60,7 +60,7 @@ extension JSONWriter {
 
     /// 10^exponent for 0 ≤ exponent ≤ 19 (the largest power of ten a `UInt64` holds).
     @inline(__always)
-    private static func powerOfTen64(_ exponent: Int) -> UInt64 {
+    static func powerOfTen64(_ exponent: Int) -> UInt64 {
         switch exponent {
         case 0: 1
         case 1: 10
