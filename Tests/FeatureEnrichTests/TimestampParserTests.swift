@@ -18,7 +18,7 @@ struct TimestampParserTests {
             ("2026-01-01T00:00:00,5", newYear + 500), ("  2026-01-01T00:00:00Z ", newYear),
             ("1970-01-01T00:00:00Z", 0), ("1969-12-31T23:59:59.999Z", -1), ("2024-02-29T00:00:00Z", 1_709_164_800_000),
             ("1767225600", newYear), ("1767225600.5", newYear + 500), ("1767225600.1239", newYear + 123), ("0", 0),
-            ("-1.5", -1_500), ("-0.0005", -1),
+            ("-1.5", -1_500), ("-0.0005", -1), ("\t1767225600\r\n", newYear), ("2026-01-01T00:00:00Z\n", newYear),
         ] as [(String, Int64)])
     func parsesEveryAcceptedForm(text: String, expected: Int64) throws {
         #expect(try TimestampParser.epochMilliseconds(text) == expected)
@@ -29,7 +29,7 @@ struct TimestampParserTests {
         "2026-02-29T00:00:00Z", "2026-01-32T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z",
         "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+2", "2026-01-01T00:00:00+02:",
         "2026-01-01T00:00:00+24:00", "2026-01-01t00:00:00Z", "yesterday", "1e9", "12.5x", "--1", "0000-01-01T00:00:00Z",
-        "9999999999999999",
+        "9999999999999999", " \t\r\n", "2026-01-01T00:00:00Zé", "é1767225600", "1767225600 5",
     ])
     func rejectsEverythingElse(text: String) {
         #expect(throws: ValueParseError.self) { try TimestampParser.epochMilliseconds(text) }

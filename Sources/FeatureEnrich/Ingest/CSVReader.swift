@@ -19,6 +19,8 @@ public struct CSVReader: Sendable {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    /// Fields of the previous record: room reserved for the next one's (one allocation per record).
+    private var previousFieldCount = 0
 
     /// A reader over `bytes` (UTF-8; a leading byte-order mark is skipped).
     public init(bytes: [UInt8]) {
@@ -38,11 +40,13 @@ public struct CSVReader: Sendable {
         guard index < bytes.count else { return nil }
         let recordLine = line
         var fields: [String] = []
+        fields.reserveCapacity(previousFieldCount)
         while true {
             let (field, ended) = try readField()
             fields.append(field)
             if ended { break }
         }
+        previousFieldCount = fields.count
         return Record(line: recordLine, fields: fields)
     }
 

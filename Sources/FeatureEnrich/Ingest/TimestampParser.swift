@@ -9,19 +9,37 @@ import ServingGraph
 public enum TimestampParser {
     /// Epoch milliseconds of `text` (surrounding blanks ignored).
     public static func epochMilliseconds(_ text: String) throws(ValueParseError) -> Int64 {
-        let trimmed = NumberParser.trimmedASCII(text)
-        let bytes = Array(trimmed.utf8)
-        if let first = bytes.first, bytes.count < 10 || bytes[4] != UInt8(ascii: "-"),
+        let parsed = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(ValueParseError) in try epochMilliseconds(utf8: bytes, text: text) }
+        }
+        if let parsed { return try parsed.get() }
+        return try Array(text.utf8).withUnsafeBufferPointer { bytes in
+            Result { () throws(ValueParseError) in try epochMilliseconds(utf8: bytes, text: text) }
+        }.get()
+    }
+
+    /// Epoch milliseconds of the UTF-8 `bytes` of `text` (named in errors), read in place: blanks (space, tab,
+    /// CR, LF) at either end are skipped.
+    static func epochMilliseconds(utf8 bytes: UnsafeBufferPointer<UInt8>, text: String) throws(ValueParseError)
+        -> Int64
+    {
+        var start = 0
+        var end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if let first = trimmed.first, trimmed.count < 10 || trimmed[4] != UInt8(ascii: "-"),
             first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || isDigit(first) || first == UInt8(ascii: ".")
         {
-            return try epochSeconds(bytes, text: text)
+            return try epochSeconds(trimmed, text: text)
         }
-        return try iso8601(bytes, text: text)
+        return try iso8601(trimmed, text: text)
     }
 
     // MARK: - Epoch seconds
 
-    private static func epochSeconds(_ bytes: [UInt8], text: String) throws(ValueParseError) -> Int64 {
+    private static func epochSeconds(_ bytes: UnsafeBufferPointer<UInt8>, text: String) throws(ValueParseError) -> Int64
+    {
         var index = 0
         var negative = false
         if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
@@ -62,7 +80,7 @@ public enum TimestampParser {
 
     // MARK: - ISO 8601
 
-    private static func iso8601(_ bytes: [UInt8], text: String) throws(ValueParseError) -> Int64 {
+    private static func iso8601(_ bytes: UnsafeBufferPointer<UInt8>, text: String) throws(ValueParseError) -> Int64 {
         var reader = DigitReader(bytes: bytes)
         let shape = "expected YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH]"
         guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
@@ -112,9 +130,14 @@ public enum TimestampParser {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\n")
+    }
+
     /// A cursor over ASCII bytes for fixed-width fields.
     private struct DigitReader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         var atEnd: Bool { index == bytes.count }

@@ -29,31 +29,31 @@ public struct TrainingSetWriter: Sendable {
         self.chunkBytes = chunkBytes
     }
 
-    /// Writes `set` to `sink` in order, in chunks (the last may be short; none is empty).
+    /// Writes `set` to `sink` in order, in chunks (the last may be short; none is empty). Rows go into one
+    /// reused buffer; numbers are written straight into it (``JSONTokenWriter``), never through a `String`.
     public func write(_ set: TrainingSet, to sink: ([UInt8]) throws -> Void) rethrows {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(chunkBytes + 4096)
+        var output = JSONTokenWriter(capacity: chunkBytes + 4096)
         switch format {
         case .csv:
-            appendCSVRecord(set.columns, to: &buffer)
+            appendCSVRecord(set.columns, to: &output)
             for index in set.table.rows.indices {
-                appendCSVRecord(set.table.rows[index].fields, values: set.featureValues(ofRow: index), to: &buffer)
-                if buffer.count >= chunkBytes {
-                    try sink(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                appendCSVRecord(set.table.rows[index].fields, values: set.featureValues(ofRow: index), to: &output)
+                if output.count >= chunkBytes {
+                    try output.withBytes { try sink(Array($0)) }
+                    output.removeAll()
                 }
             }
         case .jsonl:
             for index in set.table.rows.indices {
-                buffer.append(contentsOf: JSONWriter.string(.object(set.object(ofRow: index))).utf8)
-                buffer.append(UInt8(ascii: "\n"))
-                if buffer.count >= chunkBytes {
-                    try sink(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                output.value(.object(set.object(ofRow: index)))
+                output.raw(UInt8(ascii: "\n"))
+                if output.count >= chunkBytes {
+                    try output.withBytes { try sink(Array($0)) }
+                    output.removeAll()
                 }
             }
         }
-        if !buffer.isEmpty { try sink(buffer) }
+        if output.count > 0 { try output.withBytes { try sink(Array($0)) } }
     }
 
     /// The CSV text of one value: empty for null, the string itself, else its JSON form.
@@ -65,44 +65,48 @@ public struct TrainingSetWriter: Sendable {
         }
     }
 
-    private func appendCSVRecord(_ fields: [String], to buffer: inout [UInt8]) {
+    private func appendCSVRecord(_ fields: [String], to output: inout JSONTokenWriter) {
         for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendCSVField(field, to: &buffer)
+            if index > 0 { output.raw(UInt8(ascii: ",")) }
+            appendCSVField(field, to: &output)
         }
-        buffer.append(UInt8(ascii: "\n"))
+        output.raw(UInt8(ascii: "\n"))
     }
 
     /// One data row: the entity fields, then each value as ``csvText(_:)`` gives it, written straight into
-    /// `buffer` (numbers and booleans never need quotes, so they skip the intermediate string).
-    private func appendCSVRecord(_ fields: [String], values: ArraySlice<Value>, to buffer: inout [UInt8]) {
+    /// `output` (numbers and booleans never need quotes, so they skip the intermediate string).
+    private func appendCSVRecord(_ fields: [String], values: ArraySlice<Value>, to output: inout JSONTokenWriter) {
         for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendCSVField(field, to: &buffer)
+            if index > 0 { output.raw(UInt8(ascii: ",")) }
+            appendCSVField(field, to: &output)
         }
         for (index, value) in zip(fields.count..., values) {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            if index > 0 { output.raw(UInt8(ascii: ",")) }
             switch value {
             case .null: break
-            case .string(let text): appendCSVField(text, to: &buffer)
-            case .double, .int, .bool: JSONWriter.write(value, into: &buffer)
-            case .array, .object: appendCSVField(Self.csvText(value), to: &buffer)
+            case .string(let text): appendCSVField(text, to: &output)
+            case .double(let number): output.double(number)
+            case .int(let integer): output.integer(integer)
+            case .bool(let flag): output.raw(flag ? "true" : "false")
+            case .array, .object: appendCSVField(Self.csvText(value), to: &output)
             }
         }
-        buffer.append(UInt8(ascii: "\n"))
+        output.raw(UInt8(ascii: "\n"))
     }
 
-    private func appendCSVField(_ field: String, to buffer: inout [UInt8]) {
-        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
-            buffer.append(contentsOf: field.utf8)
-            return
+    private func appendCSVField(_ field: String, to output: inout JSONTokenWriter) {
+        var field = field
+        field.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                output.raw(bytes)
+                return
+            }
+            output.raw(0x22)
+            for byte in bytes {
+                if byte == 0x22 { output.raw(0x22) }
+                output.raw(byte)
+            }
+            output.raw(0x22)
         }
-        buffer.append(0x22)
-        for byte in field.utf8 {
-            if byte == 0x22 { buffer.append(0x22) }
-            buffer.append(byte)
-        }
-        buffer.append(0x22)
     }
 }

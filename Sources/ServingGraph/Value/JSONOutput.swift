@@ -66,6 +66,11 @@ struct JSONOutput: ~Copyable {
         capacity = larger
     }
 
+    /// Forgets the bytes written, keeping the room.
+    mutating func removeAll() {
+        count = 0
+    }
+
     /// The bytes written so far, valid until the next append.
     var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 }

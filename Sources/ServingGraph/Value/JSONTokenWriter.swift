@@ -27,6 +27,21 @@ package struct JSONTokenWriter: ~Copyable {
         bytes.withUnsafeBufferPointer { output.append($0) }
     }
 
+    /// Appends `bytes` as is (text known to need no escaping, or escaped by the caller).
+    package mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        output.append(bytes)
+    }
+
+    /// Calls `body` with the bytes written so far (valid only inside `body`).
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(output.written)
+    }
+
+    /// Forgets the bytes written, keeping the room (a writer reused for the next chunk of a stream).
+    package mutating func removeAll() {
+        output.removeAll()
+    }
+
     /// Appends `text` as a JSON string, escaped as ``JSONWriter`` escapes it.
     package mutating func string(_ text: String) {
         JSONWriter.writeString(text, into: &output)

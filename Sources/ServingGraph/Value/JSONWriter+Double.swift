@@ -18,8 +18,13 @@ extension JSONWriter {
             output.append(UInt8(ascii: "0"))
             return
         }
-        if magnitude >= 1e-4, magnitude < 1e15, writeShortDecimal(number, into: &output) {
-            return
+        if magnitude >= 1e-4, magnitude < 1e15 {
+            if writeShortDecimal(number, into: &output) { return }
+            if let (significand, fractionDigits) = shortestFixedDigits(magnitude) {
+                writeFixed(
+                    significand, fractionDigits: fractionDigits, negative: number.sign == .minus, into: &output)
+                return
+            }
         }
         // The standard library's shortest round-trip digits (those of `description`), written straight
         // into the output: `write(to:)` hands them to the stream as one ASCII buffer, no `String`.
@@ -67,8 +72,10 @@ extension JSONWriter {
         let magnitude = number.magnitude
         // Integer digits: the smallest n with magnitude < 10^n (an inexact 1e-3 only shifts the
         // candidate by one digit, which the read-back check below catches).
-        var integerDigits = -3
-        while integerDigits < 15, magnitude >= powerOfTen(integerDigits) { integerDigits += 1 }
+        // From the binary exponent e: 10^(⌊e·log10 2⌋) ≤ 2^e ≤ magnitude < 2^(e+1) < 10^(⌊e·log10 2⌋ + 2),
+        // so n is the estimate or one more (never below -3: 1e-3 stands for every smaller power).
+        var integerDigits = max(-3, (Int(magnitude.exponent) &* 78913) >> 18 &+ 1)
+        if integerDigits < 15, magnitude >= powerOfTen(integerDigits) { integerDigits += 1 }
         var fractionDigits = 15 - integerDigits
         // Truncating `x + 0.5` rounds to nearest (x ≥ 0) in one instruction; an off-by-one on a tie
         // is caught by the read-back check like any other wrong candidate.
@@ -94,60 +101,39 @@ extension JSONWriter {
             significand /= 10
             fractionDigits -= 1
         }
-
-        // Digits go right-aligned into text[24..<40] of the reserved output, then the text is
-        // assembled at its start: sign, integer digits (or "0"), ".", fraction zeros and digits —
-        // at most 21 bytes, so it never overwrites digits not yet moved.
-        let text = output.reserve(40)
-        var first = 40
-        var remaining = significand
-        while remaining >= 100 {
-            let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
-            first &-= 2
-            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
-            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
-            remaining = quotient
-        }
-        if remaining >= 10 {
-            first &-= 2
-            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining / 10)
-            text[first &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-        } else {
-            first &-= 1
-            text[first] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
-        }
-        var length = 0
-        if number.sign == .minus {
-            text[0] = UInt8(ascii: "-")
-            length = 1
-        }
-        let point = 40 &- fractionDigits  // fractionDigits ≤ 18, so point ≥ 22
-        var position = first
-        if first < point {
-            while position < point {
-                text[length] = text[position]
-                length &+= 1
-                position &+= 1
-            }
-        } else {
-            text[length] = UInt8(ascii: "0")
-            length &+= 1
-        }
-        text[length] = UInt8(ascii: ".")
-        length &+= 1
-        var zeros = first &- point  // zeros right after "0." ("0.000123")
-        while zeros > 0 {
-            text[length] = UInt8(ascii: "0")
-            length &+= 1
-            zeros &-= 1
-        }
-        while position < 40 {
-            text[length] = text[position]
-            length &+= 1
-            position &+= 1
-        }
-        output.commit(length)
+        writeFixed(significand, fractionDigits: fractionDigits, negative: number.sign == .minus, into: &output)
         return true
+    }
+
+    /// Writes `significand × 10^-fractionDigits` (1 ≤ fractionDigits ≤ 20, at most 17 digits) in plain
+    /// decimal notation: `-`, the integer digits (or `0`), `.`, then the fraction digits (zero-padded).
+    private static func writeFixed(
+        _ significand: UInt64, fractionDigits: Int, negative: Bool, into output: inout JSONOutput
+    ) {
+        // Decimal digits of the significand: ⌊bits·log10 2⌋ or one more (1233 / 4096 ≈ log10 2).
+        let bits = 64 &- significand.leadingZeroBitCount
+        var digits = (bits &* 1233) >> 12
+        if significand >= powerOfTen64(digits) { digits &+= 1 }
+        let integerDigits = max(1, digits &- fractionDigits)
+        let length = (negative ? 1 : 0) &+ integerDigits &+ 1 &+ fractionDigits
+        // Laid out from the end: fraction digits (zeros once the significand runs out), point, integer digits.
+        let text = output.reserve(length)
+        var position = length
+        var remaining = significand
+        for _ in 0..<fractionDigits {
+            position &-= 1
+            text[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+            remaining /= 10
+        }
+        position &-= 1
+        text[position] = UInt8(ascii: ".")
+        repeat {
+            position &-= 1
+            text[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+            remaining /= 10
+        } while remaining > 0
+        if negative { text[0] = UInt8(ascii: "-") }
+        output.commit(length)
     }
 
     /// 10^exponent for -3 ... 18 (exact for 0 ... 18).
