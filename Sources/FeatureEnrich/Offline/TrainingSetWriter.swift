@@ -1,4 +1,5 @@
 import ServingGraph
+import Synchronization
 
 /// Serialises a ``TrainingSet`` as CSV (RFC 4180, header row; null is an empty field; numbers as JSON writes
 /// them, so a double keeps its `.0`) or JSON Lines (one object per row), in chunks of about
@@ -29,31 +30,76 @@ public struct TrainingSetWriter: Sendable {
         self.chunkBytes = chunkBytes
     }
 
-    /// Writes `set` to `sink` in order, in chunks (the last may be short; none is empty). Rows go into one
-    /// reused buffer; numbers are written straight into it (``JSONTokenWriter``), never through a `String`.
+    /// Writes `set` to `sink` in order, in chunks of about ``chunkBytes`` (the last may be short; none is empty).
+    /// Numbers are written straight into byte buffers (``JSONTokenWriter``), never through a `String`. A large set
+    /// is formatted two blocks of ``rowsPerBlock`` rows at a time, the second on another thread; the bytes and
+    /// their order are the same as one thread would write.
     public func write(_ set: TrainingSet, to sink: ([UInt8]) throws -> Void) rethrows {
         var output = JSONTokenWriter(capacity: chunkBytes + 4096)
-        switch format {
-        case .csv:
-            appendCSVRecord(set.columns, to: &output)
-            for index in set.table.rows.indices {
-                appendCSVRecord(set.table.rows[index].fields, values: set.featureValues(ofRow: index), to: &output)
-                if output.count >= chunkBytes {
-                    try output.withBytes { try sink(Array($0)) }
-                    output.removeAll()
+        if format == .csv { appendCSVRecord(set.columns, to: &output) }
+        let rowCount = set.table.rows.count
+        var next = 0
+        while next < rowCount {
+            let first = next..<min(next + Self.rowsPerBlock, rowCount)
+            let second = first.upperBound..<min(first.upperBound + Self.rowsPerBlock, rowCount)
+            next = second.upperBound
+            let other = second.isEmpty ? nil : FormattedBlock()
+            let thread = other.map { block in
+                ScanThread { [self] in
+                    var bytes = JSONTokenWriter(capacity: chunkBytes + 4096)
+                    appendRows(second, of: set, to: &bytes)
+                    let formatted = bytes.withBytes { Array($0) }
+                    block.bytes.withLock { $0 = formatted }
                 }
             }
-        case .jsonl:
-            for index in set.table.rows.indices {
-                output.value(.object(set.object(ofRow: index)))
-                output.raw(UInt8(ascii: "\n"))
-                if output.count >= chunkBytes {
-                    try output.withBytes { try sink(Array($0)) }
-                    output.removeAll()
+            try appendRows(first, of: set, to: &output, flushingTo: sink)
+            // The body cannot throw, so join only waits.
+            _ = thread?.join()
+            if let other {
+                try output.withBytes { try sink(Array($0)) }
+                output.removeAll()
+                let bytes = other.bytes.withLock { $0 }
+                var start = 0
+                while start < bytes.count {
+                    let end = min(start + chunkBytes, bytes.count)
+                    try sink(Array(bytes[start..<end]))
+                    start = end
                 }
             }
         }
         if output.count > 0 { try output.withBytes { try sink(Array($0)) } }
+    }
+
+    /// Rows formatted per block: enough to amortise starting a thread, few enough to bound the memory held.
+    public static let rowsPerBlock = 16_384
+
+    /// Appends the rows `range` of `set` to `output`, handing `sink` a chunk whenever ``chunkBytes`` are gathered.
+    private func appendRows(
+        _ range: Range<Int>, of set: TrainingSet, to output: inout JSONTokenWriter,
+        flushingTo sink: ([UInt8]) throws -> Void
+    ) rethrows {
+        for index in range {
+            appendRow(index, of: set, to: &output)
+            if output.count >= chunkBytes {
+                try output.withBytes { try sink(Array($0)) }
+                output.removeAll()
+            }
+        }
+    }
+
+    /// Appends the rows `range` of `set` to `output`, all of them.
+    private func appendRows(_ range: Range<Int>, of set: TrainingSet, to output: inout JSONTokenWriter) {
+        for index in range { appendRow(index, of: set, to: &output) }
+    }
+
+    private func appendRow(_ index: Int, of set: TrainingSet, to output: inout JSONTokenWriter) {
+        switch format {
+        case .csv:
+            appendCSVRecord(set.table.rows[index].fields, values: set.featureValues(ofRow: index), to: &output)
+        case .jsonl:
+            output.value(.object(set.object(ofRow: index)))
+            output.raw(UInt8(ascii: "\n"))
+        }
     }
 
     /// The CSV text of one value: empty for null, the string itself, else its JSON form.
@@ -109,4 +155,9 @@ public struct TrainingSetWriter: Sendable {
             output.raw(0x22)
         }
     }
+}
+
+/// The bytes of one block of rows formatted on another thread.
+private final class FormattedBlock: Sendable {
+    let bytes = Mutex<[UInt8]>([])
 }
