@@ -67,12 +67,21 @@ public struct TrainingSetBuilder {
     public func build(_ table: EntityTable, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingSet {
         let outputs = vector.columns + (vector.label.map { [$0] } ?? [])
         let width = outputs.count
-        var values = [Value](repeating: .null, count: table.rows.count * width)
+        // The first set's rows are grouped while the buffer is allocated.
+        let allocation = NullValuesAllocation(count: table.rows.count * width)
+        let firstGroups: EntityKeyGroups?
+        do {
+            firstGroups = try vector.featureSets.first.map { try group(table, by: $0) }
+        } catch {
+            _ = allocation.take()
+            throw error
+        }
+        var values = allocation.take()
         let total = table.rows.count * vector.featureSets.count
         var done = 0
-        for definition in vector.featureSets {
+        for (index, definition) in vector.featureSets.enumerated() {
             let set = RegisteredFeatureSet(definition)
-            let groups = try group(table, by: definition)
+            let groups = try index == 0 ? firstGroups ?? group(table, by: definition) : group(table, by: definition)
             let before = done
             try values.withUnsafeMutableBufferPointer { buffer in
                 let fill = TrainingSetFill(
