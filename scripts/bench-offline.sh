@@ -96,5 +96,20 @@ df = store.get_historical_features(entity_df=entities[["key", "event_timestamp"]
 elapsed = time.time() - start
 print(f"feast get_historical_features: {len(df)} rows x 5 plain features in {elapsed:.2f} s: {int(rows / elapsed)} rows/s"
       " (plain features only: Feast computes no windowed aggregates)")
+open(f"{work}/feast.rate", "w").write(str(int(rows / elapsed)))
 PY
 fi
+
+# Target checks (issue #9): >= 20x Feast's rows/s in this run (with --feast), peak RSS under 1 GiB.
+rss=$(sed -n 's/.*peak RSS \([0-9]*\) KiB.*/\1/p' "$work/time.log")
+status=0
+echo
+if [ "$FEAST" = 1 ]; then
+    feast_rate=$(cat "$work/feast.rate")
+    python3 -c "print(f'ours / Feast rows/s = {$ours / max($feast_rate, 1):.2f}')"
+    if [ "$ours" -ge $((20 * feast_rate)) ]; then verdict=PASS; else verdict=FAIL; status=3; fi
+    echo "    $verdict rows/s >= 20x Feast: $ours >= $((20 * feast_rate))"
+fi
+if [ "$rss" -lt 1048576 ]; then verdict=PASS; else verdict=FAIL; status=3; fi
+echo "    $verdict peak RSS < 1 GiB (KiB): $rss < 1048576"
+exit $status
