@@ -1,8 +1,9 @@
 import ServingGraph
 
 /// A feature set as the online store uses it: the definition compiled once into its aggregator, its event
-/// decoder, and where the numeric values tracked in `feature_stats` come from.
-struct RegisteredFeatureSet: Sendable {
+/// decoder, and where the numeric values tracked in `feature_stats` come from. Immutable, and a class so the
+/// request path's `registered[position]` is one retain instead of a copy retaining each field.
+final class RegisteredFeatureSet: Sendable {
     /// Where a statistics column's value is in a ``FeatureEvent``.
     enum StatisticsSource: Sendable {
         case aggregation(Int)
@@ -20,7 +21,8 @@ struct RegisteredFeatureSet: Sendable {
 
     init(_ definition: FeatureSetDefinition) {
         self.definition = definition
-        aggregator = FeatureSetAggregator(definition)
+        let aggregator = FeatureSetAggregator(definition)
+        self.aggregator = aggregator
         decoder = FeatureEventDecoder(featureSet: definition)
         var columns: [(name: String, source: StatisticsSource)] = []
         for (index, feature) in definition.features.enumerated() {
