@@ -21,7 +21,7 @@ extension EntityState {
     /// The state as bytes; read back with ``init(serialized:)``. (A few forgotten buckets below the horizon may be
     /// included: they are dropped lazily and never counted by reads.)
     public func serialized() -> [UInt8] {
-        var writer = StateByteWriter()
+        var writer = StateByteWriter(reservingCapacity: serializedCapacity)
         for byte in Self.magic { writer.write(byte) }
         writer.write(Self.formatVersion)
         writer.write(definitionHash)
@@ -76,6 +76,20 @@ extension EntityState {
             }
         }
         return writer.bytes
+    }
+
+    /// An upper bound of the bytes ``serialized()`` writes (every bucket in the long form), so its buffer is
+    /// allocated once instead of growing several times.
+    private var serializedCapacity: Int {
+        var capacity = Self.magic.count + 1 + 8 + 4 + 4
+        for feature in latestFeatures {
+            capacity += 1 + 8 + 1 + 8
+            if case .string(let text)? = feature?.value { capacity += 4 + text.utf8.count }
+        }
+        for aggregation in aggregations {
+            capacity += 4 + aggregation.buckets.count * (1 + 8 + 80)
+        }
+        return capacity
     }
 
     /// Reads bytes from ``serialized()``, validating every field; corrupt or truncated bytes throw.

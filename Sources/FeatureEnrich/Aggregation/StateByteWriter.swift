@@ -3,6 +3,11 @@ struct StateByteWriter {
     /// The bytes written so far.
     private(set) var bytes: [UInt8] = []
 
+    /// An empty writer whose buffer holds `capacity` bytes before it grows.
+    init(reservingCapacity capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
     mutating func write(_ value: UInt8) { bytes.append(value) }
 
     mutating func write(_ value: UInt32) {
@@ -18,9 +23,8 @@ struct StateByteWriter {
     mutating func write(_ value: Double) { write(value.bitPattern) }
 
     mutating func write(_ text: String) {
-        let utf8 = Array(text.utf8)
-        write(UInt32(truncatingIfNeeded: utf8.count))
-        bytes += utf8
+        write(UInt32(truncatingIfNeeded: text.utf8.count))
+        bytes.append(contentsOf: text.utf8)
     }
 }
 
