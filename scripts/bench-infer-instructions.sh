@@ -33,14 +33,7 @@ fi
 SERVE=${BENCH_SERVE:-$(swift build -c release --show-bin-path)/serve}
 [[ -x $SERVE ]] || bench_die "serve not built (run without --skip-build)"
 
-python3 "$ROOT/scripts/lib/infer_bodies.py" "$BENCH_TMP" || bench_die "writing request bodies failed"
-cat >"$BENCH_TMP/graph.json" <<JSON
-{"kind": "router", "routes": {
-  "fraud": {"class_name": "LogisticRegressionModel",
-            "class_args": {"model_path": "$ROOT/examples/interop/fraud-logreg.json"}},
-  "xgboost": {"class_name": "XGBoostModel",
-              "class_args": {"model_path": "$ROOT/Tests/Fixtures/xgboost/binary-logistic.model.json"}}}}
-JSON
+python3 "$ROOT/scripts/lib/infer_bodies.py" "$BENCH_TMP" || bench_die "writing request bodies and graph failed"
 
 PORT=$(bench_free_port) || exit 1
 OUT="$BENCH_TMP/callgrind.out"

@@ -49,14 +49,7 @@ SERVE=${BENCH_SERVE:-$BIN/serve}
 [[ -x $SERVE && -x $OPENLOOP ]] || bench_die "serve or OpenLoop not built (run without --skip-build)"
 
 # --- request bodies and wrk scripts ---------------------------------------------------------------
-python3 "$ROOT/scripts/lib/infer_bodies.py" "$BENCH_TMP" --wrk || bench_die "writing request bodies failed"
-cat >"$BENCH_TMP/graph.json" <<JSON
-{"kind": "router", "routes": {
-  "fraud": {"class_name": "LogisticRegressionModel",
-            "class_args": {"model_path": "$ROOT/examples/interop/fraud-logreg.json"}},
-  "xgboost": {"class_name": "XGBoostModel",
-              "class_args": {"model_path": "$ROOT/Tests/Fixtures/xgboost/binary-logistic.model.json"}}}}
-JSON
+python3 "$ROOT/scripts/lib/infer_bodies.py" "$BENCH_TMP" --wrk || bench_die "writing request bodies and graph failed"
 
 IDLE_BEFORE=$(bench_idle_percent 1)
 [[ $IDLE_BEFORE -ge 80 ]] || bench_log "warning: CPUs only ${IDLE_BEFORE}% idle before the runs"

@@ -1,10 +1,13 @@
 """Writes the inference benchmarks' request bodies into DIR (scripts/bench-infer.sh and
 scripts/bench-infer-instructions.sh): json-1x4, json-32x4 and xgboost-1x4 (OIP JSON), binary-1x4 (binary
-tensor extension, its JSON header length in binary-1x4.hlen). With --wrk, also a wrk Lua script per body.
+tensor extension, its JSON header length in binary-1x4.hlen), and graph.json: the router that serves them
+(model `fraud`, the logistic regression of examples/interop; model `xgboost`, the 12-tree test fixture). With
+--wrk, also a wrk Lua script per body.
 
 usage: python3 scripts/lib/infer_bodies.py DIR [--wrk]
 """
 import json
+import os
 import struct
 import sys
 
@@ -26,6 +29,14 @@ header = json.dumps({"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32
                     separators=(",", ":")).encode()
 open(f"{d}/binary-1x4.body", "wb").write(header + struct.pack("<4f", *row))
 open(f"{d}/binary-1x4.hlen", "w").write(str(len(header)))
+
+root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+graph = {"kind": "router", "routes": {
+    "fraud": {"class_name": "LogisticRegressionModel",
+              "class_args": {"model_path": f"{root}/examples/interop/fraud-logreg.json"}},
+    "xgboost": {"class_name": "XGBoostModel",
+                "class_args": {"model_path": f"{root}/Tests/Fixtures/xgboost/binary-logistic.model.json"}}}}
+open(f"{d}/graph.json", "w").write(json.dumps(graph, indent=1))
 
 if "--wrk" in sys.argv[2:]:
     def lua(name, extra=""):
