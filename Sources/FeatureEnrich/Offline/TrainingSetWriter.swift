@@ -56,7 +56,7 @@ public struct TrainingSetWriter: Sendable {
             // The body cannot throw, so join only waits.
             _ = thread?.join()
             if let other {
-                try output.withBytes { try sink(Array($0)) }
+                if output.count > 0 { try output.withBytes { try sink(Array($0)) } }
                 output.removeAll()
                 let bytes = other.bytes.withLock { $0 }
                 var start = 0

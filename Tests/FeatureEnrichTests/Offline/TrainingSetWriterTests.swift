@@ -60,4 +60,13 @@ struct TrainingSetWriterTests {
         let expected = set.table.rows.indices.map { JSONWriter.string(.object(set.object(ofRow: $0))) + "\n" }
         #expect(String(decoding: bytes, as: UTF8.self) == expected.joined())
     }
+
+    @Test func neverHandsTheSinkAnEmptyChunkWhenABlockEndsOnAChunkBoundary() {
+        // With a chunk size of one byte every row fills a chunk, so each block ends exactly on a boundary.
+        let set = Self.largeSet(rows: 2 * TrainingSetWriter.rowsPerBlock + 1)
+        var chunks: [[UInt8]] = []
+        TrainingSetWriter(format: .csv, chunkBytes: 1).write(set) { chunks.append($0) }
+        #expect(chunks.allSatisfy { !$0.isEmpty })
+        #expect(String(decoding: chunks.joined(), as: UTF8.self) == Self.expectedCSV(set))
+    }
 }
