@@ -47,9 +47,10 @@ public struct TrainingSetWriter: Sendable {
             let thread = other.map { block in
                 ScanThread { [self] in
                     var bytes = JSONTokenWriter(capacity: chunkBytes + 4096)
-                    appendRows(second, of: set, to: &bytes)
-                    let formatted = bytes.withBytes { Array($0) }
-                    block.bytes.withLock { $0 = formatted }
+                    var chunks: [[UInt8]] = []
+                    appendRows(second, of: set, to: &bytes) { chunks.append($0) }
+                    if bytes.count > 0 { chunks.append(bytes.withBytes { Array($0) }) }
+                    block.chunks.withLock { $0 = chunks }
                 }
             }
             try appendRows(first, of: set, to: &output, flushingTo: sink)
@@ -58,13 +59,7 @@ public struct TrainingSetWriter: Sendable {
             if let other {
                 if output.count > 0 { try output.withBytes { try sink(Array($0)) } }
                 output.removeAll()
-                let bytes = other.bytes.withLock { $0 }
-                var start = 0
-                while start < bytes.count {
-                    let end = min(start + chunkBytes, bytes.count)
-                    try sink(Array(bytes[start..<end]))
-                    start = end
-                }
+                for chunk in other.chunks.withLock({ $0 }) { try sink(chunk) }
             }
         }
         if output.count > 0 { try output.withBytes { try sink(Array($0)) } }
@@ -85,11 +80,6 @@ public struct TrainingSetWriter: Sendable {
                 output.removeAll()
             }
         }
-    }
-
-    /// Appends the rows `range` of `set` to `output`, all of them.
-    private func appendRows(_ range: Range<Int>, of set: TrainingSet, to output: inout JSONTokenWriter) {
-        for index in range { appendRow(index, of: set, to: &output) }
     }
 
     private func appendRow(_ index: Int, of set: TrainingSet, to output: inout JSONTokenWriter) {
@@ -157,7 +147,7 @@ public struct TrainingSetWriter: Sendable {
     }
 }
 
-/// The bytes of one block of rows formatted on another thread.
+/// The chunks of one block of rows formatted on another thread.
 private final class FormattedBlock: Sendable {
-    let bytes = Mutex<[UInt8]>([])
+    let chunks = Mutex<[[UInt8]]>([])
 }
