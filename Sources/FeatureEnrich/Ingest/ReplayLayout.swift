@@ -46,7 +46,7 @@ struct ReplayLayout {
         var entityPositions: [Int] = []
         for entity in featureSet.entities { entityPositions.append(try position(entity.name)) }
         self.entityPositions = entityPositions
-        if let defaultTime, positions[featureSet.timestampKey] == nil {
+        if defaultTime != nil, positions[featureSet.timestampKey] == nil {
             timestampPosition = nil
         } else {
             timestampPosition = try position(featureSet.timestampKey)

@@ -1,5 +1,5 @@
 import FeatureEnrich
-public import ServingGraph
+import ServingGraph
 
 /// MLRun's `EnrichmentModelRouter` / `EnrichmentVotingEnsemble` (reference/mlrun.md §2.4): before routing,
 /// the request's `inputs` (a list of entity rows) is **replaced** by the feature vectors of those entities, as

@@ -23,7 +23,7 @@ struct LoggedEventEncoderTests {
     static let events: [Value] = [
         [
             "region": "eu", "id": .int(.max), "ts": "2026-01-01T00:00:00.123Z", "amount": .double(-0.0),
-            "visits": .int(.min), "note": "", "vip": true, "fee": .double(5e-324),
+            "visits": .int(.min), "note": "", "vip": true, "fee": .double(.leastNonzeroMagnitude),
         ],
         [
             "region": "na \"quoted\" ✓", "id": .int(.min), "ts": .int(1_767_225_600), "amount": .double(1e308),
