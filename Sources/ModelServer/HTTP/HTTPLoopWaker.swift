@@ -30,9 +30,16 @@ final class HTTPLoopWaker: Sendable {
     }
 
     /// Queues `token` (its connection has a completed response) and wakes the loop. Any thread.
+    ///
+    /// Only the post that finds the inbox empty writes the eventfd: the tokens queued after it are taken by the
+    /// same ``drain()`` (which reads the eventfd before it takes the inbox), so a writer completing a batch of
+    /// requests makes one `write(2)` and one wake-up instead of one per request.
     func post(_ token: HTTPConnectionToken) {
-        inbox.withLock { $0.append(token) }
-        signal()
+        let wasEmpty = inbox.withLock { tokens in
+            tokens.append(token)
+            return tokens.count == 1
+        }
+        if wasEmpty { signal() }
     }
 
     /// Asks the loop to shut down gracefully and wakes it. Any thread.
