@@ -29,8 +29,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "CLinuxShim"),
+        .target(name: "CSQLiteWAL", dependencies: ["CSQLite"]),
         .target(name: "ServingGraph", swiftSettings: strictSettings),
-        .target(name: "FeatureEnrich", dependencies: ["ServingGraph", "CSQLite"], swiftSettings: strictSettings),
+        .target(
+            name: "FeatureEnrich", dependencies: ["ServingGraph", "CSQLite", "CSQLiteWAL"], swiftSettings: strictSettings
+        ),
         .target(
             name: "ModelServer",
             dependencies: ["ServingGraph", "FeatureEnrich", "CLinuxShim"],

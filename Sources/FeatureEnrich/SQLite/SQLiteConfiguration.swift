@@ -26,18 +26,24 @@ package struct SQLiteConfiguration: Sendable {
     package var busyTimeoutMilliseconds: Int32
     /// Most statements the per-connection cache keeps; past it the cache is emptied. Default 128.
     package var maxCachedStatements: Int
+    /// Whether a writing connection buffers its WAL appends and writes a transaction's frames with one call at its
+    /// commit frame (the `serving-batched-wal` VFS of the `CSQLiteWAL` target) instead of two `pwrite`s per frame.
+    /// The file holds the same bytes at every point another connection can look; default true.
+    package var batchesWALWrites: Bool
 
     /// A configuration; every argument has the default documented on its property.
     package init(
         accessMode: AccessMode = .readWriteCreate,
         synchronous: Synchronous = .normal,
         busyTimeoutMilliseconds: Int32 = 5_000,
-        maxCachedStatements: Int = 128
+        maxCachedStatements: Int = 128,
+        batchesWALWrites: Bool = true
     ) {
         self.accessMode = accessMode
         self.synchronous = synchronous
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.maxCachedStatements = maxCachedStatements
+        self.batchesWALWrites = batchesWALWrites
     }
 
     /// Read-only with the other defaults.

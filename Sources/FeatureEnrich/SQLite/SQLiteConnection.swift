@@ -1,4 +1,5 @@
 import CSQLite
+import CSQLiteWAL
 
 /// One open SQLite database connection, confined to the thread that uses it.
 ///
@@ -40,7 +41,10 @@ package final class SQLiteConnection {
             case .readOnly: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             }
         var database: OpaquePointer?
-        let code = sqlite3_open_v2(path, &database, flags, nil)
+        let batched =
+            configuration.accessMode == .readWriteCreate && configuration.batchesWALWrites
+            && csqlitewal_register() == SQLITE_OK
+        let code = sqlite3_open_v2(path, &database, flags, batched ? CSQLITEWAL_VFS_NAME : nil)
         guard code == SQLITE_OK, let database else {
             let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
             let extended = database.map { sqlite3_extended_errcode($0) } ?? code
