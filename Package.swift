@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "CSQLiteWAL", dependencies: ["CSQLite"]),
         .target(name: "ServingGraph", swiftSettings: strictSettings),
         .target(
-            name: "FeatureEnrich", dependencies: ["ServingGraph", "CSQLite", "CSQLiteWAL"], swiftSettings: strictSettings
+            name: "FeatureEnrich", dependencies: ["ServingGraph", "CSQLite", "CSQLiteWAL"],
+            swiftSettings: strictSettings
         ),
         .target(
             name: "ModelServer",
