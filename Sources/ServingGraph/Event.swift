@@ -82,7 +82,12 @@ public struct Event: Sendable {
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
         get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
-        set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
+        set {
+            let metadata = uniqueMetadata()
+            // Room for the few values a request's steps store, so the second one does not resize the table.
+            if metadata.storage.isEmpty { metadata.storage.reserveCapacity(EventMetadata.storageCapacity) }
+            metadata.storage[ObjectIdentifier(key)] = newValue
+        }
     }
 
     /// An event; `id` defaults to 32 random hex digits and `receivedAt` (milliseconds) to now, to the microsecond.
@@ -168,6 +173,8 @@ public struct Event: Sendable {
     var originStep: String?
     var state: ValueObject
     @usableFromInline var storage: [ObjectIdentifier: any Sendable] = [:]
+    /// Values reserved for at the first store into ``storage`` (a commit ticket, a snapshot, a deferred response...).
+    @usableFromInline static let storageCapacity = 4
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,

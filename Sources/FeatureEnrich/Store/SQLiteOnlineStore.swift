@@ -148,8 +148,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         var updated = SmallOrderedMap<StoreShard.Key, StoreShard.Entry>()
         var previous = SmallOrderedMap<String, EntityState?>()
         let capturesPrevious = snapshot == .beforeUpdate
-        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
-        var output: [Double?] = []
+        var statistics = emptyStatistics(count: set.statisticsColumns.count)
         var refusal: (any Error)?
         for (event, key) in zip(events, keys) {
             var entry: StoreShard.Entry
@@ -168,9 +167,9 @@ public final class SQLiteOnlineStore: OnlineStore {
                     break
                 }
             }
-            set.aggregator.ingest(
+            set.aggregator.apply(
                 at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                into: &entry.state, output: &output)
+                into: &entry.state)
             updated[key] = entry
             for (index, column) in set.statisticsColumns.enumerated() {
                 RegisteredFeatureSet.observe(
