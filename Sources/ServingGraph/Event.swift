@@ -85,7 +85,9 @@ public struct Event: Sendable {
         set {
             let metadata = uniqueMetadata()
             // Room for the few values a request's steps store, so the second one does not resize the table.
-            if metadata.storage.isEmpty { metadata.storage.reserveCapacity(EventMetadata.storageCapacity) }
+            if metadata.storage.isEmpty {
+                metadata.storage = Dictionary(minimumCapacity: EventMetadata.storageCapacity)
+            }
             metadata.storage[ObjectIdentifier(key)] = newValue
         }
     }
