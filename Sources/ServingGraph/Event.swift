@@ -81,11 +81,16 @@ public struct Event: Sendable {
     /// event[CommitTicketKey.self] = ticket
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
-        get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
+        get {
+            // A miss (the common read: "is there an earlier ticket?") costs neither a hash nor a dynamic cast.
+            guard !metadata.storage.isEmpty, let stored = metadata.storage[ObjectIdentifier(key)] else { return nil }
+            return stored as? Key.Value
+        }
         set {
             let metadata = uniqueMetadata()
             // Room for the few values a request's steps store, so the second one does not resize the table.
             if metadata.storage.isEmpty {
+                guard newValue != nil else { return }
                 metadata.storage = Dictionary(minimumCapacity: EventMetadata.storageCapacity)
             }
             metadata.storage[ObjectIdentifier(key)] = newValue
