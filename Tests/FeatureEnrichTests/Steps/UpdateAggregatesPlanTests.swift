@@ -144,6 +144,8 @@ struct UpdateAggregatesPlanTests {
         #"{"inputs": [{"customer": {"id": "u1"}, "shop": 7, "note": 5}]}"#,
         #"{"inputs": [{"customer": {"id": "u1"}, "shop": 7, "gift": "yes"}]}"#,
         #"{"inputs": {"customer": {"id": "u1"}, "shop": 7}}"#,
+        #"{"inputs": [{"customer": {"id": "u1"}, "shop": 7}, 5]}"#,
+        #"{"inputs": [{"customer": "u1", "shop": 7}]}"#,
     ]
 
     @Test(arguments: badRequests)
@@ -174,6 +176,16 @@ struct UpdateAggregatesPlanTests {
         let roundTrip = try FeatureEventDecoder.epochMilliseconds(
             .string(RFC3339.string(epochMilliseconds: milliseconds)), field: "ts")
         #expect(try UpdateAggregatesPlan.receiveTime(milliseconds, field: "ts") == roundTrip)
+    }
+
+    @Test func receiveTimeEqualsItsRFC3339RoundTripAcrossTheFourDigitYears() throws {
+        var generator = SplitMix(seed: 8)
+        for _ in 0..<5_000 {
+            let milliseconds = Int64(generator.next() % UInt64(UpdateAggregatesPlan.maxFourDigitYearMilliseconds + 1))
+            let roundTrip = try FeatureEventDecoder.epochMilliseconds(
+                .string(RFC3339.string(epochMilliseconds: milliseconds)), field: "ts")
+            #expect(try UpdateAggregatesPlan.receiveTime(milliseconds, field: "ts") == roundTrip)
+        }
     }
 
     @Test func stepWithAnotherDefinitionOfTheSetTakesTheGeneralPath() throws {
