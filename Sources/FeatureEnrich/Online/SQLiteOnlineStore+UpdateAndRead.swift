@@ -71,15 +71,13 @@ extension SQLiteOnlineStore {
         moment: EntityStateSnapshot.Moment, completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) -> EntityStateSnapshot? {
         let featureSet = registered[position].definition.name
-        var snapshot: EntityStateSnapshot?
-        let capture: (SmallOrderedMap<String, EntityState?>) -> Void = { states in
-            snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: states)
-        }
+        // Closure literals below (not one stored closure): non-escaping, they capture `states` without a heap box.
+        var states: SmallOrderedMap<String, EntityState?>?
         guard let eventID else {
             ingest(
-                decoded, position: position, eventID: nil, violations: violations, snapshot: moment, underLock: capture,
-                completion: completion)
-            return snapshot
+                decoded, position: position, eventID: nil, violations: violations, snapshot: moment,
+                underLock: { states = $0 }, completion: completion)
+            return states.map { EntityStateSnapshot(featureSet: featureSet, moment: moment, states: $0) }
         }
         let outcome: ProcessedEvents.Outcome
         do {
@@ -92,13 +90,13 @@ extension SQLiteOnlineStore {
         case .new:
             ingest(
                 decoded, position: position, eventID: eventID, violations: violations, snapshot: moment,
-                underLock: capture
+                underLock: { states = $0 }
             ) {
                 [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }
-            return snapshot
+            return states.map { EntityStateSnapshot(featureSet: featureSet, moment: moment, states: $0) }
         case .seen(let count):
             completion(.success(count))
             return nil
