@@ -82,7 +82,7 @@ public struct Event: Sendable {
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
         get {
-            // A miss (the common read: "is there an earlier ticket?") costs neither a hash nor a dynamic cast.
+            // The common read ("is there an earlier ticket?") finds an empty storage: no hash; a miss: no dynamic cast.
             guard !metadata.storage.isEmpty, let stored = metadata.storage[ObjectIdentifier(key)] else { return nil }
             return stored as? Key.Value
         }
@@ -181,7 +181,7 @@ public struct Event: Sendable {
     var state: ValueObject
     @usableFromInline var storage: [ObjectIdentifier: any Sendable] = [:]
     /// Values reserved for at the first store into ``storage`` (a commit ticket, a snapshot, a deferred response...).
-    @usableFromInline static let storageCapacity = 4
+    @inlinable static var storageCapacity: Int { 4 }
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
