@@ -81,8 +81,20 @@ public struct Event: Sendable {
     /// event[CommitTicketKey.self] = ticket
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
-        get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
-        set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
+        get {
+            // The common read ("is there an earlier ticket?") finds an empty storage: no hash; a miss: no dynamic cast.
+            guard !metadata.storage.isEmpty, let stored = metadata.storage[ObjectIdentifier(key)] else { return nil }
+            return stored as? Key.Value
+        }
+        set {
+            let metadata = uniqueMetadata()
+            // Room for the few values a request's steps store, so the second one does not resize the table.
+            if metadata.storage.isEmpty {
+                guard newValue != nil else { return }
+                metadata.storage = Dictionary(minimumCapacity: EventMetadata.storageCapacity)
+            }
+            metadata.storage[ObjectIdentifier(key)] = newValue
+        }
     }
 
     /// An event; `id` defaults to 32 random hex digits and `receivedAt` (milliseconds) to now, to the microsecond.
@@ -168,6 +180,8 @@ public struct Event: Sendable {
     var originStep: String?
     var state: ValueObject
     @usableFromInline var storage: [ObjectIdentifier: any Sendable] = [:]
+    /// Values reserved for at the first store into ``storage`` (a commit ticket, a snapshot, a deferred response...).
+    @inlinable static var storageCapacity: Int { 4 }
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,

@@ -87,7 +87,8 @@ package struct LoggedEventEncoder: Sendable {
             aggregationValues: row.aggregationValues, featureValues: row.featureValues, appendingTo: &bytes)
     }
 
-    private func encode(
+    /// Appends the record of an event whose entity part `i` is `part(i)` (canonical) to `bytes`.
+    func encode(
         part: (Int) -> String, time: Int64, aggregationValues: [Double?], featureValues: [Value?],
         appendingTo bytes: inout [UInt8]
     ) {

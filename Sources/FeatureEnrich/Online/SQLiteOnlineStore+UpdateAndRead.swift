@@ -16,8 +16,9 @@ public struct EntityStateSnapshot: Sendable {
     public let featureSet: String
     /// Whether the states are those before or after the update.
     public let moment: Moment
-    /// State per encoded entity key; `.none` for an entity that had no state yet (read as never ingested).
-    let states: [String: EntityState?]
+    /// State per encoded entity key, in first-update order; `.none` for an entity that had no state yet (read as
+    /// never ingested).
+    let states: SmallOrderedMap<String, EntityState?>
 }
 
 /// The event storage key of the snapshots taken by `UpdateAggregates` steps, for `EnrichWithFeatures` to read.
@@ -45,15 +46,38 @@ extension SQLiteOnlineStore {
     ) throws(OnlineStoreError) -> EntityStateSnapshot? {
         let position = try self.position(of: featureSet)
         let (decoded, violations) = try decodeAndValidate(events, position: position)
-        var snapshot: EntityStateSnapshot?
-        let capture: ([String: EntityState?]) -> Void = { states in
-            snapshot = EntityStateSnapshot(featureSet: featureSet, moment: moment, states: states)
-        }
+        return ingestAndSnapshot(
+            validated: decoded, violations: violations, position: position, eventID: eventID, moment: moment,
+            completion: completion)
+    }
+
+    /// ``ingestAndSnapshot(_:into:eventID:moment:completion:)`` for events already decoded for the feature set at
+    /// `position` (``UpdateAggregatesPlan``): validates them as ``decodeAndValidate(_:position:)`` does (`events`
+    /// must not carry members the definition does not read: a dropped feature's record is re-encoded without
+    /// them), then ingests.
+    func ingestAndSnapshot(
+        decoded events: [FeatureEvent], position: Int, eventID: String?, moment: EntityStateSnapshot.Moment,
+        completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+    ) throws(OnlineStoreError) -> EntityStateSnapshot? {
+        var validated = events
+        let violations = try validate(&validated, position: position) { _ in nil }
+        return ingestAndSnapshot(
+            validated: validated, violations: violations, position: position, eventID: eventID, moment: moment,
+            completion: completion)
+    }
+
+    private func ingestAndSnapshot(
+        validated decoded: [FeatureEvent], violations: ValidationTally, position: Int, eventID: String?,
+        moment: EntityStateSnapshot.Moment, completion: @escaping @Sendable (Result<Int, any Error>) -> Void
+    ) -> EntityStateSnapshot? {
+        let featureSet = registered[position].definition.name
+        // Closure literals below (not one stored closure): non-escaping, they capture `states` without a heap box.
+        var states: SmallOrderedMap<String, EntityState?>?
         guard let eventID else {
             ingest(
-                decoded, position: position, eventID: nil, violations: violations, snapshot: moment, underLock: capture,
-                completion: completion)
-            return snapshot
+                decoded, position: position, eventID: nil, violations: violations, snapshot: moment,
+                underLock: { states = $0 }, completion: completion)
+            return states.map { EntityStateSnapshot(featureSet: featureSet, moment: moment, states: $0) }
         }
         let outcome: ProcessedEvents.Outcome
         do {
@@ -66,13 +90,13 @@ extension SQLiteOnlineStore {
         case .new:
             ingest(
                 decoded, position: position, eventID: eventID, violations: violations, snapshot: moment,
-                underLock: capture
+                underLock: { states = $0 }
             ) {
                 [processedEvents] result in
                 processedEvents.end(eventID)
                 completion(result)
             }
-            return snapshot
+            return states.map { EntityStateSnapshot(featureSet: featureSet, moment: moment, states: $0) }
         case .seen(let count):
             completion(.success(count))
             return nil

@@ -15,6 +15,11 @@ struct BodyPath: Sendable, CustomStringConvertible {
 
     /// The value at the path in `value`, nil when absent.
     func value(in value: Value) -> Value? {
+        if components.count == 1 {
+            // The common one-member path, without the walk's copies of each level.
+            guard case .object(let object) = value else { return nil }
+            return object[components[0]]
+        }
         var current = value
         for component in components {
             guard case .object(let object) = current, let next = object[component] else { return nil }

@@ -39,11 +39,24 @@ public struct UpdateAggregatesStep: Step {
     private let timestamp: BodyPath?
     private let rows: BodyPath?
     private let order: UpdateOrder
+    /// The rows decoded straight into events; nil: through event objects and the store's decoder.
+    private let plan: UpdateAggregatesPlan?
 
     /// A step writing to `featureSet` of `store`.
     public init(
         name: String, store: SQLiteOnlineStore, featureSet: FeatureSetDefinition, fieldPaths: [(String, String)],
         timestamp: String?, rows: String?, order: UpdateOrder = .beforeFetch
+    ) {
+        self.init(
+            name: name, store: store, featureSet: featureSet, fieldPaths: fieldPaths, timestamp: timestamp, rows: rows,
+            order: order, decodesRowsDirectly: true)
+    }
+
+    /// A step writing to `featureSet` of `store`; with `decodesRowsDirectly` false its rows always go through
+    /// event objects and the store's decoder (the general path, which tests compare the plan with).
+    init(
+        name: String, store: SQLiteOnlineStore, featureSet: FeatureSetDefinition, fieldPaths: [(String, String)],
+        timestamp: String?, rows: String?, order: UpdateOrder, decodesRowsDirectly: Bool
     ) {
         self.order = order
         self.name = name
@@ -58,18 +71,57 @@ public struct UpdateAggregatesStep: Step {
         self.entityFields = featureSet.entities.map { ($0, BodyPath(given[$0.name] ?? $0.name)) }
         self.timestamp = timestamp.map(BodyPath.init)
         self.rows = rows.map(BodyPath.init)
+        plan =
+            decodesRowsDirectly
+            ? UpdateAggregatesPlan(store: store, featureSet: featureSet, paths: given, timestamp: timestamp) : nil
     }
 
     public func run(_ event: Event) throws -> Event {
-        let sources: [Value]
-        if let rows {
-            guard case .array(let list)? = rows.value(in: event.body) else {
-                throw ServingError.invalidInput("\(rows): expected an array of rows")
+        let eventID = event.header("X-Event-Id") ?? event.body["id"]?.stringValue
+        let ticket = CommitTicket()
+        let snapshot: EntityStateSnapshot?
+        if let plan {
+            let events =
+                if let rows {
+                    try plan.events(try rowList(event.body, at: rows), rowsPath: rows, receivedAt: event.receivedAt)
+                } else {
+                    try plan.events(CollectionOfOne(event.body), rowsPath: nil, receivedAt: event.receivedAt)
+                }
+            do {
+                snapshot = try store.ingestAndSnapshot(
+                    decoded: events, position: plan.position, eventID: eventID.map { "\(name):\($0)" },
+                    moment: order == .beforeFetch ? .afterUpdate : .beforeUpdate
+                ) { result in
+                    ticket.complete(result)
+                }
+            } catch {
+                throw ServingError.invalidInput(error.description)
             }
-            sources = list
         } else {
-            sources = [event.body]
+            let sources = try rows.map { try rowList(event.body, at: $0) } ?? [event.body]
+            snapshot = try ingestThroughObjects(sources, event: event, eventID: eventID, ticket: ticket)
         }
+        var output = event
+        if let snapshot {
+            if var snapshots = event[EntityStateSnapshotKey.self] {
+                snapshots.append(snapshot)
+                output[EntityStateSnapshotKey.self] = snapshots
+            } else {
+                output[EntityStateSnapshotKey.self] = [snapshot]
+            }
+        }
+        if let earlier = event[CommitTicketKey.self] {
+            output[CommitTicketKey.self] = CommitTicket.all([earlier, ticket])
+        } else {
+            output[CommitTicketKey.self] = ticket
+        }
+        return output
+    }
+
+    /// The general path: an event object per row, decoded by the store (when no ``UpdateAggregatesPlan`` applies).
+    private func ingestThroughObjects(
+        _ sources: [Value], event: Event, eventID: String?, ticket: CommitTicket
+    ) throws -> EntityStateSnapshot? {
         let receivedAt = Value.string(RFC3339.string(epochMilliseconds: event.receivedAt))
         var events: [Value] = []
         events.reserveCapacity(sources.count)
@@ -82,11 +134,8 @@ public struct UpdateAggregatesStep: Step {
             object[featureSet.timestampKey] = timestamp.flatMap { $0.value(in: source) } ?? receivedAt
             events.append(.object(object))
         }
-        let eventID = event.header("X-Event-Id") ?? event.body["id"]?.stringValue
-        let ticket = CommitTicket()
-        let snapshot: EntityStateSnapshot?
         do {
-            snapshot = try store.ingestAndSnapshot(
+            return try store.ingestAndSnapshot(
                 events, into: featureSet.name, eventID: eventID.map { "\(name):\($0)" },
                 moment: order == .beforeFetch ? .afterUpdate : .beforeUpdate
             ) { result in
@@ -95,16 +144,14 @@ public struct UpdateAggregatesStep: Step {
         } catch {
             throw ServingError.invalidInput(error.description)
         }
-        var output = event
-        if let snapshot {
-            output[EntityStateSnapshotKey.self] = (event[EntityStateSnapshotKey.self] ?? []) + [snapshot]
+    }
+
+    /// The rows of a request at `path`; a 400 when they are not an array.
+    private func rowList(_ body: Value, at path: BodyPath) throws -> [Value] {
+        guard case .array(let list)? = path.value(in: body) else {
+            throw ServingError.invalidInput("\(path): expected an array of rows")
         }
-        if let earlier = event[CommitTicketKey.self] {
-            output[CommitTicketKey.self] = CommitTicket.all([earlier, ticket])
-        } else {
-            output[CommitTicketKey.self] = ticket
-        }
-        return output
+        return list
     }
 
     /// A 400 naming the body path of an entity key that `source` lacks or holds with the wrong type.

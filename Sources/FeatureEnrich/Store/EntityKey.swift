@@ -16,9 +16,27 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key of a single entity column's value `part` (already canonical), as ``init(parts:)`` with one part.
     public init(part: String) {
-        var encoded = ""
-        Self.append(part, to: &encoded)
-        self.encoded = encoded
+        var text = part
+        let count = text.utf8.count
+        var digitCount = 1
+        var bound = 10
+        while count >= bound {
+            digitCount += 1
+            bound = bound &* 10
+        }
+        // Written straight into the key's storage (an update's key is built per request): `count:part`.
+        encoded = text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: digitCount + 1 + count) { buffer in
+                var rest = count
+                for position in stride(from: digitCount - 1, through: 0, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+                buffer[digitCount] = UInt8(ascii: ":")
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[(digitCount + 1)...]).initialize(from: bytes)
+                return digitCount + 1 + count
+            }
+        }
     }
 
     /// The key of a single int64 entity column holding `value`: ``init(part:)`` with its decimal text, written

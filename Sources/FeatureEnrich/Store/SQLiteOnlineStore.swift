@@ -134,7 +134,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     func ingest(
         _ events: [FeatureEvent], position: Int, eventID: String?, appendsToLog: Bool = true,
         violations: ValidationTally = ValidationTally(),
-        snapshot: EntityStateSnapshot.Moment? = nil, underLock: ([String: EntityState?]) -> Void = { _ in },
+        snapshot: EntityStateSnapshot.Moment? = nil,
+        underLock: (SmallOrderedMap<String, EntityState?>) -> Void = { _ in },
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
@@ -142,13 +143,12 @@ public final class SQLiteOnlineStore: OnlineStore {
         let name = set.definition.name
         let now = StoreWriterLoop.nowMilliseconds()
         let keys = events.map { StoreShard.Key(featureSet: position, entity: $0.key.encoded) }
-        let shardIndices = Set(keys.map(shardIndex)).sorted()
+        let shardIndices = lockOrder(of: keys)
         for index in shardIndices { shards[index].lock() }
-        var updated: [StoreShard.Key: StoreShard.Entry] = [:]
-        var previous: [String: EntityState?] = [:]
+        var updated = SmallOrderedMap<StoreShard.Key, StoreShard.Entry>()
+        var previous = SmallOrderedMap<String, EntityState?>()
         let capturesPrevious = snapshot == .beforeUpdate
-        var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
-        var output: [Double?] = []
+        var statistics = emptyStatistics(count: set.statisticsColumns.count)
         var refusal: (any Error)?
         for (event, key) in zip(events, keys) {
             var entry: StoreShard.Entry
@@ -167,9 +167,9 @@ public final class SQLiteOnlineStore: OnlineStore {
                     break
                 }
             }
-            set.aggregator.ingest(
+            set.aggregator.apply(
                 at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                into: &entry.state, output: &output)
+                into: &entry.state)
             updated[key] = entry
             for (index, column) in set.statisticsColumns.enumerated() {
                 RegisteredFeatureSet.observe(
@@ -204,7 +204,7 @@ public final class SQLiteOnlineStore: OnlineStore {
             case .beforeUpdate?:
                 underLock(previous)
             case .afterUpdate?:
-                var states: [String: EntityState?] = [:]
+                var states = SmallOrderedMap<String, EntityState?>()
                 for (key, entry) in updated { states[key.entity] = .some(entry.state) }
                 underLock(states)
             case nil:

@@ -22,11 +22,23 @@ extension SQLiteOnlineStore {
                 throw .badEvent(featureSet: name, index: index, error)
             }
         }
-        guard let validator = set.validator else { return (decoded, ValidationTally()) }
+        let tally = try validate(&decoded, position: position) { events[$0].objectValue }
+        return (decoded, tally)
+    }
+
+    /// Applies the validators of the feature set at `position` to its decoded `events` (none declared: nothing),
+    /// as ``decodeAndValidate(_:position:)`` describes; `object(i)` is event `i` as received (its members the
+    /// definition does not read are logged again when a dropped feature re-encodes the record).
+    func validate(
+        _ events: inout [FeatureEvent], position: Int, object: (Int) -> ValueObject?
+    ) throws(OnlineStoreError) -> ValidationTally {
+        let set = registered[position]
+        guard let validator = set.validator else { return ValidationTally() }
+        let name = set.definition.name
         let receivedAt = StoreWriterLoop.nowMilliseconds()
         var tally = ValidationTally()
-        for index in decoded.indices {
-            let event = decoded[index]
+        for index in events.indices {
+            let event = events[index]
             var featureValues = event.featureValues
             var aggregationValues = event.aggregationValues
             let dropped: [String]
@@ -41,12 +53,12 @@ extension SQLiteOnlineStore {
                 dropped = names
             }
             guard !dropped.isEmpty else { continue }
-            decoded[index] = set.decoder.event(
+            events[index] = set.decoder.event(
                 key: event.key, time: event.time, aggregationValues: aggregationValues, featureValues: featureValues,
-                object: events[index].objectValue)
+                object: object(index))
         }
         if validator.policy == .warn { warningLog.record(tally, featureSet: name, now: receivedAt) }
-        return (decoded, tally)
+        return tally
     }
 
     /// Counts one rejected event in `feature_violations` (its own write: the rejected request writes nothing).

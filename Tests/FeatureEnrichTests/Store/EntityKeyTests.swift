@@ -16,6 +16,15 @@ struct EntityKeyTests {
         #expect(EntityKey(parts: ["ab", "c"]) != EntityKey(parts: ["a", "bc"]))
     }
 
+    @Test(arguments: [
+        "", "a", "acct42", "123456789", "1234567890", String(repeating: "x", count: 99),
+        String(repeating: "y", count: 100), "ü-ß", "🙂 key",
+    ])
+    func singlePartKeyIsTheLengthPrefixedPart(_ part: String) {
+        #expect(EntityKey(part: part) == EntityKey(parts: [part]))
+        #expect(EntityKey(part: part).encoded == "\(part.utf8.count):\(part)")
+    }
+
     @Test func readerBuildsTheSameKeyForAnIntegerItsTextAndAWholeDouble() throws {
         let entities = [EntityColumn(name: "customer_id", type: .int64)]
         let fromInt = try EntityKeyReader.key(entities: entities, path: "entities") { _ in .int(42) }
