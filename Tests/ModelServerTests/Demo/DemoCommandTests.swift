@@ -15,7 +15,7 @@ struct DemoCommandTests {
 
         init(directory: String) throws {
             stderrPath = directory + "/stderr.txt"
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: ServeBinary.path)
             process.arguments = [
                 "demo", "--port", "0", "--loops", "1", "--accounts", "60", "--days", "3",
