@@ -82,7 +82,11 @@ public struct Event: Sendable {
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
         get { metadata.storage[ObjectIdentifier(key)] as? Key.Value }
-        set { uniqueMetadata().storage[ObjectIdentifier(key)] = newValue }
+        set {
+            // Clearing a key the event does not hold changes nothing: no copy of shared metadata for it.
+            if newValue == nil, metadata.storage[ObjectIdentifier(key)] == nil { return }
+            uniqueMetadata().storage[ObjectIdentifier(key)] = newValue
+        }
     }
 
     /// An event; `id` defaults to 32 random hex digits and `receivedAt` (milliseconds) to now, to the microsecond.

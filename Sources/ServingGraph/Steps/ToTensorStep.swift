@@ -52,46 +52,58 @@ public struct ToTensorStep: Step {
 
     /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
-        let rows: [Value]
+        var data: [Value] = []
+        let rowCount: Int
         switch event.body {
-        case .object: rows = [event.body]
-        case .array(let array): rows = array
+        case .object(let object):
+            data.reserveCapacity(fields.count)
+            try append(object, row: 0, to: &data)
+            rowCount = 1
+        case .array(let rows):
+            data.reserveCapacity(rows.count * fields.count)
+            for (r, row) in rows.enumerated() {
+                guard case .object(let object) = row else {
+                    throw ServingError.invalidInput("step '\(name)': row \(r) is a \(row.typeName), not an object")
+                }
+                try append(object, row: r, to: &data)
+            }
+            rowCount = rows.count
         default:
             throw ServingError.invalidInput(
                 "step '\(name)' expects an object or an array of objects, got \(event.body.typeName)")
         }
-        var data: [Value] = []
-        data.reserveCapacity(rows.count * fields.count)
-        for (r, row) in rows.enumerated() {
-            guard case .object(let object) = row else {
-                throw ServingError.invalidInput("step '\(name)': row \(r) is a \(row.typeName), not an object")
-            }
-            // Rows usually hold the fields in this order (an enrichment step appends them so): try the position
-            // after the previous field's before looking the name up.
-            var next = 0
-            for field in fields {
-                let value: Value?
-                if next < object.count, object.keys[next] == field {
-                    value = object.values[next]
-                    next += 1
-                } else if let position = object.position(of: field) {
-                    value = object.values[position]
-                    next = position + 1
-                } else {
-                    value = nil
-                }
-                data.append(try element(value, row: r, field: field))
-            }
-        }
-        let tensor: Value = [
-            "name": .string(tensorName),
-            "shape": [.int(Int64(rows.count)), .int(Int64(fields.count))],
-            "datatype": .string(datatype),
-            "data": .array(data),
-        ]
+        // Built with shared key arrays: `{"inputs": [{"name", "shape", "datatype", "data"}]}`.
+        let shape: Value = .array([.int(Int64(rowCount)), .int(Int64(fields.count))])
+        let tensor = ValueObject(
+            distinctKeys: Self.tensorKeys, values: [.string(tensorName), shape, .string(datatype), .array(data)])
         var output = event
-        output.body = ["inputs": [tensor]]
+        output.body = .object(ValueObject(distinctKeys: Self.bodyKeys, values: [.array([.object(tensor)])]))
         return output
+    }
+
+    /// Keys of the tensor object, in the order it is written.
+    private static let tensorKeys = ["name", "shape", "datatype", "data"]
+    /// Keys of the output body.
+    private static let bodyKeys = ["inputs"]
+
+    /// Appends row `r`'s fields, in tensor column order, to `data`.
+    private func append(_ object: ValueObject, row r: Int, to data: inout [Value]) throws(ServingError) {
+        // Rows usually hold the fields in this order (an enrichment step appends them so): try the position
+        // after the previous field's before looking the name up.
+        var next = 0
+        for field in fields {
+            let value: Value?
+            if next < object.count, object.keys[next] == field {
+                value = object.values[next]
+                next += 1
+            } else if let position = object.position(of: field) {
+                value = object.values[position]
+                next = position + 1
+            } else {
+                value = nil
+            }
+            data.append(try element(value, row: r, field: field))
+        }
     }
 
     private func element(_ value: Value?, row: Int, field: String) throws(ServingError) -> Value {
