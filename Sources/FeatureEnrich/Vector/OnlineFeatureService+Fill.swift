@@ -13,17 +13,16 @@ extension OnlineFeatureService {
         snapshots: [EntityStateSnapshot], key: (String) -> Value?
     ) throws -> Bool {
         var found = false
-        for group in groups.indices {
-            let entities = groups[group].set.entities
+        for group in reads {
+            let entities = group.entities
             let entityKey = try EntityKeyReader.key(entities: entities, path: path()) { key(entities[$0].name) }
-            let plan = groups[group].cells
             guard
-                let state = try snapshotState(in: snapshots, featureSet: groups[group].set.name, key: entityKey)
-                    ?? store.entityState(position: plan.setIndex, key: entityKey)
+                let state = try snapshotState(in: snapshots, featureSet: group.featureSet, key: entityKey)
+                    ?? store.entityState(position: group.cells.setIndex, key: entityKey)
             else { continue }
             found = true
             store.storePresentValues(
-                plan, of: state, at: time, positions: groups[group].positions, offset: offset, into: &values)
+                group.cells, of: state, at: time, positions: group.positions, offset: offset, into: &values)
         }
         guard found else { return false }
         for column in vector.columns.indices {
@@ -45,4 +44,17 @@ extension OnlineFeatureService {
         }
         return nil
     }
+}
+
+/// One feature set's part of an online read, as ``OnlineFeatureService/fill(_:offset:path:at:snapshots:key:)``
+/// needs it: the set's name and entity columns, the vector positions of its columns and its cell plan.
+struct GroupRead: Sendable {
+    /// The feature set's name.
+    let featureSet: String
+    /// Its entity columns, in key order.
+    let entities: [EntityColumn]
+    /// Vector column positions of the set's columns, in plan order.
+    let positions: [Int]
+    /// How the store reads the columns.
+    let cells: FeatureCellPlan
 }

@@ -26,6 +26,8 @@ public final class OnlineFeatureService: Sendable {
             cells: FeatureCellPlan
         )]
     let imputeRules: [Value?]
+    /// Per feature set used, what ``fill(_:offset:path:at:snapshots:key:)`` reads (no definition copied per read).
+    let reads: [GroupRead]
 
     /// A service over `store`; throws when a set is not served or an impute rule names an unknown column.
     public init(vector: ResolvedFeatureVector, store: SQLiteOnlineStore) throws(OnlineFeatureError) {
@@ -54,6 +56,9 @@ public final class OnlineFeatureService: Sendable {
         self.vector = vector
         self.store = store
         self.groups = groups
+        self.reads = groups.map {
+            GroupRead(featureSet: $0.0.name, entities: $0.0.entities, positions: $0.2, cells: $0.3)
+        }
         self.imputeRules = vector.columns.map { policy[$0.name] ?? policy["*"] }
     }
 

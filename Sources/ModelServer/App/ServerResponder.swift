@@ -136,7 +136,7 @@ final class ServerResponder: HTTPResponder {
         }
         var eventID: String?
         do {
-            let event = try HTTPEventCodec.event(from: request) { id }
+            let event = try HTTPEventCodec.event(from: request, id: id)
             eventID = event.id
             guard let graph else {
                 if event.path == "/v2/models" || event.path == "/v2/models/" {

@@ -53,32 +53,62 @@ public struct ToTensorStep: Step {
     /// Applies the step to one event; see the type's documentation for what it does.
     public func run(_ event: Event) throws -> Event {
         var data: [Value] = []
-        let rowCount: Int
-        switch event.body {
+        data.reserveCapacity(elementCount(event.body))
+        let rowCount = try forEachElement(of: event.body) { data.append($0) }
+        var output = event
+        output.body = body(rows: rowCount, data: data)
+        return output
+    }
+
+    /// The numbers ``run(_:)`` writes as the tensor's `data`, for a following step that takes them directly (see
+    /// ``TensorInputStep``); nil for `INT64`, whose elements are integers. Throws as ``run(_:)`` throws.
+    package func tensorRows(of event: Event) throws -> TensorRows? {
+        guard datatype != "INT64" else { return nil }
+        var values: [Double] = []
+        values.reserveCapacity(elementCount(event.body))
+        // FP64 and FP32 elements are always doubles (see `element`).
+        let rowCount = try forEachElement(of: event.body) { if case .double(let number) = $0 { values.append(number) } }
+        return TensorRows(name: tensorName, datatype: datatype, rows: rowCount, columns: fields.count, values: values)
+    }
+
+    /// The body ``run(_:)`` writes for `tensor` (read by ``tensorRows(of:)``).
+    package func body(_ tensor: TensorRows) -> Value {
+        body(rows: tensor.rows, data: tensor.values.map(Value.double))
+    }
+
+    /// The number of elements the tensor of `body` has when every row is valid.
+    private func elementCount(_ body: Value) -> Int {
+        if case .array(let rows) = body { return rows.count * fields.count }
+        return fields.count
+    }
+
+    /// Calls `add` with each tensor element of `body` (the body itself as one row, or each element of an array),
+    /// row by row in field order; returns the row count.
+    private func forEachElement(of body: Value, _ add: (Value) -> Void) throws -> Int {
+        switch body {
         case .object(let object):
-            data.reserveCapacity(fields.count)
-            try append(object, row: 0, to: &data)
-            rowCount = 1
+            try append(object, row: 0, add)
+            return 1
         case .array(let rows):
-            data.reserveCapacity(rows.count * fields.count)
             for (r, row) in rows.enumerated() {
                 guard case .object(let object) = row else {
                     throw ServingError.invalidInput("step '\(name)': row \(r) is a \(row.typeName), not an object")
                 }
-                try append(object, row: r, to: &data)
+                try append(object, row: r, add)
             }
-            rowCount = rows.count
+            return rows.count
         default:
             throw ServingError.invalidInput(
-                "step '\(name)' expects an object or an array of objects, got \(event.body.typeName)")
+                "step '\(name)' expects an object or an array of objects, got \(body.typeName)")
         }
-        // Built with shared key arrays: `{"inputs": [{"name", "shape", "datatype", "data"}]}`.
-        let shape: Value = .array([.int(Int64(rowCount)), .int(Int64(fields.count))])
+    }
+
+    /// `{"inputs": [{"name", "shape": [rows, k], "datatype", "data"}]}`, built with shared key arrays.
+    private func body(rows: Int, data: [Value]) -> Value {
+        let shape: Value = .array([.int(Int64(rows)), .int(Int64(fields.count))])
         let tensor = ValueObject(
             distinctKeys: Self.tensorKeys, values: [.string(tensorName), shape, .string(datatype), .array(data)])
-        var output = event
-        output.body = .object(ValueObject(distinctKeys: Self.bodyKeys, values: [.array([.object(tensor)])]))
-        return output
+        return .object(ValueObject(distinctKeys: Self.bodyKeys, values: [.array([.object(tensor)])]))
     }
 
     /// Keys of the tensor object, in the order it is written.
@@ -86,8 +116,8 @@ public struct ToTensorStep: Step {
     /// Keys of the output body.
     private static let bodyKeys = ["inputs"]
 
-    /// Appends row `r`'s fields, in tensor column order, to `data`.
-    private func append(_ object: ValueObject, row r: Int, to data: inout [Value]) throws(ServingError) {
+    /// Hands row `r`'s fields, in tensor column order, to `add`.
+    private func append(_ object: ValueObject, row r: Int, _ add: (Value) -> Void) throws(ServingError) {
         // Rows usually hold the fields in this order (an enrichment step appends them so): try the position
         // after the previous field's before looking the name up.
         var next = 0
@@ -102,7 +132,7 @@ public struct ToTensorStep: Step {
             } else {
                 value = nil
             }
-            data.append(try element(value, row: r, field: field))
+            add(try element(value, row: r, field: field))
         }
     }
 
