@@ -21,6 +21,8 @@ public struct ToTensorStep: Step {
     public let tensorName: String
     /// The tensor's datatype (one of ``datatypes``).
     public let datatype: String
+    /// Whether ``datatype`` is `INT64` (elements are integers), decided once.
+    private let isInteger: Bool
 
     /// A step building tensor `tensorName` from `fields`.
     public init(name: String, fields: [String], tensorName: String = "input", datatype: String = "FP64")
@@ -34,6 +36,7 @@ public struct ToTensorStep: Step {
         self.fields = fields
         self.tensorName = tensorName
         self.datatype = datatype
+        self.isInteger = datatype == "INT64"
     }
 
     /// Builds the step from `{"fields": [...], "name": "input", "datatype": "FP64"}`.
@@ -63,7 +66,7 @@ public struct ToTensorStep: Step {
     /// The numbers ``run(_:)`` writes as the tensor's `data`, for a following step that takes them directly (see
     /// ``TensorInputStep``); nil for `INT64`, whose elements are integers. Throws as ``run(_:)`` throws.
     package func tensorRows(of event: Event) throws -> TensorRows? {
-        guard datatype != "INT64" else { return nil }
+        guard !isInteger else { return nil }
         var values: [Double] = []
         values.reserveCapacity(elementCount(event.body))
         // FP64 and FP32 elements are always doubles (see `element`).
@@ -118,9 +121,10 @@ public struct ToTensorStep: Step {
 
     /// Hands row `r`'s fields, in tensor column order, to `add`.
     private func append(_ object: ValueObject, row r: Int, _ add: (Value) -> Void) throws(ServingError) {
-        // Rows usually hold the fields in this order (an enrichment step appends them so): try the position
-        // after the previous field's before looking the name up.
-        var next = 0
+        // Rows usually hold the fields in this order, last (an enrichment step appends them so): try that position
+        // first, then the one after the previous field's, before looking the name up (keys are unique, so a
+        // match is the field's only position).
+        var next = max(0, object.count - fields.count)
         for field in fields {
             let value: Value?
             if next < object.count, object.keys[next] == field {
@@ -145,7 +149,7 @@ public struct ToTensorStep: Step {
             throw .invalidInput(
                 "step '\(name)': row \(row) has no numeric '\(field)' (got \(value?.typeName ?? "nothing"))")
         }
-        if datatype == "INT64" {
+        if isInteger {
             guard let integer = number.intValue else {
                 throw .invalidInput("step '\(name)': row \(row) field '\(field)' is not a whole number for INT64")
             }
