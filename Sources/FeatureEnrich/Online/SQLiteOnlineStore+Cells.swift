@@ -63,7 +63,6 @@ extension SQLiteOnlineStore {
             registered[plan.setIndex].aggregator.read(state, at: now, output: &aggregates)
             latestTime = Self.latestTime(of: state, at: now)
         }
-        cells.reserveCapacity(cells.count + plan.sources.count)
         for source in plan.sources {
             cells.append(
                 Self.cell(source, of: state, aggregates: aggregates, now: now, ttl: plan.ttl, latestTime: latestTime))
