@@ -87,10 +87,11 @@ public struct Event: Sendable {
             return stored as? Key.Value
         }
         set {
+            // Clearing a key the event does not hold changes nothing: no copy of shared metadata for it.
+            if newValue == nil, metadata.storage.isEmpty || metadata.storage[ObjectIdentifier(key)] == nil { return }
             let metadata = uniqueMetadata()
             // Room for the few values a request's steps store, so the second one does not resize the table.
             if metadata.storage.isEmpty {
-                guard newValue != nil else { return }
                 metadata.storage = Dictionary(minimumCapacity: EventMetadata.storageCapacity)
             }
             metadata.storage[ObjectIdentifier(key)] = newValue

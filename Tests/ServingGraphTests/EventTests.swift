@@ -76,6 +76,17 @@ extension EventTests {
         #expect(second[LabelKey.self] == "retry")
     }
 
+    @Test func clearingAKeyRemovesOnlyItAndClearingAnAbsentKeyChangesNothing() {
+        var first = Event()
+        first[AttemptKey.self] = 1
+        var second = first
+        second[LabelKey.self] = nil
+        #expect(second[AttemptKey.self] == 1)
+        second[AttemptKey.self] = nil
+        #expect(second[AttemptKey.self] == nil)
+        #expect(first[AttemptKey.self] == 1)
+    }
+
     @Test func copiesMetadataOnWriteSoBranchesDoNotSeeEachOthersChanges() {
         let original = Event(path: "/a")
         var branch = original

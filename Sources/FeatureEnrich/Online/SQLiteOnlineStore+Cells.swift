@@ -64,26 +64,48 @@ extension SQLiteOnlineStore {
             latestTime = Self.latestTime(of: state, at: now)
         }
         for source in plan.sources {
-            switch source {
-            case .feature(let index):
-                guard index < state.latestFeatures.count, let latest = state.latestFeatures[index],
-                    latest.timestampMilliseconds <= now
-                else {
-                    cells.append(FeatureCell(value: .null, status: .nullValue))
-                    continue
-                }
-                let expired = plan.ttl.map { now - latest.timestampMilliseconds > $0 } ?? false
-                cells.append(
-                    FeatureCell(
-                        value: latest.value, status: expired ? .outsideMaxAge : .present,
-                        eventTime: latest.timestampMilliseconds))
-            case .aggregate(let index):
-                if let index, index < aggregates.count, let value = aggregates[index], value.isFinite {
-                    cells.append(FeatureCell(value: .double(value), status: .present, eventTime: latestTime))
-                } else {
-                    cells.append(FeatureCell(value: .null, status: .nullValue, eventTime: latestTime))
-                }
+            cells.append(
+                Self.cell(source, of: state, aggregates: aggregates, now: now, ttl: plan.ttl, latestTime: latestTime))
+        }
+    }
+
+    /// Writes the value of each of `plan`'s columns that ``appendCells(_:of:at:to:)`` reads as present into
+    /// `values[offset + positions[i]]` (column `i`), leaving the others as they are: the enrichment path, which
+    /// needs no status, event time or cell buffer.
+    func storePresentValues(
+        _ plan: FeatureCellPlan, of state: EntityState, at time: Int64?, positions: [Int], offset: Int,
+        into values: inout [Value]
+    ) {
+        let now = time ?? StoreWriterLoop.nowMilliseconds()
+        var aggregates: [Double?] = []
+        if plan.readsAggregates { registered[plan.setIndex].aggregator.read(state, at: now, output: &aggregates) }
+        for (source, position) in zip(plan.sources, positions) {
+            let cell = Self.cell(source, of: state, aggregates: aggregates, now: now, ttl: plan.ttl, latestTime: nil)
+            if cell.status == .present { values[offset + position] = cell.value }
+        }
+    }
+
+    /// The cell of one column from `state` at `now`, given the aggregates read at `now` and the latest plain
+    /// feature's time (the event time of aggregate cells).
+    @inline(__always)
+    private static func cell(
+        _ source: FeatureCellPlan.Source, of state: EntityState, aggregates: [Double?], now: Int64, ttl: Int64?,
+        latestTime: Int64?
+    ) -> FeatureCell {
+        switch source {
+        case .feature(let index):
+            guard index < state.latestFeatures.count, let latest = state.latestFeatures[index],
+                latest.timestampMilliseconds <= now
+            else { return FeatureCell(value: .null, status: .nullValue) }
+            let expired = ttl.map { now - latest.timestampMilliseconds > $0 } ?? false
+            return FeatureCell(
+                value: latest.value, status: expired ? .outsideMaxAge : .present,
+                eventTime: latest.timestampMilliseconds)
+        case .aggregate(let index):
+            if let index, index < aggregates.count, let value = aggregates[index], value.isFinite {
+                return FeatureCell(value: .double(value), status: .present, eventTime: latestTime)
             }
+            return FeatureCell(value: .null, status: .nullValue, eventTime: latestTime)
         }
     }
 

@@ -43,6 +43,8 @@ public struct EnrichWithFeaturesStep: Step {
     private var tensorInput: TensorEnrichment?
     /// Whether no two columns of the vector share a name (then merging appends without looking each one up).
     private let columnNamesAreUnique: Bool
+    /// The merged body's keys for the last body keys seen (the common shape's fast path).
+    private let mergedKeys: MergedBodyKeys
 
     /// A step over `service`.
     public init(
@@ -60,6 +62,7 @@ public struct EnrichWithFeaturesStep: Step {
         self.tensorInput = nil
         let names = service.vector.columns.map(\.name)
         self.columnNamesAreUnique = Set(names).count == names.count
+        self.mergedKeys = MergedBodyKeys(columns: names)
     }
 
     /// A step reading keys from OIP input tensors and appending the vector as a tensor (see the type's docs).
@@ -97,40 +100,52 @@ public struct EnrichWithFeaturesStep: Step {
                     list[index], path: "\(rows)[\(index)]", snapshots: snapshots, receivedAt: event.receivedAt)
             }
             rows.set(.array(list), in: &output.body)
+        } else if into == nil, columnNamesAreUnique, case .object(let body) = event.body,
+            let keys = mergedKeys.keys(after: body.keys)
+        {
+            output.body = try enrichMerged(
+                event.body, values: body.values, keys: keys, snapshots: snapshots, receivedAt: event.receivedAt)
         } else {
             output.body = try enrich(event.body, path: "body", snapshots: snapshots, receivedAt: event.receivedAt)
         }
         return output
     }
 
+    /// The common shape: the vector's columns merged into a body object (`target`, its member values `bodyValues`)
+    /// none of whose keys is a column, so the merged object is the body's members then the columns (`keys`), and
+    /// the values are read straight into it. Answers and errors as ``enrich(_:path:snapshots:receivedAt:)``.
+    private func enrichMerged(
+        _ target: Value, values bodyValues: [Value], keys: [String], snapshots: [EntityStateSnapshot],
+        receivedAt: Int64
+    ) throws -> Value {
+        try checkKeys(in: target, path: "body")
+        let time = try readTime(in: target, path: "body", receivedAt: receivedAt)
+        var values = bodyValues
+        values.reserveCapacity(keys.count)
+        values.append(contentsOf: repeatElement(Value.null, count: keys.count - bodyValues.count))
+        let found: Bool
+        do {
+            found = try service.fill(
+                &values, offset: bodyValues.count, path: "body", at: time, snapshots: snapshots,
+                key: { name in self.keys.first(where: { $0.column == name })?.path.value(in: target) })
+        } catch let error as OnlineFeatureError {
+            throw ServingError.invalidInput(error.description)
+        }
+        if !found, onMissing == .error { throw notFound(target) }
+        return .object(ValueObject(distinctKeys: keys, values: values))
+    }
+
     private func enrich(_ target: Value, path: String, snapshots: [EntityStateSnapshot], receivedAt: Int64) throws
         -> Value
     {
-        var keyValues = ValueObject(minimumCapacity: keys.count)
-        for (column, keyPath) in keys {
-            guard let value = keyPath.value(in: target), !value.isNull else {
-                throw ServingError.invalidInput("\(path).\(keyPath): missing entity key '\(column)'")
-            }
-            keyValues[column] = value
-        }
-        var time: Int64?
-        if let timestamp {
-            time = receivedAt
-            if let value = timestamp.value(in: target) {
-                do {
-                    time = try FeatureEventDecoder.epochMilliseconds(value, field: "\(path).\(timestamp)")
-                } catch {
-                    throw ServingError.invalidInput(error.description)
-                }
-            }
-        }
+        try checkKeys(in: target, path: path)
+        let keyValues = keyObject(in: target)
+        let time = try readTime(in: target, path: path, receivedAt: receivedAt)
         let values: [Value]
         do {
             guard let found = try service.values(.object(keyValues), path: path, at: time, snapshots: snapshots)
             else {
-                if onMissing == .error {
-                    throw ServingError.notFound("no features for entity \(JSONWriter.string(.object(keyValues)))")
-                }
+                if onMissing == .error { throw notFound(target) }
                 return merge(Array(repeating: .null, count: service.vector.columns.count), into: target)
             }
             values = found
@@ -138,6 +153,39 @@ public struct EnrichWithFeaturesStep: Step {
             throw ServingError.invalidInput(error.description)
         }
         return merge(values, into: target)
+    }
+
+    /// Throws a 400 naming the path of the first entity key column missing or null in `target`.
+    private func checkKeys(in target: Value, path: String) throws {
+        for (column, keyPath) in keys {
+            guard let value = keyPath.value(in: target), !value.isNull else {
+                throw ServingError.invalidInput("\(path).\(keyPath): missing entity key '\(column)'")
+            }
+        }
+    }
+
+    /// The entity key columns' values in `target` (checked by ``checkKeys(in:path:)``), by column.
+    private func keyObject(in target: Value) -> ValueObject {
+        var keyValues = ValueObject(minimumCapacity: keys.count)
+        for (column, keyPath) in keys { keyValues[column] = keyPath.value(in: target) }
+        return keyValues
+    }
+
+    /// The time the vector is read as of: nil (now) without a `timestamp` path, else the request's time there or,
+    /// when it has none, `receivedAt`.
+    private func readTime(in target: Value, path: String, receivedAt: Int64) throws -> Int64? {
+        guard let timestamp else { return nil }
+        guard let value = timestamp.value(in: target) else { return receivedAt }
+        do {
+            return try FeatureEventDecoder.epochMilliseconds(value, field: "\(path).\(timestamp)")
+        } catch {
+            throw ServingError.invalidInput(error.description)
+        }
+    }
+
+    /// The 404 of `on_missing: error` for the entity `target` names.
+    private func notFound(_ target: Value) -> ServingError {
+        .notFound("no features for entity \(JSONWriter.string(.object(keyObject(in: target))))")
     }
 
     private func merge(_ values: [Value], into target: Value) -> Value {

@@ -25,7 +25,9 @@ public final class OnlineFeatureService: Sendable {
             set: FeatureSetDefinition, columns: [ResolvedFeatureVector.Column], positions: [Int],
             cells: FeatureCellPlan
         )]
-    private let imputeRules: [Value?]
+    let imputeRules: [Value?]
+    /// Per feature set used, what ``fill(_:offset:path:at:snapshots:key:)`` reads (no definition copied per read).
+    let reads: [GroupRead]
 
     /// A service over `store`; throws when a set is not served or an impute rule names an unknown column.
     public init(vector: ResolvedFeatureVector, store: SQLiteOnlineStore) throws(OnlineFeatureError) {
@@ -54,6 +56,9 @@ public final class OnlineFeatureService: Sendable {
         self.vector = vector
         self.store = store
         self.groups = groups
+        self.reads = groups.map {
+            GroupRead(featureSet: $0.0.name, entities: $0.0.entities, positions: $0.2, cells: $0.3)
+        }
         self.imputeRules = vector.columns.map { policy[$0.name] ?? policy["*"] }
     }
 
@@ -95,32 +100,8 @@ public final class OnlineFeatureService: Sendable {
     ) throws -> [Value]? {
         let keys = try keyValues(row, path: path)
         var values = [Value](repeating: .null, count: vector.columns.count)
-        var found = false
-        var cells: [FeatureCell] = []
-        for group in groups {
-            let key = try EntityKeyReader.key(of: group.set, from: keys, path: path)
-            cells.removeAll(keepingCapacity: true)
-            let lookup =
-                snapshots.isEmpty
-                ? .notCovered
-                : store.appendCells(
-                    from: snapshots, group.cells, featureSet: group.set.name, key: key, at: time, to: &cells)
-            let present: Bool
-            switch lookup {
-            case .covered(let held): present = held
-            case .notCovered: present = try store.appendCells(group.cells, key: key, at: time, to: &cells)
-            }
-            guard present else { continue }
-            found = true
-            for (cell, position) in zip(cells, group.positions) where cell.status == .present {
-                values[position] = cell.value
-            }
-        }
-        guard found else { return nil }
-        for index in values.indices {
-            if case .double(let number) = values[index], !number.isFinite { values[index] = .null }
-            guard values[index].isNull, let rule = imputeRules[index] else { continue }
-            values[index] = try impute(rule, column: vector.columns[index])
+        guard try fill(&values, offset: 0, path: path, at: time, snapshots: snapshots, key: { keys[$0] }) else {
+            return nil
         }
         return values
     }
@@ -146,7 +127,7 @@ public final class OnlineFeatureService: Sendable {
         }
     }
 
-    private func impute(_ rule: Value, column: ResolvedFeatureVector.Column) throws -> Value {
+    func impute(_ rule: Value, column: ResolvedFeatureVector.Column) throws -> Value {
         guard case .string(let text) = rule, text.hasPrefix("$") else { return rule }
         let statistic = String(text.dropFirst())
         var statistics = try store.statistics(featureSet: column.featureSet, feature: column.feature)

@@ -15,6 +15,11 @@ enum HTTPEventCodec {
     /// The event for `request`; throws for a body that is not JSON or bad binary framing (400).
     /// `makeID` gives the event id when the request names none (`X-Event-Id`, `MLRun-Event-Id`).
     static func event(from request: HTTPRequest, makeID: () -> String) throws -> Event {
+        try event(from: request, id: eventID(of: request, makeID: makeID))
+    }
+
+    /// The event for `request` with id `id` (its ``eventID(of:makeID:)``, already read by the caller).
+    static func event(from request: HTTPRequest, id: String) throws -> Event {
         var binary: BinaryTensorPayload?
         let body: Value
         if let lengthText = request.headers[headerLengthField] {
@@ -35,9 +40,8 @@ enum HTTPEventCodec {
         } else {
             body = try JSONParser.parse(request.body)
         }
-        let id = eventID(of: request, makeID: makeID)
         var event = Event(
-            body: body, id: id, path: request.path, method: request.method.name, headers: Array(request.headers),
+            body: body, id: id, path: request.path, method: request.method.name, headers: request.headers.fields,
             contentType: request.headers["Content-Type"])
         if let binary { event[BinaryInputKey.self] = binary }
         return event

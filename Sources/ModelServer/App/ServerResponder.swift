@@ -136,7 +136,7 @@ final class ServerResponder: HTTPResponder {
         }
         var eventID: String?
         do {
-            let event = try HTTPEventCodec.event(from: request) { id }
+            let event = try HTTPEventCodec.event(from: request, id: id)
             eventID = event.id
             guard let graph else {
                 if event.path == "/v2/models" || event.path == "/v2/models/" {
@@ -154,14 +154,17 @@ final class ServerResponder: HTTPResponder {
         }
     }
 
-    /// The answer of `event`, released once the store writes of the request (`ticket`) are committed.
+    /// The answer of `event`, released once the store writes of the request (`ticket`) are committed. Its bytes are
+    /// written now, on this loop, and the event is released here: the store-writer thread, which completes the
+    /// ticket and serves every loop, only hands the response over.
     private func afterCommit(_ ticket: CommitTicket, _ event: Event) -> HTTPPendingResponse {
         let pending = HTTPPendingResponse()
         let logger = self.logger
         let id = event.id
+        let response = HTTPEventCodec.response(from: event)
         ticket.whenDone { result in
             switch result {
-            case .success: pending.complete(HTTPEventCodec.response(from: event))
+            case .success: pending.complete(response)
             case .failure(let error): pending.complete(Self.errorResponse(error, eventID: id, logger: logger))
             }
         }

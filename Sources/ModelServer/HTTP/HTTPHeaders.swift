@@ -2,7 +2,8 @@
 ///
 /// Repeated fields are all kept in arrival order (RFC 9110 §5.3); `subscript` returns the first.
 package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
-    private var fields: [(name: String, value: String)]
+    /// The fields in arrival order (shared, not copied, by a caller that keeps them as a list).
+    package private(set) var fields: [(name: String, value: String)]
 
     /// No fields.
     package init() {

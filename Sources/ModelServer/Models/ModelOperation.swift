@@ -14,6 +14,10 @@ enum ModelOperation: Equatable {
     /// (`infer`); a full path (`/v2/models/m/versions/1/infer`) is reduced to its last part. An empty
     /// operation is metadata for GET and infer otherwise; a body `operation` member overrides the path.
     init(path: String, method: String, bodyOperation: String?, modelName: String, version: String?) {
+        if bodyOperation == nil, path == "/" {
+            self.init(name: "", method: method)  // a flow's usual event path: no operation in it
+            return
+        }
         guard bodyOperation != nil || path.contains("/") else {
             self.init(name: path, method: method)  // the router already reduced the path to the operation
             return

@@ -46,6 +46,9 @@ enum InferenceResponseEncoder {
         _ response: InferenceResponse, for request: InferenceRequest
     ) throws(ServingError) -> (body: Value, binary: BinaryTensorPayload?) {
         let selected = try selectedOutputs(response, for: request)
+        if response.modelVersion == nil, response.parameters.isEmpty, !selected.contains(where: \.binary) {
+            return (plainOpenInference(response, selected.map(\.tensor)), nil)
+        }
         var body = ValueObject(minimumCapacity: 5)
         body.appendNew("model_name", .string(response.modelName))
         if let version = response.modelVersion { body.appendNew("model_version", .string(version)) }
@@ -73,6 +76,27 @@ enum InferenceResponseEncoder {
         body.appendNew("outputs", .array(outputs))
         return (.object(body), bytes.map { BinaryTensorPayload(bytes: $0) })
     }
+
+    /// ``openInference(_:for:)``'s body for the usual answer (no version, no parameters, every output as JSON
+    /// data), built with shared key arrays instead of member by member.
+    private static func plainOpenInference(_ response: InferenceResponse, _ tensors: [Tensor]) -> Value {
+        var outputs: [Value] = []
+        outputs.reserveCapacity(tensors.count)
+        for tensor in tensors {
+            let values: [Value] = [
+                .string(tensor.name), .string(tensor.datatype.rawValue), .array(tensor.shape.map { .int(Int64($0)) }),
+                .array(flat(tensor.elements)),
+            ]
+            outputs.append(.object(ValueObject(distinctKeys: outputKeys, values: values)))
+        }
+        let values: [Value] = [.string(response.modelName), .string(response.id), .array(outputs)]
+        return .object(ValueObject(distinctKeys: bodyKeys, values: values))
+    }
+
+    /// Members of ``plainOpenInference(_:_:)``'s body, in the order ``openInference(_:for:)`` writes them.
+    private static let bodyKeys = ["model_name", "id", "outputs"]
+    /// Members of each of its outputs.
+    private static let outputKeys = ["name", "datatype", "shape", "data"]
 
     /// The outputs to send, in order, each with whether it goes binary: all of them, or those the
     /// request asked for (an unknown name is a 400).

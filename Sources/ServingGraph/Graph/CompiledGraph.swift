@@ -33,6 +33,23 @@ public final class CompiledGraph {
         self.hasResponsePath = hasResponsePath
         self.metrics = GraphMetrics(stepNames: nodes.map(\.name) + handlers.map(\.name))
         spareSamples.reserveCapacity(nodes.count + 1)
+        if handlers.isEmpty, graphErrorHandler == nil { Self.pairTensorSteps(nodes) }
+    }
+
+    /// Marks each ``ToTensorStep`` whose only child is a ``TensorInputStep`` fed by it, where nothing else can read
+    /// the tensor body between them (no mapping, no fork, no error handler: the caller checked the graph has
+    /// none), so the walk hands the child the numbers instead of the body.
+    private static func pairTensorSteps(_ nodes: [CompiledNode]) {
+        for i in nodes.indices.dropLast() {
+            let (producer, consumer) = (nodes[i], nodes[i + 1])
+            guard let tensorStep = producer.step as? ToTensorStep, let taker = consumer.step as? any TensorInputStep,
+                producer.mapping == nil, consumer.mapping == nil, producer.forkSlot == nil,
+                producer.subtreeEnd == i + 2, consumer.parent == i, consumer.input == .previous,
+                producer.isOnResponsePath == consumer.isOnResponsePath
+            else { continue }
+            producer.tensorProducer = tensorStep
+            consumer.tensorConsumer = taker
+        }
     }
 
     /// Step names in walk order.
@@ -75,13 +92,25 @@ public final class CompiledGraph {
     private func walk(_ request: Event, from start: Int, to end: Int, firstInput: Event, _ walk: inout Walk) {
         let nodes = self.nodes  // one retain for the walk instead of one per access
         var input = firstInput
+        // A tensor step's numbers on their way to its child (see `pairTensorSteps`); its output event keeps its
+        // input's body meanwhile, which nothing reads: the child answers instead, or the walk fails.
+        var handoff: (rows: TensorRows, producer: ToTensorStep)?
         var i = start
         // One clock reading per step: a step's time runs from the previous reading to its own end.
         var clock = GraphMetrics.now()
         while i < end {
             let node = nodes[i]
             do {
-                let output = try node.run(input)
+                let output: Event
+                if let producer = node.tensorProducer, let rows = try producer.tensorRows(of: input) {
+                    handoff = (rows, producer)
+                    output = input
+                } else if let (rows, producer) = handoff, let consumer = node.tensorConsumer {
+                    handoff = nil
+                    output = try consumer.run(input, tensor: rows) { producer.body(rows) }
+                } else {
+                    output = try node.run(input)
+                }
                 let finished = GraphMetrics.now()
                 walk.samples.append(GraphMetrics.Sample(slot: i, nanoseconds: finished &- clock, failed: false))
                 clock = finished

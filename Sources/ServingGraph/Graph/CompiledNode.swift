@@ -29,6 +29,10 @@ final class CompiledNode {
     var forkSlot: Int?
     /// For an error handler with `before`: the walk slot that continues from the handler's output.
     var resumeSlot: Int?
+    /// Set on a ``ToTensorStep`` whose only child takes its numbers directly (``TensorInputStep``).
+    var tensorProducer: ToTensorStep?
+    /// Set on that child.
+    var tensorConsumer: (any TensorInputStep)?
 
     init(
         step: any Step, parent: Int, subtreeEnd: Int, isOnResponsePath: Bool, errorHandler: Int?,

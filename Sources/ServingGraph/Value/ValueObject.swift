@@ -56,6 +56,15 @@ public struct ValueObject: Sendable, Hashable {
         for (key, value) in zip(parsedKeys, values) { self[key] = value }
     }
 
+    /// Members from parallel arrays whose `keys` the caller guarantees distinct (a fixed key list, or a body's keys
+    /// followed by names it was checked not to hold): no per-member lookup, and the keys array is shared, not copied.
+    package init(distinctKeys keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        index = nil
+        if keys.count > Self.indexThreshold { rebuildIndex() }
+    }
+
     /// True when two of the (few) `keys` are equal, by the same `String` equality lookups use.
     private static func hasDuplicates(_ keys: [String]) -> Bool {
         guard keys.count > 1 else { return false }
