@@ -63,7 +63,9 @@ extension SQLiteOnlineStore {
         let outcome = BlockingOutcome<Void>()
         let name = set.definition.name
         writer.submit(
-            { connection in try Self.writeBatch(from: channel, featureSet: name, connection: connection) },
+            { [pendingStates] connection in
+                try Self.writeBatch(from: channel, featureSet: name, pendingStates: pendingStates, connection: connection)
+            },
             completion: { result in
                 if case .failure = result { channel.fail() }
                 outcome.report(result)
@@ -230,11 +232,15 @@ extension SQLiteOnlineStore {
             aggregationValues: aggregationValues, featureValues: featureValues)
     }
 
-    /// The writer thread's half (one work item, so one transaction): inserts chunks until told to finish.
+    /// The writer thread's half (one work item, so one transaction): flushes the states written behind the log
+    /// (rows are then current, and none older can overwrite the batch's), then inserts chunks until told to
+    /// finish; the states include every event logged up to the last row.
     private static func writeBatch(
-        from channel: BatchChannel, featureSet: String, connection: SQLiteConnection
+        from channel: BatchChannel, featureSet: String, pendingStates: PendingStates, connection: SQLiteConnection
     ) throws {
         let now = StoreWriterLoop.nowMilliseconds()
+        try pendingStates.flush(connection, now: now)
+        var throughSeq: Int64?
         // A larger page cache for this one big transaction: with the default 2 MB most event-log index
         // inserts would read and spill pages.
         try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
@@ -245,7 +251,10 @@ extension SQLiteOnlineStore {
                 case .rows(let rows):
                     try StoreStatements.appendEvents(connection, featureSet: featureSet, now: now, rows: rows)
                 case .states(let states):
-                    try StoreStatements.upsertStates(connection, featureSet: featureSet, now: now, states: states)
+                    let through = try throughSeq ?? StoreStatements.maxSeq(connection)
+                    throughSeq = through
+                    try StoreStatements.upsertStates(
+                        connection, featureSet: featureSet, now: now, throughSeq: through, states: states)
                 case .finish(let statistics, let violations):
                     for (feature, value) in statistics {
                         try StoreStatements.mergeStatistics(

@@ -1,0 +1,121 @@
+/// Entity states written behind the event log: the latest committed state of each entity whose `entity_state` row
+/// is behind, flushed coalesced (docs/ARCHITECTURE.md, "States are a cache of the log").
+///
+/// A real-time item appends its events to `event_log` and stages its keys' serialized states here instead of
+/// upserting them (``stage(_:bytes:throughSeq:)``); a write that does write a state row itself (write-through:
+/// a key's first state, Feast's online-only push, batch ingestion) or a flush records that the row is current
+/// (``markWritten(_:)``). Staging follows the writer's savepoints like ``DeferredStatistics``: what an item staged
+/// is kept only when its savepoint is released, what a batch kept becomes pending only when the batch COMMITs, so
+/// a pending state is always the state after committed items, and a rolled-back one never reaches the disk.
+/// Before COMMIT (``beforeCommit(_:closing:)``) every pending state is written, in key order, once
+/// ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds`` passed since the last flush or more than
+/// ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, and at close; each feature set's mark then becomes the
+/// log's `MAX(seq)`. Until then a reader rebuilds an exact state from the row plus the key's later log rows.
+///
+/// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
+final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
+    /// Serialized state bytes and the highest `event_log.seq` they include.
+    struct State {
+        let bytes: [UInt8]
+        let throughSeq: Int64
+    }
+
+    private let featureSets: [String]
+    private let flushInterval: Duration
+    private let maxPending: Int
+    /// After committed batches; flushed by the next flush.
+    private var pending: [StoreShard.Key: State] = [:]
+    /// Of the batch's kept items (nil: the row is current, drop the pending state at COMMIT).
+    private var batch: [StoreShard.Key: State?] = [:]
+    /// Of the item running now.
+    private var item: [StoreShard.Key: State?] = [:]
+    private var lastFlush = ContinuousClock.now
+    private let clock = ContinuousClock()
+
+    /// Buffers states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
+    /// every `flushIntervalMilliseconds` or past `maxPending` states.
+    init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
+        self.featureSets = featureSets
+        self.flushInterval = .milliseconds(flushIntervalMilliseconds)
+        self.maxPending = maxPending
+    }
+
+    /// States not yet written (committed or in the running batch); writer thread only.
+    var count: Int { pending.count + batch.count }
+
+    /// Records that the running item leaves `key` with `bytes`, including its events up to `throughSeq`.
+    func stage(_ key: StoreShard.Key, bytes: [UInt8], throughSeq: Int64) {
+        item[key] = .some(State(bytes: bytes, throughSeq: throughSeq))
+    }
+
+    /// Records that the running item wrote `key`'s current state to its row: an older pending state is dropped.
+    func markWritten(_ key: StoreShard.Key) {
+        item[key] = .some(nil)
+    }
+
+    /// The latest unwritten state of `key` as of the running item (nil: its row is current).
+    func latest(_ key: StoreShard.Key) -> State? {
+        if let staged = item[key] { return staged }
+        if let kept = batch[key] { return kept }
+        return pending[key]
+    }
+
+    /// Writes every unwritten state (pending, kept by the batch, staged by the running item) in key order and
+    /// sets every feature set's mark to the log's `MAX(seq)`, inside the running item or batch: what it wrote is
+    /// forgotten only when that commits.
+    func flush(_ connection: SQLiteConnection, now: Int64) throws {
+        var latest: [StoreShard.Key: State] = pending
+        for (key, state) in batch { latest[key] = state }
+        for (key, state) in item { latest[key] = state }
+        let keys = latest.keys.sorted { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
+        for key in keys {
+            guard let state = latest[key], key.featureSet < featureSets.count else { continue }
+            try StoreStatements.upsertState(
+                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
+                throughSeq: state.throughSeq, now: now)
+            item[key] = .some(nil)
+        }
+        for (key, _) in pending where item[key] == nil { item[key] = .some(nil) }
+        let maxSeq = try StoreStatements.maxSeq(connection)
+        for name in featureSets {
+            try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
+        }
+        lastFlush = clock.now
+    }
+
+    // MARK: - StoreWriterBatchObserver
+
+    func itemEnded(kept: Bool) {
+        if kept {
+            for (key, state) in item { batch[key] = state }
+        }
+        item.removeAll(keepingCapacity: true)
+    }
+
+    func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
+        guard !pending.isEmpty || !batch.isEmpty else { return }
+        guard closing || count > maxPending || isIntervalOver else { return }
+        try flush(connection, now: StoreWriterLoop.nowMilliseconds())
+        itemEnded(kept: true)
+    }
+
+    func batchEnded(committed: Bool) {
+        if committed {
+            for (key, state) in batch { pending[key] = state }
+        }
+        batch.removeAll(keepingCapacity: true)
+        item.removeAll(keepingCapacity: true)
+    }
+
+    var deferredWorkDelayMicroseconds: Int? {
+        guard !pending.isEmpty else { return nil }
+        let elapsed = clock.now - lastFlush
+        let remaining = flushInterval - elapsed
+        let (seconds, attoseconds) = remaining.components
+        return max(1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+    }
+
+    private var isIntervalOver: Bool {
+        clock.now - lastFlush >= flushInterval
+    }
+}

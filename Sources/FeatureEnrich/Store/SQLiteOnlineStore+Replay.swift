@@ -1,0 +1,102 @@
+import ServingGraph
+
+// MARK: - States from disk: the stored row plus the key's later event-log rows
+
+extension SQLiteOnlineStore {
+    /// The state of `key` as the disk gives it, or nil when it has none (through a read-only connection): its
+    /// `entity_state` row brought forward by the key's logged events above the row's `through_seq` (and the set's
+    /// flush mark), in `seq` order, through the set's aggregator; the states written behind the log
+    /// (``PendingStates``) are so read exactly from any process.
+    func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
+        // Two statements, no transaction needed: a flush between them only makes the row newer than the events
+        // read after it, which it then includes; event-log rows are deleted only at open.
+        try readers.withConnection { try Self.diskState(of: key.entity, set, connection: $0) }
+    }
+
+    /// The state of `key` from its row and its logged events above the row's `through_seq`, on `connection`;
+    /// nil without a row.
+    static func diskState(
+        of key: String, _ set: RegisteredFeatureSet, connection: SQLiteConnection
+    ) throws -> EntityState? {
+        let name = set.definition.name
+        guard let stored = try StoreStatements.loadState(connection, featureSet: name, key: key) else { return nil }
+        var state = try set.state(from: stored.bytes, key: key)
+        let events = try connection.cachedStatement(sql: StoreStatements.keyEventsAfterSQL)
+        defer { events.reset() }
+        try events.bind(name, at: 1)
+        try events.bind(key, at: 2)
+        try events.bind(stored.throughSeq, at: 3)
+        var output: [Double?] = []
+        while try events.step() {
+            try apply(events, eventColumn: 1, seq: events.int64(at: 0), set, to: &state, output: &output)
+        }
+        return state
+    }
+
+    /// Decodes the logged event in `eventColumn` of `statement`'s row and applies it to `state`.
+    private static func apply(
+        _ statement: PreparedStatement, eventColumn: Int, seq: Int64, _ set: RegisteredFeatureSet,
+        to state: inout EntityState, output: inout [Double?]
+    ) throws {
+        let event: FeatureEvent
+        do {
+            event = try set.decoder.decodeLogged(statement, at: eventColumn)
+        } catch {
+            throw OnlineStoreError.rebuildFailed(name: set.definition.name, seq: seq, reason: "\(error)")
+        }
+        set.aggregator.ingest(
+            at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+            into: &state, output: &output)
+    }
+
+    /// At open, on the writer: brings every stored state of `set` forward by the set's logged events above its
+    /// flush mark (skipping those a key's row already includes; keys without a row have no online state), writes
+    /// them and sets the mark to the log's `MAX(seq)`. So a store killed with states not yet flushed reopens
+    /// with rows equal to a replay of the log. Returns the events applied.
+    @discardableResult
+    static func replayUnflushed(_ set: RegisteredFeatureSet, connection: SQLiteConnection, now: Int64) throws -> Int {
+        let name = set.definition.name
+        let maxSeq = try StoreStatements.maxSeq(connection)
+        let mark = try StoreStatements.flushMark(connection, featureSet: name) ?? 0
+        guard mark < maxSeq else {
+            if mark > maxSeq { try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq) }
+            return 0
+        }
+        // nil: the key has no row (or an unreadable one, reported by its reads): its events are skipped.
+        var states: [String: (state: EntityState, throughSeq: Int64, changed: Bool)?] = [:]
+        var output: [Double?] = []
+        var applied = 0
+        // A statement of its own: the loop reads rows with cached statements of the same connection.
+        let rows = try connection.prepare(sql: StoreStatements.setEventsAfterSQL)
+        try rows.bind(name, at: 1)
+        try rows.bind(mark, at: 2)
+        while try rows.step() {
+            let seq = rows.int64(at: 0)
+            let key = rows.text(at: 1)
+            if states[key] == nil {
+                let stored = try StoreStatements.loadState(connection, featureSet: name, key: key)
+                states[key] = stored.flatMap { stored in
+                    (try? set.state(from: stored.bytes, key: key)).map { ($0, stored.throughSeq, false) }
+                }
+            }
+            guard var entry = states[key] ?? nil, seq > entry.throughSeq else { continue }
+            states[key] = nil
+            try apply(rows, eventColumn: 2, seq: seq, set, to: &entry.state, output: &output)
+            entry.changed = true
+            states[key] = entry
+            applied += 1
+        }
+        for (key, entry) in states {
+            guard let entry, entry.changed else { continue }
+            try StoreStatements.upsertState(
+                connection, featureSet: name, key: key, state: entry.state.serialized(), throughSeq: maxSeq, now: now)
+        }
+        try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
+        if applied > 0 {
+            FeatureEnrich.logger.info(
+                "replayed events not yet in stored states",
+                [("feature_set", name), ("events", String(applied)), ("after_seq", String(mark))])
+        }
+        return applied
+    }
+}
