@@ -64,7 +64,8 @@ extension SQLiteOnlineStore {
         let name = set.definition.name
         writer.submit(
             { [pendingStates] connection in
-                try Self.writeBatch(from: channel, featureSet: name, pendingStates: pendingStates, connection: connection)
+                try Self.writeBatch(
+                    from: channel, featureSet: name, pendingStates: pendingStates, connection: connection)
             },
             completion: { result in
                 if case .failure = result { channel.fail() }

@@ -49,7 +49,8 @@ extension SQLiteOnlineStore {
                             now: now)
                         pendingStates.markWritten(key)
                     } else {
-                        try StoreStatements.raiseThroughSeq(connection, featureSet: featureSet, key: key.entity, to: seq)
+                        try StoreStatements.raiseThroughSeq(
+                            connection, featureSet: featureSet, key: key.entity, to: seq)
                     }
                 }
                 if !violations.isEmpty {

@@ -199,7 +199,9 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
         }
         if refusal == nil {
-            let states = updated.map { (key: $0.key, state: $0.value.state.serialized(), created: created.contains($0.key)) }
+            let states = updated.map {
+                (key: $0.key, state: $0.value.state.serialized(), created: created.contains($0.key))
+            }
             let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
             let touched = Array(updated.keys)
             let count = events.count

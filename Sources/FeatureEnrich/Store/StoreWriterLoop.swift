@@ -82,7 +82,12 @@ final class StoreWriterLoop {
 
     /// The shortest delay any observer's deferred work allows an idle writer (nil: none waiting).
     private var deferredWorkDelay: Int? {
-        observers.compactMap(\.deferredWorkDelayMicroseconds).min()
+        var shortest: Int?
+        for observer in observers {
+            guard let delay = observer.deferredWorkDelayMicroseconds else { continue }
+            shortest = min(shortest ?? delay, delay)
+        }
+        return shortest
     }
 
     /// Commits `batch` as one transaction and calls each completion with its outcome (`closing`: the last one).

@@ -64,8 +64,10 @@ struct SQLiteOnlineStoreWriteBehindTests {
         store.close()
         let connection = try SQLiteConnection(path: directory.file("store.db"))
         #expect(try connection.count("SELECT MIN(through_seq) FROM state_flush_marks") == 300)
-        let reopened = try SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
-        #expect(try StoreFixture.rows(reopened, keys: Self.keys, at: Self.readTime) == Self.reference(directory, [events]))
+        let reopened = try SQLiteOnlineStore(
+            path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
+        #expect(
+            try StoreFixture.rows(reopened, keys: Self.keys, at: Self.readTime) == Self.reference(directory, [events]))
     }
 
     @Test func anEvictedUnflushedKeyReloadsItsMemoryState() throws {
@@ -129,7 +131,8 @@ struct SQLiteOnlineStoreWriteBehindTests {
         #expect(try disk.count("SELECT COUNT(*) FROM entity_state WHERE through_seq = 121") == Int64(Self.keys.count))
         #expect(try disk.count("SELECT through_seq FROM state_flush_marks WHERE feature_set = 'transactions'") == 121)
         expectRowsMatch(
-            try StoreFixture.rows(migrated, keys: Self.keys, at: Self.readTime), try Self.reference(directory, [events]))
+            try StoreFixture.rows(migrated, keys: Self.keys, at: Self.readTime), try Self.reference(directory, [events])
+        )
     }
 
     @Test func offlineOnlyEventsAreNeverReplayedIntoTheOnlineState() throws {
@@ -227,7 +230,8 @@ struct SQLiteOnlineStoreWriteBehindTests {
             _ = try store.ingestAndWait(Array(events[chunk..<chunk + 15]), into: "transactions")
         }
         let image = try Self.crashImage(of: store, directory)
-        let rebuilt = try SQLiteOnlineStore(path: image, featureSets: [StoreFixture.changedTransactions()], rebuild: true)
+        let rebuilt = try SQLiteOnlineStore(
+            path: image, featureSets: [StoreFixture.changedTransactions()], rebuild: true)
         let fresh = try SQLiteOnlineStore(
             path: directory.file("fresh.db"), featureSets: [StoreFixture.changedTransactions()])
         _ = try fresh.ingestAndWait(events, into: "transactions")
