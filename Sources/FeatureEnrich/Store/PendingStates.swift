@@ -7,10 +7,16 @@
 /// (``markWritten(_:)``). Staging follows the writer's savepoints like ``DeferredStatistics``: what an item staged
 /// is kept only when its savepoint is released, what a batch kept becomes pending only when the batch COMMITs, so
 /// a pending state is always the state after committed items, and a rolled-back one never reaches the disk.
-/// Before COMMIT (``beforeCommit(_:closing:)``) every pending state is written, in key order, once
-/// ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds`` passed since the last flush or more than
-/// ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, and at close; each feature set's mark then becomes the
-/// log's `MAX(seq)`. Until then a reader rebuilds an exact state from the row plus the key's later log rows.
+///
+/// Flushing is a round spread over commits, so no commit (and no response waiting for it) stalls behind thousands
+/// of upserts: once ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds`` passed since the last round ended,
+/// or more than ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, the keys pending then are taken in
+/// key order with the log's `MAX(seq)`; each commit (``beforeCommit(_:closing:)``) writes the latest state of the
+/// next ``chunk(items:)`` of them, and the commit writing the last sets each feature set's mark to that `MAX(seq)`
+/// (every key pending at the start now has a row including its events up to it; any other key's row already
+/// did). A round's progress counts only once its commit succeeded. ``flush(_:now:)`` writes everything at once
+/// (close, batch ingestion, warm-up). Until a state is written, a reader rebuilds it from the row plus the key's
+/// later log rows.
 ///
 /// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
 final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
@@ -31,6 +37,18 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     private var item: [StoreShard.Key: State?] = [:]
     private var lastFlush = ContinuousClock.now
     private let clock = ContinuousClock()
+    /// The flush in progress: keys pending when it started (key order), the next to write, and the log's
+    /// `MAX(seq)` then (the mark it sets when done).
+    private struct Round {
+        let keys: [StoreShard.Key]
+        var next: Int
+        let mark: Int64
+    }
+    private var round: Round?
+    /// What ``round`` becomes if the running batch commits (`.some(nil)`: the round ended); nil: unchanged.
+    private var roundAfterCommit: Round??
+    /// Items the running batch kept so far.
+    private var keptItems = 0
 
     /// Buffers states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
     /// every `flushIntervalMilliseconds` or past `maxPending` states.
@@ -88,34 +106,75 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     func itemEnded(kept: Bool) {
         if kept {
             for (key, state) in item { batch[key] = state }
+            keptItems += 1
         }
         item.removeAll(keepingCapacity: true)
     }
 
     func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
         guard !pending.isEmpty || !batch.isEmpty else { return }
-        guard closing || count > maxPending || isIntervalOver else { return }
-        try flush(connection, now: StoreWriterLoop.nowMilliseconds())
-        itemEnded(kept: true)
+        if closing {
+            try flush(connection, now: StoreWriterLoop.nowMilliseconds())
+            itemEnded(kept: true)
+            return
+        }
+        var working: Round
+        if let round {
+            working = round
+        } else if count > maxPending || clock.now - lastFlush >= flushInterval {
+            var keys = Array(pending.keys)
+            for (key, state) in batch where state != nil && pending[key] == nil { keys.append(key) }
+            keys.sort { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
+            working = Round(keys: keys, next: 0, mark: try StoreStatements.maxSeq(connection))
+        } else {
+            return
+        }
+        let now = StoreWriterLoop.nowMilliseconds()
+        let end = min(working.keys.count, working.next + chunk(items: keptItems))
+        for key in working.keys[working.next..<end] {
+            // Written since (write-through, a full flush): nothing left; otherwise its latest state.
+            guard let state = batch[key] ?? pending[key], key.featureSet < featureSets.count else { continue }
+            try StoreStatements.upsertState(
+                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
+                throughSeq: state.throughSeq, now: now)
+            batch[key] = .some(nil)
+        }
+        working.next = end
+        if working.next == working.keys.count {
+            for name in featureSets {
+                try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: working.mark)
+            }
+            roundAfterCommit = .some(nil)
+        } else {
+            roundAfterCommit = working
+        }
     }
 
     func batchEnded(committed: Bool) {
         if committed {
             for (key, state) in batch { pending[key] = state }
+            if let after = roundAfterCommit {
+                round = after
+                if after == nil { lastFlush = clock.now }
+            }
         }
+        roundAfterCommit = nil
+        keptItems = 0
         batch.removeAll(keepingCapacity: true)
         item.removeAll(keepingCapacity: true)
     }
 
     var deferredWorkDelayMicroseconds: Int? {
+        if round != nil { return 0 }
         guard !pending.isEmpty else { return nil }
-        let elapsed = clock.now - lastFlush
-        let remaining = flushInterval - elapsed
+        let remaining = flushInterval - (clock.now - lastFlush)
         let (seconds, attoseconds) = remaining.components
         return max(1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }
 
-    private var isIntervalOver: Bool {
-        clock.now - lastFlush >= flushInterval
+    /// States a flush round writes in the commit of a batch of `items` kept items: twice the batch (so a round
+    /// outpaces the states it flushes under load) and at least 64; 1,024 in an idle writer's empty batch.
+    func chunk(items: Int) -> Int {
+        items == 0 ? 1_024 : max(64, 2 * items)
     }
 }

@@ -272,6 +272,33 @@ struct SQLiteOnlineStoreWriteBehindTests {
         expectRowsMatch(
             try StoreFixture.rows(store, keys: Self.keys, at: Self.readTime), try Self.reference(directory, [events]))
     }
+
+    @Test func aFlushRoundSpreadOverManyCommitsKeepsEveryLoadExact() throws {
+        let directory = try SQLiteTestDirectory()
+        let keys = (0..<400).map { "m\($0)" }
+        let store = try SQLiteOnlineStore(
+            path: directory.file("store.db"), featureSets: [StoreFixture.transactions()],
+            configuration: OnlineStoreConfiguration(
+                shardCount: 4, maxKeysInMemory: 40, stateFlushIntervalMilliseconds: 3_600_000,
+                stateFlushMaxPending: 100))
+        let created = keys.enumerated().map { StoreFixture.event($1, Int64($0), 1) }
+        _ = try store.ingestAndWait(created, into: "transactions")
+        // One event per request: each commit writes at most 64 states of a round while new ones are staged.
+        var random = SplitMix(seed: 18)
+        let updates = (0..<1_200).map { index in
+            StoreFixture.event(keys[Int(random.next() % 400)], 1_000 + Int64(index), Int(random.next() % 50))
+        }
+        for event in updates { _ = try store.ingestAndWait([event], into: "transactions") }
+        #expect(try store.inspect().count("SELECT through_seq FROM state_flush_marks") > 400)
+        let reference = try SQLiteOnlineStore(
+            path: directory.file("reference.db"), featureSets: [StoreFixture.transactions()])
+        _ = try reference.ingestAndWait(created + updates, into: "transactions")
+        let expected = try StoreFixture.rows(reference, keys: keys, at: Self.readTime)
+        expectRowsMatch(try StoreFixture.rows(store, keys: keys, at: Self.readTime), expected)
+        let reopened = try SQLiteOnlineStore(
+            path: try Self.crashImage(of: store, directory), featureSets: [StoreFixture.transactions()])
+        expectRowsMatch(try StoreFixture.rows(reopened, keys: keys, at: Self.readTime), expected)
+    }
 }
 
 extension SQLiteOnlineStore {
