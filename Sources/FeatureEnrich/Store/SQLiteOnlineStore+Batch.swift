@@ -235,7 +235,7 @@ extension SQLiteOnlineStore {
 
     /// The writer thread's half (one work item, so one transaction): flushes the states written behind the log
     /// (rows are then current, and none older can overwrite the batch's), then inserts chunks until told to
-    /// finish; the states include every event logged up to the last row.
+    /// finish; the states include every event logged up to the last row, so the flush marks move there.
     private static func writeBatch(
         from channel: BatchChannel, featureSet: String, pendingStates: PendingStates, connection: SQLiteConnection
     ) throws {
@@ -262,6 +262,8 @@ extension SQLiteOnlineStore {
                             connection, featureSet: featureSet, feature: feature, value)
                     }
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
+                    // Nothing is behind the log now: the marks move to the file's last row.
+                    try pendingStates.flush(connection, now: now)
                     return
                 case .abort(let error):
                     throw error

@@ -62,8 +62,7 @@ extension SQLiteOnlineStore {
             if mark > maxSeq { try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq) }
             return 0
         }
-        // nil: the key has no row (or an unreadable one, reported by its reads): its events are skipped.
-        var states: [String: (state: EntityState, throughSeq: Int64, changed: Bool)?] = [:]
+        var keys: [String: ReplayedKey] = [:]
         var output: [Double?] = []
         var applied = 0
         // A statement of its own: the loop reads rows with cached statements of the same connection.
@@ -73,23 +72,43 @@ extension SQLiteOnlineStore {
         while try rows.step() {
             let seq = rows.int64(at: 0)
             let key = rows.text(at: 1)
-            if states[key] == nil {
-                let stored = try StoreStatements.loadState(connection, featureSet: name, key: key)
-                states[key] = stored.flatMap { stored in
-                    (try? set.state(from: stored.bytes, key: key)).map { ($0, stored.throughSeq, false) }
-                }
+            let known: ReplayedKey
+            if let entry = keys[key] {
+                known = entry
+            } else {
+                known = try StoreStatements.loadState(connection, featureSet: name, key: key)
+                    .map { .through($0.throughSeq) } ?? .noRow
             }
-            guard var entry = states[key] ?? nil, seq > entry.throughSeq else { continue }
-            states[key] = nil
-            try apply(rows, eventColumn: 2, seq: seq, set, to: &entry.state, output: &output)
-            entry.changed = true
-            states[key] = entry
+            var state: EntityState
+            switch known {
+            case .noRow:
+                keys[key] = .noRow
+                continue
+            case .through(let throughSeq):
+                guard seq > throughSeq else {
+                    keys[key] = known
+                    continue
+                }
+                // Decoded only now: most keys' rows include every event above the mark.
+                guard let stored = try StoreStatements.loadState(connection, featureSet: name, key: key),
+                    let decoded = try? set.state(from: stored.bytes, key: key)
+                else {
+                    keys[key] = .noRow  // unreadable: its reads report it
+                    continue
+                }
+                state = decoded
+            case .replaying(let replaying):
+                state = replaying
+                keys[key] = .noRow  // no second reference while it is mutated
+            }
+            try apply(rows, eventColumn: 2, seq: seq, set, to: &state, output: &output)
+            keys[key] = .replaying(state)
             applied += 1
         }
-        for (key, entry) in states {
-            guard let entry, entry.changed else { continue }
+        for (key, entry) in keys {
+            guard case .replaying(let state) = entry else { continue }
             try StoreStatements.upsertState(
-                connection, featureSet: name, key: key, state: entry.state.serialized(), throughSeq: maxSeq, now: now)
+                connection, featureSet: name, key: key, state: state.serialized(), throughSeq: maxSeq, now: now)
         }
         try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
         if applied > 0 {
@@ -98,5 +117,13 @@ extension SQLiteOnlineStore {
                 [("feature_set", name), ("events", String(applied)), ("after_seq", String(mark))])
         }
         return applied
+    }
+
+    /// What ``replayUnflushed(_:connection:now:)`` knows of a key: no row (its events are offline-only), a row not
+    /// decoded yet (with its `through_seq`), or the state being brought forward.
+    private enum ReplayedKey {
+        case noRow
+        case through(Int64)
+        case replaying(EntityState)
     }
 }

@@ -213,6 +213,9 @@ struct SQLiteOnlineStoreWriteBehindTests {
         try (["key,timestamp,amount"] + lines).joined(separator: "\n").write(
             toFile: csv, atomically: true, encoding: .utf8)
         _ = try store.ingestCSV(path: csv, into: "transactions", skipBadRows: false)
+        // The file's states include everything logged: nothing is behind the log, the mark is at its last row.
+        #expect(try store.inspect().count("SELECT through_seq FROM state_flush_marks") == 200)
+        #expect(try Self.rowsBehind(store.inspect()) == 0)
         let more = Self.events(count: 40, seed: 13, offset: 20_000)
         _ = try store.ingestAndWait(more, into: "transactions")
         let expected = try Self.reference(directory, [realTime, batch, more])
