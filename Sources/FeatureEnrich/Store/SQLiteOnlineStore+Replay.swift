@@ -76,7 +76,8 @@ extension SQLiteOnlineStore {
             if let entry = keys[key] {
                 known = entry
             } else {
-                known = try StoreStatements.loadState(connection, featureSet: name, key: key)
+                known =
+                    try StoreStatements.loadState(connection, featureSet: name, key: key)
                     .map { .through($0.throughSeq) } ?? .noRow
             }
             var state: EntityState
