@@ -96,8 +96,8 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
-    /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
-    /// ``StoreWriterError/closed``. Also done on release.
+    /// Commits what is queued, writes every state still behind the event log, checkpoints the WAL and stops the
+    /// writer; later ingests fail with ``StoreWriterError/closed``. Also done on release.
     public func close() {
         writer.close()
     }
