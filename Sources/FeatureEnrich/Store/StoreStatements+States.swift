@@ -38,7 +38,9 @@ extension StoreStatements {
         }
     }
 
-    /// Inserts or replaces the state of one entity, which includes every event of `key` up to `throughSeq`.
+    /// Inserts or replaces the state of one entity, which includes every event of `key` up to `throughSeq`; a row
+    /// that already includes later events is kept (within one store a key's `through_seq` only grows; a row
+    /// brought further by another process, such as `serve ingest` or an open-time replay, is not set back).
     static func upsertState(
         _ connection: SQLiteConnection, featureSet: String, key: String, state: [UInt8], throughSeq: Int64,
         now: Int64
@@ -57,6 +59,7 @@ extension StoreStatements {
         INSERT INTO entity_state(feature_set, entity_key, state, updated_at_ms, through_seq) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(feature_set, entity_key) DO UPDATE SET state = excluded.state,
         updated_at_ms = excluded.updated_at_ms, through_seq = excluded.through_seq
+        WHERE excluded.through_seq >= entity_state.through_seq
         """
 
     /// Inserts or replaces the states of many entities with one statement (batch ingestion), binding each key
