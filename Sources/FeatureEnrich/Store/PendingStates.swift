@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Entity states written behind the event log: the latest committed state of each entity whose `entity_state` row
 /// is behind, flushed coalesced (docs/ARCHITECTURE.md, "States are a cache of the log").
 ///
@@ -35,6 +37,10 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     private var batch: [StoreShard.Key: State?] = [:]
     /// Of the item running now.
     private var item: [StoreShard.Key: State?] = [:]
+    /// The keys of ``pending``, for ``mayBeBehind(_:)`` on any thread.
+    private let behind = Mutex<Set<StoreShard.Key>>([])
+    /// Whether this store ever staged a state (it is then the file's real-time writer).
+    private let hasStaged = Atomic<Bool>(false)
     private var lastFlush = ContinuousClock.now
     private let clock = ContinuousClock()
     /// The flush in progress: keys pending when it started (key order), the next to write, and the log's
@@ -64,6 +70,16 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     /// Records that the running item leaves `key` with `bytes`, including its events up to `throughSeq`.
     func stage(_ key: StoreShard.Key, bytes: [UInt8], throughSeq: Int64) {
         item[key] = .some(State(bytes: bytes, throughSeq: throughSeq))
+        hasStaged.store(true, ordering: .relaxed)
+    }
+
+    /// Whether the stored row of `key` may lack some of its logged events (any thread): true until this store
+    /// stages a state (another process may have states behind the log), then only for the keys whose committed
+    /// state is not written yet. A key can join them only through a write, which keeps it in memory until its
+    /// commit (its item's batch records it here before any completion runs), so a load never misses it.
+    func mayBeBehind(_ key: StoreShard.Key) -> Bool {
+        guard hasStaged.load(ordering: .relaxed) else { return true }
+        return behind.withLock { $0.contains(key) }
     }
 
     /// Records that the running item wrote `key`'s current state to its row: an older pending state is dropped.
@@ -151,8 +167,15 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     func batchEnded(committed: Bool) {
+        if committed && !batch.isEmpty {
+            behind.withLock { behind in
+                for (key, state) in batch {
+                    pending[key] = state
+                    if state == nil { behind.remove(key) } else { behind.insert(key) }
+                }
+            }
+        }
         if committed {
-            for (key, state) in batch { pending[key] = state }
             if let after = roundAfterCommit {
                 round = after
                 if after == nil { lastFlush = clock.now }

@@ -74,7 +74,9 @@ extension SQLiteOnlineStore {
         let produced: Result<(BatchIngestSummary, [String]), any Error>
         do {
             produced = .success(
-                try produceBatch(bytes, file: csvPath, set: set, skipBadRows: skipBadRows, channel: channel) { rows in
+                try produceBatch(
+                    bytes, file: csvPath, position: position, skipBadRows: skipBadRows, channel: channel
+                ) { rows in
                     progress?(BatchIngestProgress(rows: rows, estimatedRows: estimatedRows))
                 })
         } catch {
@@ -96,11 +98,13 @@ extension SQLiteOnlineStore {
         return summary
     }
 
-    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer.
+    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer (the feature
+    /// set at `position`).
     private func produceBatch(
-        _ bytes: [UInt8], file: String, set: RegisteredFeatureSet, skipBadRows: Bool, channel: BatchChannel,
+        _ bytes: [UInt8], file: String, position: Int, skipBadRows: Bool, channel: BatchChannel,
         progress: (Int) -> Void
     ) throws -> (BatchIngestSummary, [String]) {
+        let set = registered[position]
         let definition = set.definition
         var reader = CSVReader(bytes: bytes)
         let header: CSVReader.Record
@@ -163,7 +167,8 @@ extension SQLiteOnlineStore {
                 slot = states.count
                 // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
                 states.append(
-                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set) ?? aggregator.makeState())
+                    try loadState(StoreShard.Key(featureSet: position, entity: row.key), set)
+                        ?? aggregator.makeState())
                 keys.append(row.key)
                 slots[row.key] = slot
             }

@@ -5,32 +5,58 @@ import ServingGraph
 extension SQLiteOnlineStore {
     /// The state of `key` as the disk gives it, or nil when it has none (through a read-only connection): its
     /// `entity_state` row brought forward by the key's logged events above the row's `through_seq` (and the set's
-    /// flush mark), in `seq` order, through the set's aggregator; the states written behind the log
-    /// (``PendingStates``) are so read exactly from any process.
+    /// flush mark), in `seq` order, through the set's aggregator, so a state written behind the log
+    /// (``PendingStates``) is read exactly. Once this store has written real-time updates (it is the file's one
+    /// real-time writer, the only process with states behind the log), a key it has no state of behind the log
+    /// loads its row alone: that row includes every event of the key.
     func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
+        let replaysLog = pendingStates.mayBeBehind(key)
         // Two statements, no transaction needed: a flush between them only makes the row newer than the events
         // read after it, which it then includes; event-log rows are deleted only at open.
-        try readers.withConnection { try Self.diskState(of: key.entity, set, connection: $0) }
+        return try readers.withConnection {
+            try Self.diskState(of: key.entity, set, replaysLog: replaysLog, connection: $0)
+        }
     }
 
-    /// The state of `key` from its row and its logged events above the row's `through_seq`, on `connection`;
-    /// nil without a row.
+    /// The state of `key` from its row and (with `replaysLog`) its logged events above the row's `through_seq`, on
+    /// `connection`; nil without a row.
     static func diskState(
-        of key: String, _ set: RegisteredFeatureSet, connection: SQLiteConnection
+        of key: String, _ set: RegisteredFeatureSet, replaysLog: Bool, connection: SQLiteConnection
     ) throws -> EntityState? {
         let name = set.definition.name
         guard let stored = try StoreStatements.loadState(connection, featureSet: name, key: key) else { return nil }
         var state = try set.state(from: stored.bytes, key: key)
-        let events = try connection.cachedStatement(sql: StoreStatements.keyEventsAfterSQL)
-        defer { events.reset() }
-        try events.bind(name, at: 1)
-        try events.bind(key, at: 2)
-        try events.bind(stored.throughSeq, at: 3)
+        guard replaysLog else { return state }
+        let rows = try connection.cachedStatement(sql: StoreStatements.keyEventsAfterSQL)
+        defer { rows.reset() }
+        try rows.bind(name, at: 1)
+        try rows.bind(key, at: 2)
+        try rows.bind(stored.throughSeq, at: 3)
+        // In index order (event time); applied in seq order, sorted here rather than by a sorter in SQLite.
+        var events: [(seq: Int64, event: FeatureEvent)] = []
+        while try rows.step() {
+            let seq = rows.int64(at: 0)
+            events.append((seq, try decode(rows, eventColumn: 1, seq: seq, set)))
+        }
+        if events.count > 1 { events.sort { $0.seq < $1.seq } }
         var output: [Double?] = []
-        while try events.step() {
-            try apply(events, eventColumn: 1, seq: events.int64(at: 0), set, to: &state, output: &output)
+        for (_, event) in events {
+            set.aggregator.ingest(
+                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
+                into: &state, output: &output)
         }
         return state
+    }
+
+    /// The logged event in `eventColumn` of `statement`'s row (`seq` names it in the error).
+    private static func decode(
+        _ statement: PreparedStatement, eventColumn: Int, seq: Int64, _ set: RegisteredFeatureSet
+    ) throws -> FeatureEvent {
+        do {
+            return try set.decoder.decodeLogged(statement, at: eventColumn)
+        } catch {
+            throw OnlineStoreError.rebuildFailed(name: set.definition.name, seq: seq, reason: "\(error)")
+        }
     }
 
     /// Decodes the logged event in `eventColumn` of `statement`'s row and applies it to `state`.
@@ -38,12 +64,7 @@ extension SQLiteOnlineStore {
         _ statement: PreparedStatement, eventColumn: Int, seq: Int64, _ set: RegisteredFeatureSet,
         to state: inout EntityState, output: inout [Double?]
     ) throws {
-        let event: FeatureEvent
-        do {
-            event = try set.decoder.decodeLogged(statement, at: eventColumn)
-        } catch {
-            throw OnlineStoreError.rebuildFailed(name: set.definition.name, seq: seq, reason: "\(error)")
-        }
+        let event = try decode(statement, eventColumn: eventColumn, seq: seq, set)
         set.aggregator.ingest(
             at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
             into: &state, output: &output)

@@ -142,10 +142,11 @@ extension StoreStatements {
             .execute([.integer(maxSeq)])
     }
 
-    /// A statement over the logged events of one key of `featureSet` with a `seq` above a bound, in `seq` order:
-    /// columns `seq`, `event`; bind feature set, key and bound (1, 2, 3).
+    /// A statement over the logged events of one key of `featureSet` with a `seq` above a bound, in the order of
+    /// index `event_log_by_entity_time` (the caller sorts by `seq`): columns `seq`, `event`; bind feature set, key
+    /// and bound (1, 2, 3).
     static let keyEventsAfterSQL = """
-        SELECT seq, event FROM event_log WHERE feature_set = ? AND entity_key = ? AND seq > ? ORDER BY seq
+        SELECT seq, event FROM event_log WHERE feature_set = ? AND entity_key = ? AND seq > ?
         """
 
     /// A statement over the logged events of `featureSet` with a `seq` above a bound, in `seq` order (a range of
