@@ -55,6 +55,8 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     private var roundAfterCommit: Round??
     /// Items the running batch kept so far.
     private var keptItems = 0
+    /// Whether the last batch rolled back.
+    private var lastBatchFailed = false
 
     /// Buffers states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
     /// every `flushIntervalMilliseconds` or past `maxPending` states.
@@ -181,6 +183,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
                 if after == nil { lastFlush = clock.now }
             }
         }
+        lastBatchFailed = !committed
         roundAfterCommit = nil
         keptItems = 0
         batch.removeAll(keepingCapacity: true)
@@ -188,12 +191,17 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     var deferredWorkDelayMicroseconds: Int? {
-        if round != nil { return 0 }
-        guard !pending.isEmpty else { return nil }
+        guard round != nil || !pending.isEmpty else { return nil }
+        // After a failed commit (a full disk...), retry no faster than this instead of spinning.
+        let floor = lastBatchFailed ? Self.retryDelayMicroseconds : 0
+        if round != nil { return floor }
         let remaining = flushInterval - (clock.now - lastFlush)
         let (seconds, attoseconds) = remaining.components
-        return max(1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+        return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }
+
+    /// The shortest wait of an idle writer for deferred states after a failed commit: 100 ms.
+    static let retryDelayMicroseconds = 100_000
 
     /// States a flush round writes in the commit of a batch of `items` kept items: twice the batch (so a round
     /// outpaces the states it flushes under load) and at least 64; 1,024 in an idle writer's empty batch.
