@@ -302,6 +302,38 @@ struct SQLiteOnlineStoreWriteBehindTests {
             path: try Self.crashImage(of: store, directory), featureSets: [StoreFixture.transactions()])
         expectRowsMatch(try StoreFixture.rows(reopened, keys: keys, at: Self.readTime), expected)
     }
+
+    @Test func aFailedFlushFailsItsBatchAndKeepsTheStatesBehindTheLog() throws {
+        let directory = try SQLiteTestDirectory()
+        let store = try SQLiteOnlineStore(
+            path: directory.file("store.db"), featureSets: [StoreFixture.transactions()],
+            configuration: OnlineStoreConfiguration(
+                shardCount: 1, maxKeysInMemory: 3, stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: 3))
+        let created = Self.keys.enumerated().map { StoreFixture.event($1, Int64($0), 1) }
+        _ = try store.ingestAndWait(created, into: "transactions")
+        // Updates of entity_state fail from here: the commit whose round writes states fails as a whole.
+        try store.inspect().execute(
+            "CREATE TRIGGER refuse_flush BEFORE UPDATE ON entity_state BEGIN SELECT RAISE(ABORT, 'full'); END")
+        var committed = created
+        var failures = 0
+        let events = Self.events(count: 60, seed: 19, offset: 1_000)
+        for (index, event) in events.enumerated() {
+            if index == 30 { try store.inspect().execute("DROP TRIGGER refuse_flush") }
+            do {
+                _ = try store.ingestAndWait([event], into: "transactions")
+                committed.append(event)
+            } catch {
+                failures += 1
+            }
+        }
+        #expect(failures > 0)
+        #expect(committed.count > created.count + 30)
+        let expected = try Self.reference(directory, [committed])
+        expectRowsMatch(try StoreFixture.rows(store, keys: Self.keys, at: Self.readTime), expected)
+        let reopened = try SQLiteOnlineStore(
+            path: try Self.crashImage(of: store, directory), featureSets: [StoreFixture.transactions()])
+        expectRowsMatch(try StoreFixture.rows(reopened, keys: Self.keys, at: Self.readTime), expected)
+    }
 }
 
 extension SQLiteOnlineStore {
