@@ -32,6 +32,7 @@ enum RunCommand {
           --store <path.db>           the SQLite online store of the feature sets (default features.db)
           --rebuild                   recompute a changed feature set's state from the store's event log
           --warm-cache <on|off>       preload stored entity states into memory before ready (default on)
+          --state-flush-interval <dur> longest time entity states are written behind the event log (default 1s)
           -h, --help                  show this help
         """
 
@@ -108,6 +109,9 @@ enum RunCommand {
                 throw CommandLineError.invalidValue(option: "--warm-cache", value: warm, expected: "on or off")
             }
             configuration.warmCache = warm == "on"
+        }
+        if let seconds = try arguments.secondsOption("--state-flush-interval") {
+            configuration.stateFlushIntervalMilliseconds = Int(seconds * 1000)
         }
         configuration.graphPath = arguments.positional()
         try arguments.finish()

@@ -43,8 +43,12 @@ struct FeatureStoreDurabilityTests {
         }
     }
 
+    private static func body(index: Int) -> String {
+        #"{"key": "k\#(index % 7)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 5)}"#
+    }
+
     private static func request(_ index: Int) -> String {
-        let body = #"{"key": "k\#(index % 7)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 5)}"#
+        let body = Self.body(index: index)
         return "POST /v2/feature-sets/transactions/ingest HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
     }
@@ -99,5 +103,53 @@ struct FeatureStoreDurabilityTests {
             "http://127.0.0.1:\(second.port)/v2/feature-sets/transactions/ingest",
             ["-X", "POST", "-d", #"{"key": "k0", "timestamp": 1767225600, "amount": 1}"#])
         #expect(more.status == 200)
+    }
+
+    /// Entity states are written behind the event log: with a flush interval of an hour, `kill -9` leaves every
+    /// acknowledged update in the log but not in `entity_state`; the reopened store replays the log's tail.
+    @Test func acknowledgedUpdatesWithUnflushedStatesSurviveKillDashNine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("behind-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("store.db").path
+        let server = try ServeProcess(
+            arguments: [
+                "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
+                store, "--state-flush-interval", "60m",
+            ], log: directory.appendingPathComponent("serve.log"))
+        let client = try HTTPTestClient(port: server.port)
+        let count = 240
+        var acknowledged = 0
+        for window in stride(from: 0, to: count, by: 8) {
+            for index in window..<window + 8 { try client.send(Self.request(index)) }
+            for _ in 0..<8 {
+                if try client.readResponse().status == 200 { acknowledged += 1 }
+            }
+        }
+        #expect(acknowledged == count)
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .uncaughtSignal)
+        // Killed before any flush: every key has its row (written with its first update), all behind the log.
+        #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM event_log") == Int64(count))
+        #expect(try StoreFile.integer(store, "SELECT COUNT(*) FROM entity_state") == 7)
+        #expect(try StoreFile.integer(store, "SELECT MAX(through_seq) FROM entity_state") < Int64(count))
+        let definition = try FeatureSetDefinition(contentsOfFile: FeatureStoreEndpointTests.featureSet)
+        let reopened = try SQLiteOnlineStore(path: store, featureSets: [definition])
+        defer { reopened.close() }
+        let replay = try SQLiteOnlineStore(
+            path: directory.appendingPathComponent("replay.db").path, featureSets: [definition])
+        defer { replay.close() }
+        let events = try (0..<count).map { try JSONParser.parse(Self.body(index: $0)) }
+        _ = try replay.ingestAndWait(events, into: "transactions")
+        let time = Int64(1_767_225_600_000 + 3_600_000)
+        var counted = 0.0
+        for key in 0..<7 {
+            let entity = EntityKey(parts: ["k\(key)"])
+            let row = try reopened.read(featureSet: "transactions", key: entity, at: time)
+            #expect(row == (try replay.read(featureSet: "transactions", key: entity, at: time)))
+            counted += row?["amount_count_24h"]?.doubleValue ?? 0
+        }
+        #expect(counted == Double(count))
     }
 }

@@ -40,6 +40,12 @@
 ///   (format: ``LoggedEventEncoder``), decoded without JSON; rows logged before stay JSON TEXT and are still
 ///   read (the storage class tells them apart). No table changes: the version makes older code refuse the store
 ///   (``SchemaMigrationError/databaseNewerThanCode``) rather than fail on records it cannot read.
+/// - migration 6 (entity states written behind the event log, ``PendingStates``): `entity_state.through_seq`
+///   INTEGER, the highest `event_log.seq` the stored state includes (every event of that key with a `seq` up to
+///   it is in the state; rows existing at the migration get the log's current `MAX(seq)`: they were complete),
+///   and `state_flush_marks` (WITHOUT ROWID): per feature set, `through_seq` such that every event of the set
+///   with a `seq` up to it is in its key's stored state. A state loaded from disk is its row plus the key's
+///   logged events above both.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -135,6 +141,18 @@ package enum StoreSchema {
             version: 5, name: "log new events as binary records",
             sql: """
                 -- event_log.event: BLOB records (LoggedEventEncoder) from now on; existing JSON TEXT rows stay.
+                """),
+        SchemaMigration(
+            version: 6, name: "write entity states behind the event log",
+            sql: """
+                ALTER TABLE entity_state ADD COLUMN through_seq INTEGER NOT NULL DEFAULT 0;
+                UPDATE entity_state SET through_seq = (SELECT COALESCE(MAX(seq), 0) FROM event_log);
+                CREATE TABLE state_flush_marks (
+                    feature_set TEXT PRIMARY KEY,
+                    through_seq INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO state_flush_marks(feature_set, through_seq)
+                SELECT name, (SELECT COALESCE(MAX(seq), 0) FROM event_log) FROM feature_sets;
                 """),
     ]
 

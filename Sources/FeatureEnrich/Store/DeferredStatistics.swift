@@ -3,7 +3,7 @@
 ///
 /// An item stages its statistics (``stage(featureSet:feature:_:)``) as the last step of its work; the writer
 /// keeps them only when the item's savepoint is released (``itemEnded(kept:)``), and before COMMIT
-/// (``beforeCommit(_:)``) each feature's row is read once, the kept items are folded into it in commit order with
+/// (``beforeCommit(_:closing:)``) each feature's row is read once, the kept items are folded into it in commit order with
 /// the arithmetic of ``StoreStatements/mergeStatistics(_:featureSet:feature:_:)`` (so the row holds the same bits
 /// as after one upsert per item), and the row is written back.
 ///
@@ -35,7 +35,7 @@ package final class DeferredStatistics: StoreWriterBatchObserver, @unchecked Sen
         staged.removeAll(keepingCapacity: true)
     }
 
-    package func beforeCommit(_ connection: SQLiteConnection) throws {
+    package func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
         var done = Array(repeating: false, count: kept.count)
         for first in kept.indices where !done[first] {
             let featureSet = kept[first].featureSet
@@ -52,7 +52,7 @@ package final class DeferredStatistics: StoreWriterBatchObserver, @unchecked Sen
         }
     }
 
-    package func batchEnded() {
+    package func batchEnded(committed: Bool) {
         staged.removeAll(keepingCapacity: true)
         kept.removeAll(keepingCapacity: true)
     }

@@ -12,14 +12,24 @@ public struct OnlineStoreConfiguration: Sendable {
     /// Shortest time between two log lines about `warn`-policy validator violations of one feature set;
     /// default 60 s.
     public var validationWarningIntervalMilliseconds: Int64
+    /// Entity states are written behind the event log (``PendingStates``): the latest committed state of each
+    /// updated entity waits in the writer and all are written, coalesced, at most this long after the previous
+    /// flush (also when the writer is idle, and at close). Until then the `entity_state` row plus the key's later
+    /// `event_log` rows give the state (every disk read replays them). Default 1,000 ms.
+    public var stateFlushIntervalMilliseconds: Int
+    /// More states than this waiting flush them at the next commit, whatever the interval; default 20,000.
+    public var stateFlushMaxPending: Int
     /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
     package var writer: StoreWriterConfiguration
 
     /// A configuration; every argument has the default documented on its property.
     public init(
         shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
-        eventIDHorizonMilliseconds: Int64 = 86_400_000, validationWarningIntervalMilliseconds: Int64 = 60_000
+        eventIDHorizonMilliseconds: Int64 = 86_400_000, validationWarningIntervalMilliseconds: Int64 = 60_000,
+        stateFlushIntervalMilliseconds: Int = 1_000, stateFlushMaxPending: Int = 20_000
     ) {
+        self.stateFlushIntervalMilliseconds = max(0, stateFlushIntervalMilliseconds)
+        self.stateFlushMaxPending = max(0, stateFlushMaxPending)
         self.validationWarningIntervalMilliseconds = max(0, validationWarningIntervalMilliseconds)
         self.eventIDHorizonMilliseconds = max(0, eventIDHorizonMilliseconds)
         self.shardCount = max(1, shardCount)

@@ -63,7 +63,10 @@ extension SQLiteOnlineStore {
         let outcome = BlockingOutcome<Void>()
         let name = set.definition.name
         writer.submit(
-            { connection in try Self.writeBatch(from: channel, featureSet: name, connection: connection) },
+            { [pendingStates] connection in
+                try Self.writeBatch(
+                    from: channel, featureSet: name, pendingStates: pendingStates, connection: connection)
+            },
             completion: { result in
                 if case .failure = result { channel.fail() }
                 outcome.report(result)
@@ -71,7 +74,9 @@ extension SQLiteOnlineStore {
         let produced: Result<(BatchIngestSummary, [String]), any Error>
         do {
             produced = .success(
-                try produceBatch(bytes, file: csvPath, set: set, skipBadRows: skipBadRows, channel: channel) { rows in
+                try produceBatch(
+                    bytes, file: csvPath, position: position, skipBadRows: skipBadRows, channel: channel
+                ) { rows in
                     progress?(BatchIngestProgress(rows: rows, estimatedRows: estimatedRows))
                 })
         } catch {
@@ -93,11 +98,13 @@ extension SQLiteOnlineStore {
         return summary
     }
 
-    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer.
+    /// The calling thread's half: parses, aggregates and encodes rows into chunks for the writer (the feature
+    /// set at `position`).
     private func produceBatch(
-        _ bytes: [UInt8], file: String, set: RegisteredFeatureSet, skipBadRows: Bool, channel: BatchChannel,
+        _ bytes: [UInt8], file: String, position: Int, skipBadRows: Bool, channel: BatchChannel,
         progress: (Int) -> Void
     ) throws -> (BatchIngestSummary, [String]) {
+        let set = registered[position]
         let definition = set.definition
         var reader = CSVReader(bytes: bytes)
         let header: CSVReader.Record
@@ -160,7 +167,8 @@ extension SQLiteOnlineStore {
                 slot = states.count
                 // Through a read-only connection: the writer's transaction holds only this batch's rows so far.
                 states.append(
-                    try loadState(StoreShard.Key(featureSet: 0, entity: row.key), set) ?? aggregator.makeState())
+                    try loadState(StoreShard.Key(featureSet: position, entity: row.key), set)
+                        ?? aggregator.makeState())
                 keys.append(row.key)
                 slots[row.key] = slot
             }
@@ -230,11 +238,15 @@ extension SQLiteOnlineStore {
             aggregationValues: aggregationValues, featureValues: featureValues)
     }
 
-    /// The writer thread's half (one work item, so one transaction): inserts chunks until told to finish.
+    /// The writer thread's half (one work item, so one transaction): flushes the states written behind the log
+    /// (rows are then current, and none older can overwrite the batch's), then inserts chunks until told to
+    /// finish; the states include every event logged up to the last row, so the flush marks move there.
     private static func writeBatch(
-        from channel: BatchChannel, featureSet: String, connection: SQLiteConnection
+        from channel: BatchChannel, featureSet: String, pendingStates: PendingStates, connection: SQLiteConnection
     ) throws {
         let now = StoreWriterLoop.nowMilliseconds()
+        try pendingStates.flush(connection, now: now)
+        var throughSeq: Int64?
         // A larger page cache for this one big transaction: with the default 2 MB most event-log index
         // inserts would read and spill pages.
         try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
@@ -245,13 +257,18 @@ extension SQLiteOnlineStore {
                 case .rows(let rows):
                     try StoreStatements.appendEvents(connection, featureSet: featureSet, now: now, rows: rows)
                 case .states(let states):
-                    try StoreStatements.upsertStates(connection, featureSet: featureSet, now: now, states: states)
+                    let through = try throughSeq ?? StoreStatements.maxSeq(connection)
+                    throughSeq = through
+                    try StoreStatements.upsertStates(
+                        connection, featureSet: featureSet, now: now, throughSeq: through, states: states)
                 case .finish(let statistics, let violations):
                     for (feature, value) in statistics {
                         try StoreStatements.mergeStatistics(
                             connection, featureSet: featureSet, feature: feature, value)
                     }
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
+                    // Nothing is behind the log now: the marks move to the file's last row.
+                    try pendingStates.flush(connection, now: now)
                     return
                 case .abort(let error):
                     throw error

@@ -19,27 +19,39 @@ extension SQLiteOnlineStore {
                 decoded, position: position, eventID: nil, appendsToLog: false, violations: violations,
                 completion: completion)
         case .offline:
-            appendToLog(
-                decoded, featureSet: registered[position].definition.name, violations: violations,
-                completion: completion)
+            appendToLog(decoded, position: position, violations: violations, completion: completion)
         }
     }
 
     /// Appends `events` to `event_log` in one writer item (no online state, no statistics), with the validation
-    /// counts of `warn` and `drop_feature`.
+    /// counts of `warn` and `drop_feature`. The online state does not include them, so the stored state of each
+    /// of their keys is marked as including them (its state behind the log written first): a disk load must not
+    /// replay them.
     private func appendToLog(
-        _ events: [FeatureEvent], featureSet: String, violations: ValidationTally,
+        _ events: [FeatureEvent], position: Int, violations: ValidationTally,
         completion: @escaping @Sendable (Result<Int, any Error>) -> Void
     ) {
         guard !events.isEmpty else { return completion(.success(0)) }
+        let featureSet = registered[position].definition.name
         let now = StoreWriterLoop.nowMilliseconds()
         let count = events.count
         writer.submit(
-            { connection in
+            { [pendingStates] connection in
                 for event in events {
                     try StoreStatements.appendEvent(
                         connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                         logged: event.logged)
+                    let seq = connection.lastInsertRowID
+                    let key = StoreShard.Key(featureSet: position, entity: event.key.encoded)
+                    if let behind = pendingStates.latest(key) {
+                        try StoreStatements.upsertState(
+                            connection, featureSet: featureSet, key: key.entity, state: behind.bytes, throughSeq: seq,
+                            now: now)
+                        pendingStates.markWritten(key)
+                    } else {
+                        try StoreStatements.raiseThroughSeq(
+                            connection, featureSet: featureSet, key: key.entity, to: seq)
+                    }
                 }
                 if !violations.isEmpty {
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)

@@ -10,6 +10,9 @@ extension SQLiteOnlineStore {
         let now = StoreWriterLoop.nowMilliseconds()
         guard let stored = try StoreStatements.registeredDefinition(connection, featureSet: definition.name) else {
             try StoreStatements.register(connection, definition, now: now)
+            // No state of a new set exists: nothing logged so far is behind one.
+            try StoreStatements.setFlushMark(
+                connection, featureSet: definition.name, throughSeq: StoreStatements.maxSeq(connection))
             return
         }
         guard stored.hash != StoreStatements.hashText(definition) else { return }
@@ -38,6 +41,7 @@ extension SQLiteOnlineStore {
 
     /// Replaces every entity state and the statistics of `definition` with those recomputed from its event-log
     /// rows in ingestion order; rows whose entity key encodes differently under the new entities are re-keyed.
+    /// The states include the whole log: their `through_seq` and the set's flush mark are its `MAX(seq)`.
     static func rebuildState(
         of definition: FeatureSetDefinition, connection: SQLiteConnection, now: Int64
     ) throws -> (events: Int, keys: Int) {
@@ -73,9 +77,12 @@ extension SQLiteOnlineStore {
             }
             events += 1
         }
+        let maxSeq = try StoreStatements.maxSeq(connection)
         for (key, state) in states {
-            try StoreStatements.upsertState(connection, featureSet: name, key: key, state: state.serialized(), now: now)
+            try StoreStatements.upsertState(
+                connection, featureSet: name, key: key, state: state.serialized(), throughSeq: maxSeq, now: now)
         }
+        try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
         for (column, value) in zip(set.statisticsColumns, statistics) {
             try StoreStatements.mergeStatistics(connection, featureSet: name, feature: column.name, value)
         }

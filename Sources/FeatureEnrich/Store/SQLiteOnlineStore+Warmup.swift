@@ -4,10 +4,14 @@ extension SQLiteOnlineStore {
     /// as a lazy load decodes them. Memory stays bounded: a shard is filled up to its share of
     /// ``OnlineStoreConfiguration/maxKeysInMemory`` and never beyond, and the scan stops once every share could
     /// be full. A key already in memory is left as it is; a state that fails to decode is skipped (its first
-    /// read reports it, as without warm-up). Meant for start-up, before requests are served.
+    /// read reports it, as without warm-up). The states written behind the log are flushed first, so the rows
+    /// scanned are complete. Meant for start-up, before requests are served.
     ///
     /// - Returns: the number of states loaded.
     public func warmCache() throws -> Int {
+        try writer.submitAndWait { [pendingStates] connection in
+            try pendingStates.flush(connection, now: StoreWriterLoop.nowMilliseconds())
+        }
         let perShard = configuration.maxKeysPerShard
         let capacity = perShard * shards.count
         var loaded = 0

@@ -6,10 +6,14 @@ import Synchronization
 ///
 /// An update of one entity is atomic under its shard lock: load the state (from a read-only connection when it
 /// is not in memory), apply the event through the feature set's ``FeatureSetAggregator``, serialise, and submit
-/// one writer item, still under the lock, so the writer's order is the memory order. The item upserts
-/// `entity_state`, appends the event to `event_log` and folds the numeric values into `feature_stats` (once per
-/// writer batch, ``DeferredStatistics``), in one commit; the caller's completion runs after that commit. A failed write evicts the entity once no other write
-/// of it is in flight, so it reloads what the disk holds (a later write built on the failed one is refused).
+/// one writer item, still under the lock, so the writer's order is the memory order. The item appends the event
+/// to `event_log` and folds the numeric values into `feature_stats` (once per writer batch,
+/// ``DeferredStatistics``), in one commit; the caller's completion runs after that commit. The entity's state
+/// is written behind the log (``PendingStates``): coalesced with later ones and flushed every
+/// ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds``, while a load from disk replays the key's logged
+/// events past its row (a key's first state, and writes that skip the log, upsert their row at once). A failed
+/// write evicts the entity once no other write of it is in flight, so it reloads what the disk holds (a later
+/// write built on the failed one is refused).
 /// Idle entities beyond ``OnlineStoreConfiguration/maxKeysInMemory`` are evicted least recently used first.
 ///
 /// ```swift
@@ -35,6 +39,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     let processedEvents: ProcessedEvents
     /// The statistics of real-time writes, folded once per writer batch (the writer's batch observer).
     let deferredStatistics: DeferredStatistics
+    /// The states written behind the log, on the writer thread.
+    let pendingStates: PendingStates
     let warningLog: ValidationWarningLog
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
@@ -52,18 +58,29 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
         }
         let deferredStatistics = DeferredStatistics()
+        let pendingStates = PendingStates(
+            featureSets: featureSets.map(\.name),
+            flushIntervalMilliseconds: configuration.stateFlushIntervalMilliseconds,
+            maxPending: configuration.stateFlushMaxPending)
         var writerConfiguration = configuration.writer
-        writerConfiguration.batchObserver = deferredStatistics
+        writerConfiguration.batchObservers = [deferredStatistics, pendingStates]
         let writer = try StoreWriter(path: path, configuration: writerConfiguration)
         let horizon = configuration.eventIDHorizonMilliseconds
         try writer.submitAndWait { connection in
-            try StoreStatements.pruneProcessedEvents(
-                connection, before: StoreWriterLoop.nowMilliseconds() - horizon)
+            let now = StoreWriterLoop.nowMilliseconds()
+            try StoreStatements.pruneProcessedEvents(connection, before: now - horizon)
             for definition in featureSets {
+                // A rebuilt set's rows and mark are complete; any other's are brought forward before the prune.
                 try Self.register(definition, rebuild: rebuild, connection: connection)
-                try OfflineLogRetention.prune(
-                    definition, connection: connection, now: StoreWriterLoop.nowMilliseconds())
+                try Self.replayUnflushed(RegisteredFeatureSet(definition), connection: connection, now: now)
             }
+            let maxSeq = try StoreStatements.maxSeq(connection)
+            for definition in featureSets {
+                try OfflineLogRetention.prune(definition, connection: connection, now: now)
+            }
+            let remaining = try StoreStatements.maxSeq(connection)
+            // The newest rows pruned: their seqs will be taken again by new events, which no state includes yet.
+            if remaining < maxSeq { try StoreStatements.clampThroughSeq(connection, to: remaining) }
         }
         self.path = path
         self.featureSets = featureSets
@@ -75,11 +92,12 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.configuration = configuration
         self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
         self.deferredStatistics = deferredStatistics
+        self.pendingStates = pendingStates
         self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
-    /// Commits what is queued, checkpoints the WAL and stops the writer; later ingests fail with
-    /// ``StoreWriterError/closed``. Also done on release.
+    /// Commits what is queued, writes every state still behind the event log, checkpoints the WAL and stops the
+    /// writer; later ingests fail with ``StoreWriterError/closed``. Also done on release.
     public func close() {
         writer.close()
     }
@@ -146,6 +164,9 @@ public final class SQLiteOnlineStore: OnlineStore {
         let shardIndices = lockOrder(of: keys)
         for index in shardIndices { shards[index].lock() }
         var updated = SmallOrderedMap<StoreShard.Key, StoreShard.Entry>()
+        // Keys without a stored state: their first state is written with the request (rows exist for every key
+        // with online state, so a disk load can tell "no state" from "state behind the log").
+        var created: Set<StoreShard.Key> = []
         var previous = SmallOrderedMap<String, EntityState?>()
         let capturesPrevious = snapshot == .beforeUpdate
         var statistics = emptyStatistics(count: set.statisticsColumns.count)
@@ -161,6 +182,7 @@ public final class SQLiteOnlineStore: OnlineStore {
                 do {
                     let loaded = try loadState(key, set)
                     if capturesPrevious { previous[key.entity] = .some(loaded) }
+                    if loaded == nil { created.insert(key) }
                     entry = StoreShard.Entry(state: loaded ?? set.aggregator.makeState())
                 } catch {
                     refusal = error
@@ -177,7 +199,9 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
         }
         if refusal == nil {
-            let states = updated.map { (key: $0.key, state: $0.value.state.serialized()) }
+            let states = updated.map {
+                (key: $0.key, state: $0.value.state.serialized(), created: created.contains($0.key))
+            }
             let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
             let touched = Array(updated.keys)
             let count = events.count
@@ -215,24 +239,33 @@ public final class SQLiteOnlineStore: OnlineStore {
         if let refusal { completion(.failure(refusal)) }
     }
 
-    /// The writer-thread body of one request: states, event-log rows (`events`; none for an online-only
-    /// write), statistics, violations and the event id, in one savepoint of the group commit. A failure poisons
-    /// every touched key.
+    /// The writer-thread body of one request: event-log rows (`events`; none for an online-only write), states,
+    /// statistics, violations and the event id, in one savepoint of the group commit. A failure poisons every
+    /// touched key. A state is staged behind the log (``PendingStates``), including the item's events; it is
+    /// upserted at once when it is the key's first (`created`) or when the item logs nothing, then including
+    /// every event logged so far (the key's online state includes all of its logged ones).
     private func write(
-        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8])],
+        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8], created: Bool)],
         statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally, featureSet: String,
         now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
     ) throws {
-        for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
+        for (key, _, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
         do {
-            for (key, state) in states {
-                try StoreStatements.upsertState(
-                    connection, featureSet: featureSet, key: key.entity, state: state, now: now)
-            }
             for event in events {
                 try StoreStatements.appendEvent(
                     connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                     logged: event.logged)
+            }
+            let throughSeq = events.isEmpty ? try StoreStatements.maxSeq(connection) : connection.lastInsertRowID
+            for (key, state, created) in states {
+                if created || events.isEmpty {
+                    try StoreStatements.upsertState(
+                        connection, featureSet: featureSet, key: key.entity, state: state, throughSeq: throughSeq,
+                        now: now)
+                    pendingStates.markWritten(key)
+                } else {
+                    pendingStates.stage(key, bytes: state, throughSeq: throughSeq)
+                }
             }
             if !violations.isEmpty {
                 try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
@@ -245,7 +278,7 @@ public final class SQLiteOnlineStore: OnlineStore {
                 deferredStatistics.stage(featureSet: featureSet, feature: feature, value)
             }
         } catch {
-            for (key, _) in states { markPoisoned(key) }
+            for (key, _, _) in states { markPoisoned(key) }
             throw error
         }
     }
@@ -314,17 +347,6 @@ public final class SQLiteOnlineStore: OnlineStore {
 
     func shardIndex(_ key: StoreShard.Key) -> Int {
         Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))
-    }
-
-    /// The stored state of `key`, or nil when it has none (through a read-only connection).
-    func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
-        let name = set.definition.name
-        guard
-            let bytes = try readers.withConnection({
-                try StoreStatements.loadState($0, featureSet: name, key: key.entity)
-            })
-        else { return nil }
-        return try set.state(from: bytes, key: key.entity)
     }
 
     /// Drops `keys` of the feature set at `position` from memory (they reload from disk), except those with

@@ -5,7 +5,9 @@
 /// One lock shard of the online store's in-memory state: the entity states that hash to it.
 ///
 /// Lives inside a `Mutex` of ``SQLiteOnlineStore``; every method runs under that lock. An entry with writes in
-/// flight (`pendingWrites > 0`) is never evicted, so memory never runs ahead of what reload could see.
+/// flight (`pendingWrites > 0`) is never evicted, so memory never runs ahead of what reload could see; a
+/// committed state still waiting behind the log (``PendingStates``) may be evicted: its row plus the key's later
+/// log rows reload it exactly.
 struct StoreShard: Sendable {
     /// One entity's state and its bookkeeping.
     struct Entry: Sendable {

@@ -4,50 +4,6 @@ import ServingGraph
 ///
 /// Tables and columns are those of ``StoreSchema``; times are epoch milliseconds.
 package enum StoreStatements {
-    /// The serialized state of one entity, or nil when it has none.
-    static func loadState(_ connection: SQLiteConnection, featureSet: String, key: String) throws -> [UInt8]? {
-        let statement = try connection.cachedStatement(
-            sql: "SELECT state FROM entity_state WHERE feature_set = ? AND entity_key = ?")
-        defer { statement.reset() }
-        try statement.bind(featureSet, at: 1)
-        try statement.bind(key, at: 2)
-        guard try statement.step() else { return nil }
-        return statement.blob(at: 0)
-    }
-
-    /// Calls `body` with every (entity key, serialized state) of `featureSet`, in key order, until it returns
-    /// false.
-    static func forEachState(
-        _ connection: SQLiteConnection, featureSet: String, _ body: (String, [UInt8]) throws -> Bool
-    ) throws {
-        let statement = try connection.cachedStatement(
-            sql: "SELECT entity_key, state FROM entity_state WHERE feature_set = ? ORDER BY entity_key")
-        defer { statement.reset() }
-        try statement.bind(featureSet, at: 1)
-        while try statement.step() {
-            guard try body(statement.text(at: 0), statement.blob(at: 1)) else { return }
-        }
-    }
-
-    /// Inserts or replaces the state of one entity.
-    static func upsertState(
-        _ connection: SQLiteConnection, featureSet: String, key: String, state: [UInt8], now: Int64
-    ) throws {
-        let statement = try connection.cachedStatement(sql: upsertStateSQL)
-        try statement.bind(featureSet, at: 1)
-        try statement.bind(key, at: 2)
-        try statement.bind(bytes: state, at: 3)
-        try statement.bind(now, at: 4)
-        defer { statement.reset() }
-        while try statement.step() {}
-    }
-
-    static let upsertStateSQL = """
-        INSERT INTO entity_state(feature_set, entity_key, state, updated_at_ms) VALUES (?, ?, ?, ?)
-        ON CONFLICT(feature_set, entity_key) DO UPDATE SET state = excluded.state,
-        updated_at_ms = excluded.updated_at_ms
-        """
-
     /// Appends one event to the offline event log (`logged`: its binary record, stored as a BLOB).
     static func appendEvent(
         _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, now: Int64, logged: [UInt8]
@@ -64,34 +20,6 @@ package enum StoreStatements {
         try statement.bind(bytes: logged, at: 5)
         defer { statement.reset() }
         while try statement.step() {}
-    }
-
-    /// Inserts or replaces the states of many entities with one statement (batch ingestion), binding each key
-    /// and state without a copy.
-    static func upsertStates(
-        _ connection: SQLiteConnection, featureSet: String, now: Int64, states: [(key: String, state: [UInt8])]
-    ) throws {
-        let statement = try connection.cachedStatement(sql: upsertStateSQL)
-        defer {
-            statement.reset()
-            statement.clearBindings()
-        }
-        try statement.bind(featureSet, at: 1)
-        try statement.bind(now, at: 4)
-        for (key, state) in states {
-            var key = key
-            try key.withUTF8 { key in
-                try state.withUnsafeBytes { state in
-                    try statement.bind(borrowedUTF8: UnsafeRawBufferPointer(key), at: 2)
-                    try statement.bind(borrowedBytes: state, at: 3)
-                    while try statement.step() {}
-                    statement.reset()
-                    // The borrowed bytes die with these closures.
-                    try statement.bindNull(at: 2)
-                    try statement.bindNull(at: 3)
-                }
-            }
-        }
     }
 
     /// Appends the rows of one batch chunk to the offline event log with one statement: the feature set and

@@ -43,9 +43,9 @@ package struct StoreWriterConfiguration: Sendable {
     /// without bound). Default 32,768 (128 MiB); at least ``walAutocheckpointPages``.
     package var walHardLimitPages: Int
 
-    /// Runs work the items of a batch defer to its end (``StoreWriterBatchObserver``); default none. The online
-    /// store sets its ``DeferredStatistics`` here.
-    package var batchObserver: (any StoreWriterBatchObserver)?
+    /// Run work the items of a batch defer to its end (``StoreWriterBatchObserver``), in this order; default none.
+    /// The online store sets its ``DeferredStatistics`` and ``PendingStates`` here.
+    package var batchObservers: [any StoreWriterBatchObserver]
 
     /// A configuration; every argument has the default documented on its property.
     package init(
@@ -58,7 +58,7 @@ package struct StoreWriterConfiguration: Sendable {
         walAutocheckpointPages: Int = 8_192,
         backgroundCheckpointPages: Int = 2_048,
         walHardLimitPages: Int = 32_768,
-        batchObserver: (any StoreWriterBatchObserver)? = nil
+        batchObservers: [any StoreWriterBatchObserver] = []
     ) {
         self.connection = connection
         self.migrations = migrations
@@ -69,6 +69,6 @@ package struct StoreWriterConfiguration: Sendable {
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)
         self.backgroundCheckpointPages = max(0, backgroundCheckpointPages)
         self.walHardLimitPages = max(self.walAutocheckpointPages, walHardLimitPages)
-        self.batchObserver = batchObserver
+        self.batchObservers = batchObservers
     }
 }

@@ -19,8 +19,8 @@ final class StoreWriterLoop {
     private let connection: SQLiteConnection
     private let queue: StoreWriterQueue
     private let configuration: StoreWriterConfiguration
-    /// Deferred per-batch work (``StoreWriterConfiguration/batchObserver``).
-    private let observer: (any StoreWriterBatchObserver)?
+    /// Deferred per-batch work (``StoreWriterConfiguration/batchObservers``).
+    private let observers: [any StoreWriterBatchObserver]
     private var commitsSinceCheckpoint = 0
     /// Frames in the WAL after the last commit (the connection's WAL hook), when checkpoints run in the background.
     private let walFrames = WALFrameCounter()
@@ -39,7 +39,7 @@ final class StoreWriterLoop {
         self.connection = connection
         self.queue = queue
         self.configuration = configuration
-        self.observer = configuration.batchObserver
+        self.observers = configuration.batchObservers
         let outcome = try SchemaMigrator(migrations: configuration.migrations)
             .migrate(connection, nowMilliseconds: Self.nowMilliseconds())
         if outcome.fromVersion != outcome.toVersion {
@@ -58,11 +58,16 @@ final class StoreWriterLoop {
         }
     }
 
-    /// Runs batches until the queue is closed and drained, then checkpoints with TRUNCATE.
+    /// Runs batches until the queue is closed and drained, then checkpoints with TRUNCATE. While an observer
+    /// defers work, an idle wait ends after its delay with an empty batch (its deferred work is written then), and
+    /// one last batch lets it write everything before the checkpoint.
     func run() {
         var batch: [StoreWriterQueue.Item] = []
         batch.reserveCapacity(configuration.maxBatchItems)
-        while queue.waitForBatch(limit: configuration.maxBatchItems, into: &batch) {
+        while true {
+            let outcome = queue.waitForBatch(
+                limit: configuration.maxBatchItems, into: &batch, timeoutMicroseconds: deferredWorkDelay)
+            if outcome == .finished { break }
             if configuration.maxBatchDelayMicroseconds > 0 && batch.count < configuration.maxBatchItems {
                 Self.sleep(microseconds: configuration.maxBatchDelayMicroseconds)
                 queue.takeMore(limit: configuration.maxBatchItems - batch.count, into: &batch)
@@ -70,12 +75,23 @@ final class StoreWriterLoop {
             commit(batch)
             batch.removeAll(keepingCapacity: true)
         }
+        if deferredWorkDelay != nil { commit([], closing: true) }
         checkpointer?.stop()
         checkpoint(.truncate)
     }
 
-    /// Commits `batch` as one transaction and calls each completion with its outcome.
-    private func commit(_ batch: [StoreWriterQueue.Item]) {
+    /// The shortest delay any observer's deferred work allows an idle writer (nil: none waiting).
+    private var deferredWorkDelay: Int? {
+        var shortest: Int?
+        for observer in observers {
+            guard let delay = observer.deferredWorkDelayMicroseconds else { continue }
+            shortest = min(shortest ?? delay, delay)
+        }
+        return shortest
+    }
+
+    /// Commits `batch` as one transaction and calls each completion with its outcome (`closing`: the last one).
+    private func commit(_ batch: [StoreWriterQueue.Item], closing: Bool = false) {
         var results: [Result<Void, any Error>] = []
         results.reserveCapacity(batch.count)
         var transactionError: (any Error)?
@@ -88,22 +104,22 @@ final class StoreWriterLoop {
                         return .commit
                     }
                     results.append(.success(()))
-                    observer?.itemEnded(kept: true)
+                    for observer in observers { observer.itemEnded(kept: true) }
                 } catch {
                     results.append(.failure(error))
-                    observer?.itemEnded(kept: false)
+                    for observer in observers { observer.itemEnded(kept: false) }
                     // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) make SQLite roll back the whole
                     // transaction: the items before this one are gone too.
                     if !connection.isInTransaction { throw error }
                 }
             }
-            try observer?.beforeCommit(connection)
+            for observer in observers { try observer.beforeCommit(connection, closing: closing) }
             try connection.commitTransaction()
         } catch {
             transactionError = StoreWriterError.transactionFailed(cause: error, batchSize: batch.count)
             try? connection.rollbackTransaction()
         }
-        observer?.batchEnded()
+        for observer in observers { observer.batchEnded(committed: transactionError == nil) }
         if let transactionError {
             for index in results.indices {
                 if case .success = results[index] { results[index] = .failure(transactionError) }
@@ -112,7 +128,7 @@ final class StoreWriterLoop {
             Self.logger.error(
                 "store transaction failed", [("items", String(batch.count)), ("error", "\(transactionError)")])
         }
-        record(results, committed: transactionError == nil)
+        if !batch.isEmpty { record(results, committed: transactionError == nil) }
         for (item, result) in zip(batch, results) {
             item.completion(result)
         }

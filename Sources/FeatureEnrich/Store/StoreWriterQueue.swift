@@ -67,9 +67,19 @@ final class StoreWriterQueue: Sendable {
         if wake { wakeUp.signal() }
     }
 
-    /// Writer thread only: moves up to `limit` items into `batch`, sleeping while the queue is empty.
-    /// Returns false once the queue is closed and empty.
-    func waitForBatch(limit: Int, into batch: inout [Item]) -> Bool {
+    /// What ``waitForBatch(limit:into:timeoutMicroseconds:)`` ended with.
+    enum WaitOutcome {
+        /// Items were moved into the batch.
+        case took
+        /// The timeout passed with the queue empty.
+        case timedOut
+        /// The queue is closed and empty.
+        case finished
+    }
+
+    /// Writer thread only: moves up to `limit` items into `batch`, sleeping while the queue is empty (at most
+    /// `timeoutMicroseconds` when given).
+    func waitForBatch(limit: Int, into batch: inout [Item], timeoutMicroseconds: Int? = nil) -> WaitOutcome {
         while true {
             enum Step { case took, finished, sleep }
             let step = state.withLock { state -> Step in
@@ -82,9 +92,21 @@ final class StoreWriterQueue: Sendable {
                 return .sleep
             }
             switch step {
-            case .took: return true
-            case .finished: return false
-            case .sleep: wakeUp.wait()
+            case .took: return .took
+            case .finished: return .finished
+            case .sleep:
+                guard let timeoutMicroseconds else {
+                    wakeUp.wait()
+                    continue
+                }
+                guard wakeUp.wait(timeout: .now() + .microseconds(timeoutMicroseconds)) == .timedOut else { continue }
+                // Still idle: nobody will signal. Otherwise a submitter cleared the flag and signals: take it.
+                let stillIdle = state.withLock { state -> Bool in
+                    defer { state.writerIsIdle = false }
+                    return state.writerIsIdle
+                }
+                if stillIdle { return .timedOut }
+                wakeUp.wait()
             }
         }
     }

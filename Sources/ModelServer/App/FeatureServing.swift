@@ -24,11 +24,16 @@ struct FeatureServing: Sendable {
         let definitions =
             try configuration.featureSetPaths.map { try FeatureSetDefinition(contentsOfFile: $0) }
             + sections.featureSets
+        var storeConfiguration = OnlineStoreConfiguration()
+        if let interval = configuration.stateFlushIntervalMilliseconds {
+            storeConfiguration.stateFlushIntervalMilliseconds = interval
+        }
         let store =
             definitions.isEmpty
             ? nil
             : try SQLiteOnlineStore(
-                path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore)
+                path: configuration.storePath, featureSets: definitions, rebuild: configuration.rebuildStore,
+                configuration: storeConfiguration)
         var services: [String: OnlineFeatureService] = [:]
         do {
             if let store, configuration.warmCache { try Self.warm(store) }

@@ -28,6 +28,9 @@ package struct ServeConfiguration: Sendable {
     /// Preload the stored entity states into memory, up to its capacity, before serving (`--warm-cache`);
     /// default true.
     package var warmCache = true
+    /// Longest time entity states wait behind the event log before they are written (`--state-flush-interval`);
+    /// nil: the store's default (``OnlineStoreConfiguration/stateFlushIntervalMilliseconds``).
+    package var stateFlushIntervalMilliseconds: Int?
 
     /// The defaults: no graph, models loaded before binding.
     package init() {}

@@ -23,6 +23,7 @@ struct SchemaMigratorTests {
             try tables(connection).isSuperset(of: [
                 "schema_version", "feature_sets", "entity_state", "event_log", "event_log_by_entity_time",
                 "feature_stats", "processed_events", "feature_set_versions", "feature_violations",
+                "state_flush_marks",
             ]))
         #expect(
             try connection.query("SELECT version, name, applied_at_ms FROM schema_version") == [
@@ -31,6 +32,7 @@ struct SchemaMigratorTests {
                 [.integer(3), .text("count nulls per feature and validator violations"), .integer(1_700_000_000_000)],
                 [.integer(4), .text("store entity states in a rowid table"), .integer(1_700_000_000_000)],
                 [.integer(5), .text("log new events as binary records"), .integer(1_700_000_000_000)],
+                [.integer(6), .text("write entity states behind the event log"), .integer(1_700_000_000_000)],
             ])
     }
 

@@ -64,7 +64,7 @@ struct DeferredStatisticsTests {
         let directory = try SQLiteTestDirectory()
         let deferred = DeferredStatistics()
         let writer = try StoreWriter(
-            path: directory.file("store.db"), configuration: StoreWriterConfiguration(batchObserver: deferred))
+            path: directory.file("store.db"), configuration: StoreWriterConfiguration(batchObservers: [deferred]))
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let results = Mutex<[Int: Bool]>([:])

@@ -1,0 +1,211 @@
+import Synchronization
+
+/// Entity states written behind the event log: the latest committed state of each entity whose `entity_state` row
+/// is behind, flushed coalesced (docs/ARCHITECTURE.md, "States are a cache of the log").
+///
+/// A real-time item appends its events to `event_log` and stages its keys' serialized states here instead of
+/// upserting them (``stage(_:bytes:throughSeq:)``); a write that does write a state row itself (write-through:
+/// a key's first state, Feast's online-only push, batch ingestion) or a flush records that the row is current
+/// (``markWritten(_:)``). Staging follows the writer's savepoints like ``DeferredStatistics``: what an item staged
+/// is kept only when its savepoint is released, what a batch kept becomes pending only when the batch COMMITs, so
+/// a pending state is always the state after committed items, and a rolled-back one never reaches the disk.
+///
+/// Flushing is a round spread over commits, so no commit (and no response waiting for it) stalls behind thousands
+/// of upserts: once ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds`` passed since the last round ended,
+/// or more than ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, the keys pending then are taken in
+/// key order with the log's `MAX(seq)`; each commit (``beforeCommit(_:closing:)``) writes the latest state of the
+/// next ``chunk(items:)`` of them, and the commit writing the last sets each feature set's mark to that `MAX(seq)`
+/// (every key pending at the start now has a row including its events up to it; any other key's row already
+/// did). A round's progress counts only once its commit succeeded. ``flush(_:now:)`` writes everything at once
+/// (close, batch ingestion, warm-up). Until a state is written, a reader rebuilds it from the row plus the key's
+/// later log rows.
+///
+/// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
+final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
+    /// Serialized state bytes and the highest `event_log.seq` they include.
+    struct State {
+        let bytes: [UInt8]
+        let throughSeq: Int64
+    }
+
+    private let featureSets: [String]
+    private let flushInterval: Duration
+    private let maxPending: Int
+    /// After committed batches; flushed by the next flush.
+    private var pending: [StoreShard.Key: State] = [:]
+    /// Of the batch's kept items (nil: the row is current, drop the pending state at COMMIT).
+    private var batch: [StoreShard.Key: State?] = [:]
+    /// Of the item running now.
+    private var item: [StoreShard.Key: State?] = [:]
+    /// The keys of ``pending``, for ``mayBeBehind(_:)`` on any thread.
+    private let behind = Mutex<Set<StoreShard.Key>>([])
+    /// Whether this store ever staged a state (it is then the file's real-time writer).
+    private let hasStaged = Atomic<Bool>(false)
+    private var lastFlush = ContinuousClock.now
+    private let clock = ContinuousClock()
+    /// The flush in progress: keys pending when it started (key order), the next to write, and the log's
+    /// `MAX(seq)` then (the mark it sets when done).
+    private struct Round {
+        let keys: [StoreShard.Key]
+        var next: Int
+        let mark: Int64
+    }
+    private var round: Round?
+    /// What ``round`` becomes if the running batch commits (`.some(nil)`: the round ended); nil: unchanged.
+    private var roundAfterCommit: Round??
+    /// Items the running batch kept so far.
+    private var keptItems = 0
+    /// Whether the last batch rolled back.
+    private var lastBatchFailed = false
+
+    /// Buffers states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
+    /// every `flushIntervalMilliseconds` or past `maxPending` states.
+    init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
+        self.featureSets = featureSets
+        self.flushInterval = .milliseconds(flushIntervalMilliseconds)
+        self.maxPending = maxPending
+    }
+
+    /// States not yet written (committed or in the running batch); writer thread only.
+    var count: Int { pending.count + batch.count }
+
+    /// Records that the running item leaves `key` with `bytes`, including its events up to `throughSeq`.
+    func stage(_ key: StoreShard.Key, bytes: [UInt8], throughSeq: Int64) {
+        item[key] = .some(State(bytes: bytes, throughSeq: throughSeq))
+        hasStaged.store(true, ordering: .relaxed)
+    }
+
+    /// Whether the stored row of `key` may lack some of its logged events (any thread): true until this store
+    /// stages a state (another process may have states behind the log), then only for the keys whose committed
+    /// state is not written yet. A key can join them only through a write, which keeps it in memory until its
+    /// commit (its item's batch records it here before any completion runs), so a load never misses it.
+    func mayBeBehind(_ key: StoreShard.Key) -> Bool {
+        guard hasStaged.load(ordering: .relaxed) else { return true }
+        return behind.withLock { $0.contains(key) }
+    }
+
+    /// Records that the running item wrote `key`'s current state to its row: an older pending state is dropped.
+    func markWritten(_ key: StoreShard.Key) {
+        item[key] = .some(nil)
+    }
+
+    /// The latest unwritten state of `key` as of the running item (nil: its row is current).
+    func latest(_ key: StoreShard.Key) -> State? {
+        if let staged = item[key] { return staged }
+        if let kept = batch[key] { return kept }
+        return pending[key]
+    }
+
+    /// Writes every unwritten state (pending, kept by the batch, staged by the running item) in key order and
+    /// sets every feature set's mark to the log's `MAX(seq)`, inside the running item or batch: what it wrote is
+    /// forgotten only when that commits.
+    func flush(_ connection: SQLiteConnection, now: Int64) throws {
+        var latest: [StoreShard.Key: State] = pending
+        for (key, state) in batch { latest[key] = state }
+        for (key, state) in item { latest[key] = state }
+        let keys = latest.keys.sorted { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
+        for key in keys {
+            guard let state = latest[key], key.featureSet < featureSets.count else { continue }
+            try StoreStatements.upsertState(
+                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
+                throughSeq: state.throughSeq, now: now)
+            item[key] = .some(nil)
+        }
+        for (key, _) in pending where item[key] == nil { item[key] = .some(nil) }
+        let maxSeq = try StoreStatements.maxSeq(connection)
+        for name in featureSets {
+            try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
+        }
+        lastFlush = clock.now
+    }
+
+    // MARK: - StoreWriterBatchObserver
+
+    func itemEnded(kept: Bool) {
+        if kept {
+            for (key, state) in item { batch[key] = state }
+            keptItems += 1
+        }
+        item.removeAll(keepingCapacity: true)
+    }
+
+    func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
+        guard !pending.isEmpty || !batch.isEmpty else { return }
+        if closing {
+            try flush(connection, now: StoreWriterLoop.nowMilliseconds())
+            itemEnded(kept: true)
+            return
+        }
+        var working: Round
+        if let round {
+            working = round
+        } else if count > maxPending || clock.now - lastFlush >= flushInterval {
+            var keys = Array(pending.keys)
+            for (key, state) in batch where state != nil && pending[key] == nil { keys.append(key) }
+            keys.sort { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
+            working = Round(keys: keys, next: 0, mark: try StoreStatements.maxSeq(connection))
+        } else {
+            return
+        }
+        let now = StoreWriterLoop.nowMilliseconds()
+        let end = min(working.keys.count, working.next + chunk(items: keptItems))
+        for key in working.keys[working.next..<end] {
+            // Written since (write-through, a full flush): nothing left; otherwise its latest state.
+            guard let state = batch[key] ?? pending[key], key.featureSet < featureSets.count else { continue }
+            try StoreStatements.upsertState(
+                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
+                throughSeq: state.throughSeq, now: now)
+            batch[key] = .some(nil)
+        }
+        working.next = end
+        if working.next == working.keys.count {
+            for name in featureSets {
+                try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: working.mark)
+            }
+            roundAfterCommit = .some(nil)
+        } else {
+            roundAfterCommit = working
+        }
+    }
+
+    func batchEnded(committed: Bool) {
+        if committed && !batch.isEmpty {
+            behind.withLock { behind in
+                for (key, state) in batch {
+                    pending[key] = state
+                    if state == nil { behind.remove(key) } else { behind.insert(key) }
+                }
+            }
+        }
+        if committed {
+            if let after = roundAfterCommit {
+                round = after
+                if after == nil { lastFlush = clock.now }
+            }
+        }
+        lastBatchFailed = !committed
+        roundAfterCommit = nil
+        keptItems = 0
+        batch.removeAll(keepingCapacity: true)
+        item.removeAll(keepingCapacity: true)
+    }
+
+    var deferredWorkDelayMicroseconds: Int? {
+        guard round != nil || !pending.isEmpty else { return nil }
+        // After a failed commit (a full disk...), retry no faster than this instead of spinning.
+        let floor = lastBatchFailed ? Self.retryDelayMicroseconds : 0
+        if round != nil { return floor }
+        let remaining = flushInterval - (clock.now - lastFlush)
+        let (seconds, attoseconds) = remaining.components
+        return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+    }
+
+    /// The shortest wait of an idle writer for deferred states after a failed commit: 100 ms.
+    static let retryDelayMicroseconds = 100_000
+
+    /// States a flush round writes in the commit of a batch of `items` kept items: twice the batch (so a round
+    /// outpaces the states it flushes under load) and at least 64; 1,024 in an idle writer's empty batch.
+    func chunk(items: Int) -> Int {
+        items == 0 ? 1_024 : max(64, 2 * items)
+    }
+}
