@@ -10,12 +10,14 @@ struct StateByteWriter {
 
     mutating func write(_ value: UInt8) { bytes.append(value) }
 
+    // The little-endian bytes are appended in one copy, not one `append` (and its capacity check) per byte.
+
     mutating func write(_ value: UInt32) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func write(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func write(_ value: Int64) { write(UInt64(bitPattern: value)) }

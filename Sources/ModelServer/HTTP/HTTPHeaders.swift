@@ -46,6 +46,11 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.append((name: name, value: value))
     }
 
+    /// Replaces the value of the field at `index` (a position in ``fields``), keeping its name.
+    package mutating func setValue(_ value: String, at index: Int) {
+        fields[index].value = value
+    }
+
     /// Replaces the first field named `name` and removes the others, or appends it when absent.
     package mutating func replaceOrAdd(name: String, value: String) {
         guard let first = fields.firstIndex(where: { Self.equalsIgnoringCase($0.name, name) }) else {
