@@ -81,12 +81,24 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.makeIterator()
     }
 
+    /// The comparison below for two `String`s, with the length check inlined at the caller: most comparisons of
+    /// header names differ in length and then cost no call.
+    @inline(__always)
+    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && sameLengthEqualsIgnoringCase(lhs, rhs)
+    }
+
     /// ASCII case-insensitive comparison without allocating (header names and tokens are ASCII).
     /// Lengths are compared first (O(1) for native strings), so most mismatches cost no byte loop.
     static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return sameLengthEqualsIgnoringCase(lhs, rhs)
+    }
+
+    /// Whether two strings of the same UTF-8 length are equal, ASCII letters compared without case.
+    private static func sameLengthEqualsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
         let left = lhs.utf8
         let right = rhs.utf8
-        guard left.count == right.count else { return false }
         let contiguous = left.withContiguousStorageIfAvailable { a in
             right.withContiguousStorageIfAvailable { b in
                 for i in 0..<a.count where !bytesEqualIgnoringCase(a[i], b[i]) { return false }
