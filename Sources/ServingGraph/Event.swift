@@ -174,20 +174,22 @@ public struct Event: Sendable {
 /// The copy-on-write box behind ``Event``'s fields other than its body.
 ///
 /// `@unchecked Sendable` because it is mutated only through `Event.uniqueMetadata()`, which copies
-/// it first unless the event holds the only reference; a shared box is never written.
+/// it first unless the event holds the only reference; a shared box is never written. For the same reason no
+/// two accesses to one box's fields can overlap, so its fields skip the runtime's exclusivity checks
+/// (`@exclusivity(unchecked)`: about twenty `swift_beginAccess` calls per request on the serving path).
 @usableFromInline final class EventMetadata: @unchecked Sendable {
-    var id: String
-    var path: String
-    var method: String
-    var headers: [(name: String, value: String)]
-    var contentType: String?
-    var receivedAtMicroseconds: Int64
-    var error: (any Error)?
-    var originStep: String?
-    var state: ValueObject
+    @exclusivity(unchecked) var id: String
+    @exclusivity(unchecked) var path: String
+    @exclusivity(unchecked) var method: String
+    @exclusivity(unchecked) var headers: [(name: String, value: String)]
+    @exclusivity(unchecked) var contentType: String?
+    @exclusivity(unchecked) var receivedAtMicroseconds: Int64
+    @exclusivity(unchecked) var error: (any Error)?
+    @exclusivity(unchecked) var originStep: String?
+    @exclusivity(unchecked) var state: ValueObject
     /// The typed values of ``Event/subscript(_:)``, one per key type, in the order first stored: a request holds
     /// a handful, so a linear scan of identifiers costs less than hashing them.
-    @usableFromInline var storage: [EventStorageEntry] = []
+    @usableFromInline @exclusivity(unchecked) var storage: [EventStorageEntry] = []
     /// Values reserved for at the first store into ``storage`` (a commit ticket, a snapshot, a deferred response...).
     @inlinable static var storageCapacity: Int { 4 }
 
