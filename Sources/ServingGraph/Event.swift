@@ -82,19 +82,24 @@ public struct Event: Sendable {
     /// ```
     @inlinable public subscript<Key: EventStorageKey>(key: Key.Type) -> Key.Value? {
         get {
-            // The common read ("is there an earlier ticket?") finds an empty storage: no hash; a miss: no dynamic cast.
-            guard !metadata.storage.isEmpty, let stored = metadata.storage[ObjectIdentifier(key)] else { return nil }
-            return stored as? Key.Value
+            // The common read ("is there an earlier ticket?") finds an empty storage; a miss costs no dynamic cast.
+            guard let index = metadata.storageIndex(of: ObjectIdentifier(key)) else { return nil }
+            return metadata.storage[index].value as? Key.Value
         }
         set {
+            let index = metadata.storageIndex(of: ObjectIdentifier(key))
             // Clearing a key the event does not hold changes nothing: no copy of shared metadata for it.
-            if newValue == nil, metadata.storage.isEmpty || metadata.storage[ObjectIdentifier(key)] == nil { return }
+            if newValue == nil && index == nil { return }
             let metadata = uniqueMetadata()
-            // Room for the few values a request's steps store, so the second one does not resize the table.
-            if metadata.storage.isEmpty {
-                metadata.storage = Dictionary(minimumCapacity: EventMetadata.storageCapacity)
+            switch (index, newValue) {
+            case (let index?, let value?): metadata.storage[index].value = value
+            case (let index?, nil): metadata.storage.remove(at: index)
+            case (nil, let value?):
+                // Room for the few values a request's steps store, so the second one does not grow the array.
+                if metadata.storage.isEmpty { metadata.storage.reserveCapacity(EventMetadata.storageCapacity) }
+                metadata.storage.append(EventStorageEntry(key: ObjectIdentifier(key), value: value))
+            case (nil, nil): return
             }
-            metadata.storage[ObjectIdentifier(key)] = newValue
         }
     }
 
@@ -169,20 +174,30 @@ public struct Event: Sendable {
 /// The copy-on-write box behind ``Event``'s fields other than its body.
 ///
 /// `@unchecked Sendable` because it is mutated only through `Event.uniqueMetadata()`, which copies
-/// it first unless the event holds the only reference; a shared box is never written.
+/// it first unless the event holds the only reference; a shared box is never written. For the same reason no
+/// two accesses to one box's fields can overlap, so its fields skip the runtime's exclusivity checks
+/// (`@exclusivity(unchecked)`: about twenty `swift_beginAccess` calls per request on the serving path).
 @usableFromInline final class EventMetadata: @unchecked Sendable {
-    var id: String
-    var path: String
-    var method: String
-    var headers: [(name: String, value: String)]
-    var contentType: String?
-    var receivedAtMicroseconds: Int64
-    var error: (any Error)?
-    var originStep: String?
-    var state: ValueObject
-    @usableFromInline var storage: [ObjectIdentifier: any Sendable] = [:]
+    @exclusivity(unchecked) var id: String
+    @exclusivity(unchecked) var path: String
+    @exclusivity(unchecked) var method: String
+    @exclusivity(unchecked) var headers: [(name: String, value: String)]
+    @exclusivity(unchecked) var contentType: String?
+    @exclusivity(unchecked) var receivedAtMicroseconds: Int64
+    @exclusivity(unchecked) var error: (any Error)?
+    @exclusivity(unchecked) var originStep: String?
+    @exclusivity(unchecked) var state: ValueObject
+    /// The typed values of ``Event/subscript(_:)``, one per key type, in the order first stored: a request holds
+    /// a handful, so a linear scan of identifiers costs less than hashing them.
+    @usableFromInline @exclusivity(unchecked) var storage: [EventStorageEntry] = []
     /// Values reserved for at the first store into ``storage`` (a commit ticket, a snapshot, a deferred response...).
     @inlinable static var storageCapacity: Int { 4 }
+
+    /// The position of `key`'s value in ``storage``, or nil.
+    @inlinable func storageIndex(of key: ObjectIdentifier) -> Int? {
+        for index in storage.indices where storage[index].key == key { return index }
+        return nil
+    }
 
     init(
         id: String, path: String, method: String, headers: [(name: String, value: String)], contentType: String?,
@@ -206,6 +221,18 @@ public struct Event: Sendable {
             receivedAtMicroseconds: receivedAtMicroseconds, error: error, originStep: originStep, state: state)
         copy.storage = storage
         return copy
+    }
+}
+
+/// One typed per-request value of an ``Event`` and the identifier of its key type (a struct, not a tuple,
+/// so copying one runs compiled code rather than the runtime's generic tuple witnesses).
+@usableFromInline struct EventStorageEntry: Sendable {
+    @usableFromInline var key: ObjectIdentifier
+    @usableFromInline var value: any Sendable
+
+    @inlinable init(key: ObjectIdentifier, value: any Sendable) {
+        self.key = key
+        self.value = value
     }
 }
 

@@ -62,6 +62,9 @@ extension EventTests {
 
 private enum AttemptKey: EventStorageKey { typealias Value = Int }
 private enum LabelKey: EventStorageKey { typealias Value = String }
+private enum ScoreKey: EventStorageKey { typealias Value = Double }
+private enum FlagKey: EventStorageKey { typealias Value = Bool }
+private enum TagsKey: EventStorageKey { typealias Value = [String] }
 
 extension EventTests {
     @Test func storesTypedValuesPerKeyAndCopiesThemOnWrite() {
@@ -74,6 +77,22 @@ extension EventTests {
         #expect(first[LabelKey.self] == nil)
         #expect(second[AttemptKey.self] == 2)
         #expect(second[LabelKey.self] == "retry")
+    }
+
+    @Test func keepsMoreValuesThanItReservesRoomForAndRemovesOneFromTheMiddle() {
+        var event = Event()
+        event[AttemptKey.self] = 3
+        event[LabelKey.self] = "a"
+        event[ScoreKey.self] = 0.25
+        event[FlagKey.self] = true
+        event[TagsKey.self] = ["x", "y"]
+        event[ScoreKey.self] = nil
+        event[LabelKey.self] = "b"
+        #expect(event[AttemptKey.self] == 3)
+        #expect(event[LabelKey.self] == "b")
+        #expect(event[ScoreKey.self] == nil)
+        #expect(event[FlagKey.self] == true)
+        #expect(event[TagsKey.self] == ["x", "y"])
     }
 
     @Test func clearingAKeyRemovesOnlyItAndClearingAnAbsentKeyChangesNothing() {

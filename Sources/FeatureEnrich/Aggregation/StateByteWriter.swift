@@ -1,21 +1,45 @@
 /// Appends fixed-width little-endian fields to a byte buffer (the entity-state format).
-struct StateByteWriter {
-    /// The bytes written so far.
-    private(set) var bytes: [UInt8] = []
+///
+/// Writes go through a pointer with one capacity check per field (appending to `[UInt8]` byte by byte, or
+/// with `append(contentsOf:)`, cost a uniqueness and capacity check per call and tens of instructions per
+/// field); ``bytes`` copies them into an array once at the end. Owns its memory, released in `deinit`.
+struct StateByteWriter: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
 
     /// An empty writer whose buffer holds `capacity` bytes before it grows.
     init(reservingCapacity capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        base = .allocate(byteCount: self.capacity, alignment: 1)
     }
 
-    mutating func write(_ value: UInt8) { bytes.append(value) }
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes written so far.
+    var bytes: [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    mutating func write(_ value: UInt8) {
+        reserve(1)
+        base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+        count &+= 1
+    }
 
     mutating func write(_ value: UInt32) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        reserve(4)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt32.self)
+        count &+= 4
     }
 
     mutating func write(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        reserve(8)
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
+        count &+= 8
     }
 
     mutating func write(_ value: Int64) { write(UInt64(bitPattern: value)) }
@@ -23,12 +47,33 @@ struct StateByteWriter {
     mutating func write(_ value: Double) { write(value.bitPattern) }
 
     mutating func write(_ text: String) {
-        write(UInt32(truncatingIfNeeded: text.utf8.count))
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { utf8 in
+            write(UInt32(truncatingIfNeeded: utf8.count))
+            guard let source = utf8.baseAddress else { return }
+            reserve(utf8.count)
+            (base + count).copyMemory(from: source, byteCount: utf8.count)
+            count &+= utf8.count
+        }
+    }
+
+    /// Makes room for `length` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ length: Int) {
+        if count &+ length > capacity { grow(toFit: count &+ length) }
+    }
+
+    private mutating func grow(toFit needed: Int) {
+        var larger = capacity * 2
+        while larger < needed { larger *= 2 }
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 1)
+        moved.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
     }
 }
 
-/// Reads fixed-width little-endian fields, throwing (never trapping) when the bytes run out.
 struct StateByteReader {
     private let bytes: [UInt8]
     /// Offset of the next unread byte.

@@ -60,7 +60,10 @@ struct LinearWeights: Sendable {
 
     /// `x · Wᵀ + b` for `rows` rows of `features` values: `rows × outputs` scores, row-major.
     func scores(_ x: UnsafeBufferPointer<Double>, rows: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: rows * outputs)
+        // Appended in row-major order into reserved room: `[Double](repeating:count:)` allocates through the
+        // standard library's unspecialised path, a generic metadata lookup of about a thousand instructions.
+        var out: [Double] = []
+        out.reserveCapacity(rows * outputs)
         weights.withUnsafeBufferPointer { w in
             for r in 0..<rows {
                 let row = r * features
@@ -68,7 +71,7 @@ struct LinearWeights: Sendable {
                     var sum = bias[o]
                     let wRow = o * features
                     for f in 0..<features { sum += x[row + f] * w[wRow + f] }
-                    out[r * outputs + o] = sum
+                    out.append(sum)
                 }
             }
         }

@@ -46,6 +46,11 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.append((name: name, value: value))
     }
 
+    /// Replaces the value of the field at `index` (a position in ``fields``), keeping its name.
+    package mutating func setValue(_ value: String, at index: Int) {
+        fields[index].value = value
+    }
+
     /// Replaces the first field named `name` and removes the others, or appends it when absent.
     package mutating func replaceOrAdd(name: String, value: String) {
         guard let first = fields.firstIndex(where: { Self.equalsIgnoringCase($0.name, name) }) else {
@@ -76,12 +81,24 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.makeIterator()
     }
 
+    /// The comparison below for two `String`s, with the length check inlined at the caller: most comparisons of
+    /// header names differ in length and then cost no call.
+    @inline(__always)
+    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && sameLengthEqualsIgnoringCase(lhs, rhs)
+    }
+
     /// ASCII case-insensitive comparison without allocating (header names and tokens are ASCII).
     /// Lengths are compared first (O(1) for native strings), so most mismatches cost no byte loop.
     static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return sameLengthEqualsIgnoringCase(lhs, rhs)
+    }
+
+    /// Whether two strings of the same UTF-8 length are equal, ASCII letters compared without case.
+    private static func sameLengthEqualsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ lhs: A, _ rhs: B) -> Bool {
         let left = lhs.utf8
         let right = rhs.utf8
-        guard left.count == right.count else { return false }
         let contiguous = left.withContiguousStorageIfAvailable { a in
             right.withContiguousStorageIfAvailable { b in
                 for i in 0..<a.count where !bytesEqualIgnoringCase(a[i], b[i]) { return false }

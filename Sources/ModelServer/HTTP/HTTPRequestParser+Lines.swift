@@ -17,17 +17,24 @@ extension HTTPRequestParser {
         }
         var headers = HTTPHeaders(minimumCapacity: Self.expectedHeaderCount)
         var framing = HTTPHeadFraming()
-        var lineStart = lineEnd + 2
+        let fieldsStart = lineEnd + 2
+        var lengthValue: HTTPHeadMemo.LengthValue?
+        var lineStart = fieldsStart
         while lineStart < end {
             let fieldEnd = endOfLine(bytes, from: lineStart, to: end)
             if bytes[lineStart] == ASCII.space || bytes[lineStart] == ASCII.tab {
                 throw .obsoleteLineFolding(offset: base + lineStart)
             }
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
-            try parseField(bytes, from: lineStart, to: fieldEnd, base: base, into: &headers, framing: &framing)
+            if let digits = try parseField(
+                bytes, from: lineStart, to: fieldEnd, base: base, into: &headers, framing: &framing)
+            {
+                let relative = (digits.lowerBound - fieldsStart)..<(digits.upperBound - fieldsStart)
+                lengthValue = HTTPHeadMemo.LengthValue(fieldIndex: headers.count - 1, digits: relative)
+            }
             lineStart = fieldEnd + 2
         }
-        memo.remember(fieldBytes, headers: headers, framing: framing)
+        memo.remember(fieldBytes, headers: headers, framing: framing, lengthValue: lengthValue)
         let request = HTTPRequest(method: method, target: target, version: version, headers: headers)
         return (request, framing)
     }
@@ -108,11 +115,11 @@ extension HTTPRequestParser {
     }
 
     /// `field-name ":" OWS field-value OWS` (RFC 9112 §5.1): no whitespace before the colon; a value holds no
-    /// CR, LF or NUL (RFC 9110 §5.5).
+    /// CR, LF or NUL (RFC 9110 §5.5). Returns the value's index range when the field is a Content-Length.
     private static func parseField(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, base: Int,
         into headers: inout HTTPHeaders, framing: inout HTTPHeadFraming
-    ) throws(HTTPParseError) {
+    ) throws(HTTPParseError) -> Range<Int>? {
         var index = start
         while index < end && ASCII.isToken(bytes[index]) { index += 1 }
         guard index > start, index < end, bytes[index] == ASCII.colon else {
@@ -142,6 +149,7 @@ extension HTTPRequestParser {
                     ? .duplicateContentLength(length) : .conflictingContentLength(first: first, second: length)
             }
             framing.contentLength = length
+            return valueStart..<valueEnd
         } else if matches(nameBytes, "transfer-encoding") {
             // RFC 9112 §6.1: codings are a comma list, possibly over several fields; case-insensitive.
             for coding in value.split(separator: ",") {
@@ -153,6 +161,7 @@ extension HTTPRequestParser {
         } else if matches(nameBytes, "expect") {
             framing.expectsContinue = HTTPHeaders.equalsIgnoringCase(value, "100-continue")
         }
+        return nil
     }
 
     /// `Content-Length = 1*DIGIT` (RFC 9112 §6.2); a list such as `5, 5` is rejected rather than merged.

@@ -45,8 +45,13 @@ enum InferenceResponseEncoder {
     private static func openInference(
         _ response: InferenceResponse, for request: InferenceRequest
     ) throws(ServingError) -> (body: Value, binary: BinaryTensorPayload?) {
+        let isPlain = response.modelVersion == nil && response.parameters.isEmpty
+        // Every output as JSON data: the outputs as they are, with no selection array or copy of them.
+        if isPlain, request.requestedOutputs.isEmpty, !request.binaryOutputByDefault {
+            return (plainOpenInference(response, response.outputs), nil)
+        }
         let selected = try selectedOutputs(response, for: request)
-        if response.modelVersion == nil, response.parameters.isEmpty, !selected.contains(where: \.binary) {
+        if isPlain, !selected.contains(where: \.binary) {
             return (plainOpenInference(response, selected.map(\.tensor)), nil)
         }
         var body = ValueObject(minimumCapacity: 5)
