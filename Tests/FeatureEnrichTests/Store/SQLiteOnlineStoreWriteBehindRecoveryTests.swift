@@ -22,35 +22,49 @@ struct SQLiteOnlineStoreWriteBehindRecoveryTests {
         try SQLiteOnlineStoreWriteBehindTests.crashImage(of: store, directory)
     }
 
-    @Test func killImagesTakenDuringFlushRoundsReopenEqualToAReplayOfTheirLog() throws {
+    @Test func aKillImageInTheMiddleOfAFlushRoundReopensEqualToAReplayOfTheLog() throws {
         let directory = try SQLiteTestDirectory()
-        let keys = (0..<60).map { "r\($0)" }
-        let store = try Self.open(directory.file("store.db"), StoreFixture.transactions())
+        let keys = (0..<200).map { "r\($0)" }
+        let store = try Self.open(directory.file("store.db"), StoreFixture.transactions(), maxPending: 100)
         let reference = try SQLiteOnlineStore(
             path: directory.file("reference.db"), featureSets: [StoreFixture.transactions()])
         let created = keys.enumerated().map { StoreFixture.event($1, Int64($0), 1) }
         _ = try store.ingestAndWait(created, into: "transactions")
         _ = try reference.ingestAndWait(created, into: "transactions")
-        var random = SplitMix(seed: 51)
-        let readTime = StoreFixture.base + 900_000
-        for step in 0..<8 {
-            // One event per request: rounds of 21+ keys go 32 states per commit while others are staged.
-            for index in 0..<50 {
-                let event = StoreFixture.event(
-                    keys[Int(random.next() % 60)], 1_000 + Int64(step * 50 + index) * 1_000, Int(random.next() % 40))
-                _ = try store.ingestAndWait([event], into: "transactions")
-                _ = try reference.ingestAndWait([event], into: "transactions")
-            }
-            let image = try Self.crashImage(store, directory)
-            let reopened = try SQLiteOnlineStore(path: image, featureSets: [StoreFixture.transactions()])
-            expectRowsMatch(
-                try StoreFixture.rows(reopened, keys: keys, at: readTime),
-                try StoreFixture.rows(reference, keys: keys, at: readTime))
-            reopened.close()
+        // The round's last chunk (keys in encoded order, `3:r99` last) cannot be written: the round stays in progress.
+        try store.inspect().execute(
+            "CREATE TRIGGER hold BEFORE UPDATE ON entity_state WHEN OLD.entity_key = '3:r99' BEGIN SELECT RAISE(ABORT, 'held'); END"
+        )
+        // 101 keys pending: the 101st request's commit starts a round and writes its first 32 states.
+        for index in 0...100 {
+            let event = StoreFixture.event(keys[index], 1_000 + Int64(index) * 1_000, index % 40)
+            _ = try store.ingestAndWait([event], into: "transactions")
+            _ = try reference.ingestAndWait([event], into: "transactions")
         }
+        let image = try Self.crashImage(store, directory)
+        let disk = try SQLiteConnection(path: image)
+        // The mark is where the created keys' commit left it (their rows hold everything up to 200).
+        #expect(try disk.count("SELECT through_seq FROM state_flush_marks") == 200)
+        #expect(try disk.count("SELECT COUNT(*) FROM entity_state WHERE through_seq > 200") >= 32)
+        #expect(try disk.count("SELECT through_seq FROM entity_state WHERE entity_key = '3:r99'") == 200)
+        try disk.execute("DROP TRIGGER hold")  // copied into the image
+        let readTime = StoreFixture.base + 900_000
+        let expected = try StoreFixture.rows(reference, keys: keys, at: readTime)
         expectRowsMatch(
-            try StoreFixture.rows(store, keys: keys, at: readTime),
-            try StoreFixture.rows(reference, keys: keys, at: readTime))
+            try StoreFixture.rows(
+                SQLiteOnlineStore(path: image, featureSets: [StoreFixture.transactions()]), keys: keys, at: readTime),
+            expected)
+        // The live store, three keys in memory, loads every other key from its row and the log meanwhile.
+        expectRowsMatch(try StoreFixture.rows(store, keys: keys, at: readTime), expected)
+        try store.inspect().execute("DROP TRIGGER hold")
+        store.close()
+        let disk2 = try SQLiteConnection(path: directory.file("store.db"))
+        #expect(try disk2.count("SELECT through_seq FROM state_flush_marks") == 301)
+        expectRowsMatch(
+            try StoreFixture.rows(
+                SQLiteOnlineStore(path: directory.file("store.db"), featureSets: [StoreFixture.transactions()]),
+                keys: keys, at: readTime),
+            expected)
     }
 
     @Test func closeDuringAFlushRoundLeavesRowsThatNeedNoReplay() throws {
