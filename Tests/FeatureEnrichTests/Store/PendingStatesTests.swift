@@ -106,4 +106,36 @@ struct PendingStatesTests {
         #expect(try connection.count("SELECT COUNT(*) FROM entity_state WHERE through_seq = 7") == 100)
         #expect(try connection.count("SELECT through_seq FROM state_flush_marks") == 0)
     }
+
+    @Test func mayBeBehindNamesExactlyTheKeysWhoseCommittedStateIsNotWritten() throws {
+        let directory = try SQLiteTestDirectory()
+        let connection = try Self.connection(directory)
+        let pending = PendingStates(
+            featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 1_000)
+        // Before this store staged anything, another process may have left any row behind the log.
+        #expect(pending.mayBeBehind(Self.key(0)))
+        try Self.stage(0..<3, connection, pending, throughSeq: 4)
+        #expect((0..<3).allSatisfy { pending.mayBeBehind(Self.key($0)) })
+        #expect(!pending.mayBeBehind(Self.key(3)))
+        // A rolled-back batch changes nothing; a kept one that writes a key's row through takes it out.
+        try connection.beginImmediateTransaction()
+        pending.stage(Self.key(5), bytes: [1], throughSeq: 6)
+        pending.itemEnded(kept: true)
+        try connection.rollbackTransaction()
+        pending.batchEnded(committed: false)
+        #expect(!pending.mayBeBehind(Self.key(5)))
+        try Self.commit(connection, pending, [{ _ in pending.markWritten(Self.key(1)) }])
+        #expect(pending.mayBeBehind(Self.key(0)) && !pending.mayBeBehind(Self.key(1)))
+        // A failed item's stage is forgotten even when its batch commits.
+        try connection.beginImmediateTransaction()
+        pending.stage(Self.key(7), bytes: [1], throughSeq: 8)
+        pending.itemEnded(kept: false)
+        try connection.commitTransaction()
+        pending.batchEnded(committed: true)
+        #expect(!pending.mayBeBehind(Self.key(7)))
+        // A full flush writes the rest.
+        try Self.commit(connection, pending, [{ connection in try pending.flush(connection, now: 0) }])
+        #expect(!(0..<8).contains { pending.mayBeBehind(Self.key($0)) })
+        #expect(pending.count == 0)
+    }
 }
