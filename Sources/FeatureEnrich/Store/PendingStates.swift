@@ -182,6 +182,13 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
                 round = after
                 if after == nil { lastFlush = clock.now }
             }
+            // Every key pending at the round's start was written since (a full flush, writes through): the round
+            // is done. Its mark is not needed (each row's `through_seq` is exact); an idle writer must not keep
+            // committing empty batches for it.
+            if round != nil && pending.isEmpty {
+                round = nil
+                lastFlush = clock.now
+            }
         }
         lastBatchFailed = !committed
         roundAfterCommit = nil
@@ -191,7 +198,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     var deferredWorkDelayMicroseconds: Int? {
-        guard round != nil || !pending.isEmpty else { return nil }
+        guard !pending.isEmpty else { return nil }
         // After a failed commit (a full disk...), retry no faster than this instead of spinning.
         let floor = lastBatchFailed ? Self.retryDelayMicroseconds : 0
         if round != nil { return floor }

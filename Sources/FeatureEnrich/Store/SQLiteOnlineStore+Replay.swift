@@ -10,11 +10,21 @@ extension SQLiteOnlineStore {
     /// real-time writer, the only process with states behind the log), a key it has no state of behind the log
     /// loads its row alone: that row includes every event of the key.
     func loadState(_ key: StoreShard.Key, _ set: RegisteredFeatureSet) throws -> EntityState? {
-        let replaysLog = pendingStates.mayBeBehind(key)
-        // Two statements, no transaction needed: a flush between them only makes the row newer than the events
-        // read after it, which it then includes; event-log rows are deleted only at open.
-        return try readers.withConnection {
-            try Self.diskState(of: key.entity, set, replaysLog: replaysLog, connection: $0)
+        guard pendingStates.mayBeBehind(key) else {
+            return try readers.withConnection {
+                try Self.diskState(of: key.entity, set, replaysLog: false, connection: $0)
+            }
+        }
+        // The row and the log in one read transaction: a write that does not lock the key (a Feast `to: offline`
+        // push appends its event and raises the row's `through_seq` in one commit) must not land between them,
+        // or its event would be replayed into the online state.
+        return try readers.withConnection { connection in
+            var state: EntityState?
+            try connection.inSavepoint {
+                state = try Self.diskState(of: key.entity, set, replaysLog: true, connection: connection)
+                return .commit
+            }
+            return state
         }
     }
 
