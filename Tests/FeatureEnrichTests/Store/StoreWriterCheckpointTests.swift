@@ -50,13 +50,20 @@ struct StoreWriterCheckpointTests {
             checkpointEveryCommits: 0, walAutocheckpointPages: 4, backgroundCheckpointPages: 1_000_000,
             walHardLimitPages: 4)
         let writer = try StoreWriter(path: path, configuration: configuration)
-        for item in 0..<300 {
+        for item in 0..<100 {
+            try writer.submitAndWait(Self.insert("hard\(item)"))
+        }
+        // The file keeps the largest extent it ever had: a reader holding an old snapshot for a moment (the
+        // checkpointer thread opening its connection on a loaded machine) can stretch it once. What must not
+        // happen is growth with every commit, so the check is over the next 300 commits.
+        let walBytesBefore = directory.size(of: "store.db-wal") ?? 0
+        for item in 100..<400 {
             try writer.submitAndWait(Self.insert("hard\(item)"))
         }
         let walBytes = directory.size(of: "store.db-wal") ?? 0
         writer.close()
         // Each commit adds a few 4 KiB frames; without the inline checkpoint 300 commits would need 300+ frames.
-        #expect(walBytes < 64 * 4_096)
-        #expect(writer.statistics.committedItems == 300)
+        #expect(walBytes < max(walBytesBefore, 64 * 4_096) + 16 * 4_096)
+        #expect(writer.statistics.committedItems == 400)
     }
 }
