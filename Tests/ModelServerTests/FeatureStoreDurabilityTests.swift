@@ -48,9 +48,38 @@ struct FeatureStoreDurabilityTests {
     }
 
     private static func request(_ index: Int) -> String {
-        let body = Self.body(index: index)
-        return "POST /v2/feature-sets/transactions/ingest HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        ingestRequest(Self.body(index: index))
+    }
+
+    private static func ingestRequest(_ body: String) -> String {
+        "POST /v2/feature-sets/transactions/ingest HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    /// Sends `request(0)`, `request(1)`, ... in pipelined windows of 8 and kills `server` with SIGKILL once
+    /// `killAfter` are acknowledged, so the kill lands while a window is in flight; waits for the process to exit.
+    private static func sendUntilKilled(
+        _ client: HTTPTestClient, _ server: ServeProcess, killAfter: Int, request: (Int) -> String
+    ) throws -> (sent: Int, acknowledged: Int) {
+        var sent = 0
+        var acknowledged = 0
+        var killed = false
+        while !killed {
+            for _ in 0..<8 {
+                try client.send(request(sent))
+                sent += 1
+            }
+            if acknowledged >= killAfter {
+                kill(server.process.processIdentifier, SIGKILL)
+                killed = true
+            }
+            for _ in 0..<8 {
+                guard let response = try? client.readResponse() else { break }
+                if response.status == 200 { acknowledged += 1 }
+            }
+        }
+        server.process.waitUntilExit()
+        return (sent, acknowledged)
     }
 
     @Test func everyAcknowledgedIngestSurvivesKillDashNine() throws {
@@ -64,25 +93,7 @@ struct FeatureStoreDurabilityTests {
         ]
         let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
         let client = try HTTPTestClient(port: first.port)
-        var acknowledged = 0
-        var sent = 0
-        var killed = false
-        // Pipelined windows of 8 requests; the kill lands while a window is in flight.
-        while !killed {
-            for _ in 0..<8 {
-                try client.send(Self.request(sent))
-                sent += 1
-            }
-            if acknowledged >= 400 {
-                kill(first.process.processIdentifier, SIGKILL)
-                killed = true
-            }
-            for _ in 0..<8 {
-                guard let response = try? client.readResponse() else { break }
-                if response.status == 200 { acknowledged += 1 }
-            }
-        }
-        first.process.waitUntilExit()
+        let (sent, acknowledged) = try Self.sendUntilKilled(client, first, killAfter: 400, request: Self.request)
         #expect(first.process.terminationReason == .uncaughtSignal)
         let second = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("second.log"))
         defer { second.stop() }
@@ -169,27 +180,9 @@ struct FeatureStoreDurabilityTests {
         func body(_ index: Int) -> String {
             #"{"key": "w\#(index % 300)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 9)}"#
         }
-        var sent = 0
-        var acknowledged = 0
-        var killed = false
-        while !killed {
-            for _ in 0..<8 {
-                let text = body(sent)
-                try client.send(
-                    "POST /v2/feature-sets/transactions/ingest HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: \(text.utf8.count)\r\n\r\n\(text)")
-                sent += 1
-            }
-            if acknowledged >= 2_400 {
-                kill(server.process.processIdentifier, SIGKILL)
-                killed = true
-            }
-            for _ in 0..<8 {
-                guard let response = try? client.readResponse() else { break }
-                if response.status == 200 { acknowledged += 1 }
-            }
+        let (_, acknowledged) = try Self.sendUntilKilled(client, server, killAfter: 2_400) { index in
+            Self.ingestRequest(body(index))
         }
-        server.process.waitUntilExit()
         #expect(server.process.terminationReason == .uncaughtSignal)
         // The events the log kept (every acknowledged one at least), by request index, in seq order.
         let logged = try StoreFile.rows(store, "SELECT event_ts_ms FROM event_log ORDER BY seq").map {
