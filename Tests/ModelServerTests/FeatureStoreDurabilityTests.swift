@@ -47,6 +47,12 @@ struct FeatureStoreDurabilityTests {
         #"{"key": "k\#(index % 7)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 5)}"#
     }
 
+    /// `serve run` on one loop, any free port, the transactions feature set and `store`, then `extra`.
+    private static func runArguments(store: String, _ extra: [String] = []) -> [String] {
+        ["run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store", store]
+            + extra
+    }
+
     private static func request(_ index: Int) -> String {
         ingestRequest(Self.body(index: index))
     }
@@ -87,10 +93,7 @@ struct FeatureStoreDurabilityTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store.db").path
-        let arguments = [
-            "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
-            store,
-        ]
+        let arguments = Self.runArguments(store: store)
         let first = try ServeProcess(arguments: arguments, log: directory.appendingPathComponent("first.log"))
         let client = try HTTPTestClient(port: first.port)
         let (sent, acknowledged) = try Self.sendUntilKilled(client, first, killAfter: 400, request: Self.request)
@@ -124,10 +127,8 @@ struct FeatureStoreDurabilityTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store.db").path
         let server = try ServeProcess(
-            arguments: [
-                "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
-                store, "--state-flush-interval", "60m",
-            ], log: directory.appendingPathComponent("serve.log"))
+            arguments: Self.runArguments(store: store, ["--state-flush-interval", "60m"]),
+            log: directory.appendingPathComponent("serve.log"))
         let client = try HTTPTestClient(port: server.port)
         let count = 240
         var acknowledged = 0
@@ -172,10 +173,8 @@ struct FeatureStoreDurabilityTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store.db").path
         let server = try ServeProcess(
-            arguments: [
-                "run", "--port", "0", "--loops", "1", "--feature-set", FeatureStoreEndpointTests.featureSet, "--store",
-                store, "--state-flush-interval", "20ms",
-            ], log: directory.appendingPathComponent("serve.log"))
+            arguments: Self.runArguments(store: store, ["--state-flush-interval", "20ms"]),
+            log: directory.appendingPathComponent("serve.log"))
         let client = try HTTPTestClient(port: server.port)
         func body(_ index: Int) -> String {
             #"{"key": "w\#(index % 300)", "timestamp": \#(1_767_225_600 + index), "amount": \#(index % 9)}"#
