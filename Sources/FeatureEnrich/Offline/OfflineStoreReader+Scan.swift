@@ -62,8 +62,7 @@ extension OfflineStoreReader {
 
     /// The highest `event_log.seq` (0 for an empty log): the rowid, read from the end of the table's b-tree.
     func highestSeq() throws -> Int64 {
-        let rows = try connection.query("SELECT COALESCE(MAX(seq), 0) FROM event_log")
-        return rows.first?.first?.integerValue ?? 0
+        try StoreStatements.maxSeq(connection)
     }
 
     /// Calls `body(seq, time, row)` for every logged event with a seq in `seqs`, of any feature set (the caller
