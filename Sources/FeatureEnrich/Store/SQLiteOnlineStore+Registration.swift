@@ -53,7 +53,6 @@ extension SQLiteOnlineStore {
         var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
         var rekeyed: [(seq: Int64, key: String)] = []
         var events = 0
-        var output: [Double?] = []
         let emptyState = set.aggregator.makeState()
         // A statement of its own: the loop below uses cached statements of the same connection.
         let rows = try connection.prepare(
@@ -61,16 +60,9 @@ extension SQLiteOnlineStore {
         try rows.bind(name, at: 1)
         while try rows.step() {
             let seq = rows.int64(at: 0)
-            let event: FeatureEvent
-            do {
-                event = try set.decoder.decodeLogged(rows, at: 2)
-            } catch {
-                throw OnlineStoreError.rebuildFailed(name: name, seq: seq, reason: "\(error)")
-            }
+            let event = try decode(rows, eventColumn: 2, seq: seq, set)
             if event.key.encoded != rows.text(at: 1) { rekeyed.append((seq, event.key.encoded)) }
-            set.aggregator.ingest(
-                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                into: &states[event.key.encoded, default: emptyState], output: &output)
+            apply(event, set, to: &states[event.key.encoded, default: emptyState])
             for (index, column) in set.statisticsColumns.enumerated() {
                 RegisteredFeatureSet.observe(
                     column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])

@@ -49,17 +49,12 @@ extension SQLiteOnlineStore {
             events.append((seq, try decode(rows, eventColumn: 1, seq: seq, set)))
         }
         if events.count > 1 { events.sort { $0.seq < $1.seq } }
-        var output: [Double?] = []
-        for (_, event) in events {
-            set.aggregator.ingest(
-                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                into: &state, output: &output)
-        }
+        for (_, event) in events { apply(event, set, to: &state) }
         return state
     }
 
     /// The logged event in `eventColumn` of `statement`'s row (`seq` names it in the error).
-    private static func decode(
+    static func decode(
         _ statement: PreparedStatement, eventColumn: Int, seq: Int64, _ set: RegisteredFeatureSet
     ) throws -> FeatureEvent {
         do {
@@ -69,15 +64,11 @@ extension SQLiteOnlineStore {
         }
     }
 
-    /// Decodes the logged event in `eventColumn` of `statement`'s row and applies it to `state`.
-    private static func apply(
-        _ statement: PreparedStatement, eventColumn: Int, seq: Int64, _ set: RegisteredFeatureSet,
-        to state: inout EntityState, output: inout [Double?]
-    ) throws {
-        let event = try decode(statement, eventColumn: eventColumn, seq: seq, set)
-        set.aggregator.ingest(
+    /// Applies a replayed event to `state` as real-time ingestion did, without computing the row nobody reads.
+    static func apply(_ event: FeatureEvent, _ set: RegisteredFeatureSet, to state: inout EntityState) {
+        set.aggregator.apply(
             at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-            into: &state, output: &output)
+            into: &state)
     }
 
     /// At open, on the writer: brings every stored state of `set` forward by the set's logged events above its
@@ -94,7 +85,6 @@ extension SQLiteOnlineStore {
             return 0
         }
         var keys: [String: ReplayedKey] = [:]
-        var output: [Double?] = []
         var applied = 0
         // A statement of its own: the loop reads rows with cached statements of the same connection.
         let rows = try connection.prepare(sql: StoreStatements.setEventsAfterSQL)
@@ -133,7 +123,7 @@ extension SQLiteOnlineStore {
                 state = replaying
                 keys[key] = .noRow  // no second reference while it is mutated
             }
-            try apply(rows, eventColumn: 2, seq: seq, set, to: &state, output: &output)
+            apply(try decode(rows, eventColumn: 2, seq: seq, set), set, to: &state)
             keys[key] = .replaying(state)
             applied += 1
         }
