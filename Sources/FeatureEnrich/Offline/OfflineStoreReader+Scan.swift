@@ -2,7 +2,7 @@ import Glibc
 import ServingGraph
 
 /// Ordered passes over a feature set's event log: what a training set over many keys reads instead of one
-/// query per key. The index pass touches only `event_log_by_entity_time` (a covering index: key, time, seq);
+/// query per key. The index pass touches only `event_log_keys` (key, time, seq; plus the log's rows above its mark);
 /// the log pass walks the table in ingestion order, so its pages are read once, in file order.
 extension OfflineStoreReader {
     /// A logged event's place in the log: its ingestion order and event time.
@@ -20,14 +20,12 @@ extension OfflineStoreReader {
         featureSet: String, range: (lower: String?, upper: String?), limit: (String) -> Int64?,
         _ body: (String, [LoggedEventPosition]) throws -> Void
     ) throws {
-        var sql = """
-            SELECT entity_key, seq, event_ts_ms FROM event_log INDEXED BY event_log_by_entity_time
-            WHERE feature_set = ?1
-            """
-        if range.lower != nil { sql += " AND entity_key >= ?2" }
-        if range.upper != nil { sql += " AND entity_key < ?3" }
-        sql += " ORDER BY entity_key, event_ts_ms"
-        let statement = try connection.prepare(sql: sql)
+        var predicate = "feature_set = ?1"
+        if range.lower != nil { predicate += " AND entity_key >= ?2" }
+        if range.upper != nil { predicate += " AND entity_key < ?3" }
+        // The keys table in its primary-key order merged with the few log rows above the mark, sorted apart.
+        let sql = StoreStatements.logKeysSQL(columns: "entity_key, seq, event_ts_ms", where: predicate)
+        let statement = try connection.prepare(sql: sql + " ORDER BY 1, 3, 2")
         try statement.bind(featureSet, at: 1)
         if let lower = range.lower { try statement.bind(lower, at: 2) }
         if let upper = range.upper { try statement.bind(upper, at: 3) }

@@ -35,8 +35,14 @@ public final class OfflineStoreReader {
     ) throws -> [FeatureEvent] {
         let statement = try connection.cachedStatement(
             sql: """
-                SELECT seq, event FROM event_log
-                WHERE feature_set = ? AND entity_key = ? AND event_ts_ms <= ? ORDER BY seq
+                SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+                WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
+                AND k.seq <= \(StoreStatements.logIndexMarkSQL)
+                UNION ALL
+                SELECT seq, event FROM event_log NOT INDEXED
+                WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND entity_key = ?2
+                AND event_ts_ms <= ?3
+                ORDER BY 1
                 """)
         defer { statement.reset() }
         try statement.bind(featureSet, at: 1)

@@ -54,8 +54,12 @@ public final class TimeTravelReader {
         _ = try registered(featureSet)
         let keys = try store.connection.prepare(
             sql: """
-                SELECT DISTINCT entity_key FROM event_log
-                WHERE feature_set = ? AND event_ts_ms <= ? ORDER BY entity_key
+                SELECT entity_key FROM event_log_keys
+                WHERE feature_set = ?1 AND event_ts_ms <= ?2 AND seq <= \(StoreStatements.logIndexMarkSQL)
+                UNION
+                SELECT entity_key FROM event_log NOT INDEXED
+                WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND event_ts_ms <= ?2
+                ORDER BY 1
                 """)
         try keys.bind(featureSet, at: 1)
         try keys.bind(time, at: 2)

@@ -19,7 +19,7 @@
 ///   - `ingested_at_ms` INTEGER: when the server received it.
 ///   - `event` TEXT: the event as JSON.
 ///   - index `event_log_by_entity_time (feature_set, entity_key, event_ts_ms)` for point-in-time
-///     reads and rebuilding one entity's state.
+///     reads and rebuilding one entity's state (migration 7 replaces it).
 /// - `feature_stats` (WITHOUT ROWID): running statistics per feature (Welford's algorithm).
 ///   - `feature_set` TEXT, `feature` TEXT: the primary key.
 ///   - `count` INTEGER, `mean` REAL, `m2` REAL (sum of squared deviations; variance is
@@ -46,6 +46,12 @@
 ///   and `state_flush_marks` (WITHOUT ROWID): per feature set, `through_seq` such that every event of the set
 ///   with a `seq` up to it is in its key's stored state. A state loaded from disk is its row plus the key's
 ///   logged events above both.
+/// - migration 7 (the event log indexed behind it, ``PendingLogIndex``): index `event_log_by_entity_time` becomes
+///   the table `event_log_keys` (WITHOUT ROWID; primary key `feature_set`, `entity_key`, `event_ts_ms`, `seq`), written
+///   behind the log in key order instead of one random index leaf per appended event, and `log_index_mark` (one
+///   row, `through_seq`): every `event_log` row with a `seq` up to it has its `event_log_keys` row (rows above it
+///   may or may not). A reader takes `event_log_keys` up to the mark and the log's rows above it (a range of the
+///   rowid), in one statement, so one snapshot (``StoreStatements/logKeysSQL(where:)``).
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -153,6 +159,26 @@ package enum StoreSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO state_flush_marks(feature_set, through_seq)
                 SELECT name, (SELECT COALESCE(MAX(seq), 0) FROM event_log) FROM feature_sets;
+                """),
+        SchemaMigration(
+            version: 7, name: "index the event log behind it",
+            sql: """
+                CREATE TABLE event_log_keys (
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    event_ts_ms INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (feature_set, entity_key, event_ts_ms, seq)
+                ) WITHOUT ROWID;
+                INSERT INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq)
+                SELECT feature_set, entity_key, event_ts_ms, seq FROM event_log
+                ORDER BY feature_set, entity_key, event_ts_ms, seq;
+                DROP INDEX event_log_by_entity_time;
+                CREATE TABLE log_index_mark (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    through_seq INTEGER NOT NULL
+                );
+                INSERT INTO log_index_mark(id, through_seq) VALUES (1, (SELECT COALESCE(MAX(seq), 0) FROM event_log));
                 """),
     ]
 

@@ -63,9 +63,10 @@ extension SQLiteOnlineStore {
         let outcome = BlockingOutcome<Void>()
         let name = set.definition.name
         writer.submit(
-            { [pendingStates] connection in
+            { [pendingStates, pendingLogIndex] connection in
                 try Self.writeBatch(
-                    from: channel, featureSet: name, pendingStates: pendingStates, connection: connection)
+                    from: channel, featureSet: name, pendingStates: pendingStates, logIndex: pendingLogIndex,
+                    connection: connection)
             },
             completion: { result in
                 if case .failure = result { channel.fail() }
@@ -242,13 +243,14 @@ extension SQLiteOnlineStore {
     /// (rows are then current, and none older can overwrite the batch's), then inserts chunks until told to
     /// finish; the states include every event logged up to the last row, so the flush marks move there.
     private static func writeBatch(
-        from channel: BatchChannel, featureSet: String, pendingStates: PendingStates, connection: SQLiteConnection
+        from channel: BatchChannel, featureSet: String, pendingStates: PendingStates, logIndex: PendingLogIndex,
+        connection: SQLiteConnection
     ) throws {
         let now = StoreWriterLoop.nowMilliseconds()
         try pendingStates.flush(connection, now: now)
         var throughSeq: Int64?
-        // A larger page cache for this one big transaction: with the default 2 MB most event-log index
-        // inserts would read and spill pages.
+        // A larger page cache for this one big transaction: with the default 2 MB most event-log key inserts
+        // would read and spill pages.
         try connection.execute("PRAGMA cache_size = -\(batchCacheKibibytes)")
         defer { try? connection.execute("PRAGMA cache_size = -2000") }
         do {
@@ -267,8 +269,10 @@ extension SQLiteOnlineStore {
                             connection, featureSet: featureSet, feature: feature, value)
                     }
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
-                    // Nothing is behind the log now: the marks move to the file's last row.
+                    // Nothing is behind the log now: the marks move to the file's last row, and the batch's keys
+                    // are indexed in key order (one sort, not one random index leaf per row).
                     try pendingStates.flush(connection, now: now)
+                    try logIndex.flush(connection)
                     return
                 case .abort(let error):
                     throw error

@@ -36,12 +36,13 @@ extension SQLiteOnlineStore {
         let now = StoreWriterLoop.nowMilliseconds()
         let count = events.count
         writer.submit(
-            { [pendingStates] connection in
+            { [pendingStates, pendingLogIndex] connection in
                 for event in events {
                     try StoreStatements.appendEvent(
                         connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                         logged: event.logged)
                     let seq = connection.lastInsertRowID
+                    pendingLogIndex.stage(featureSet: position, key: event.key.encoded, time: event.time, seq: seq)
                     let key = StoreShard.Key(featureSet: position, entity: event.key.encoded)
                     if let behind = pendingStates.latest(key) {
                         try StoreStatements.upsertState(

@@ -51,17 +51,18 @@ extension SQLiteOnlineStore {
         try connection.cachedStatement(sql: "DELETE FROM feature_stats WHERE feature_set = ?").execute([.text(name)])
         var states: [String: EntityState] = [:]
         var statistics = Array(repeating: FeatureStatistics(), count: set.statisticsColumns.count)
-        var rekeyed: [(seq: Int64, key: String)] = []
+        var rekeyed: [(seq: Int64, key: String, old: String, time: Int64)] = []
         var events = 0
         let emptyState = set.aggregator.makeState()
         // A statement of its own: the loop below uses cached statements of the same connection.
         let rows = try connection.prepare(
-            sql: "SELECT seq, entity_key, event FROM event_log WHERE feature_set = ? ORDER BY seq")
+            sql: "SELECT seq, entity_key, event, event_ts_ms FROM event_log WHERE feature_set = ? ORDER BY seq")
         try rows.bind(name, at: 1)
         while try rows.step() {
             let seq = rows.int64(at: 0)
             let event = try decode(rows, eventColumn: 2, seq: seq, set)
-            if event.key.encoded != rows.text(at: 1) { rekeyed.append((seq, event.key.encoded)) }
+            let stored = rows.text(at: 1)
+            if event.key.encoded != stored { rekeyed.append((seq, event.key.encoded, stored, rows.int64(at: 3))) }
             apply(event, set, to: &states[event.key.encoded, default: emptyState])
             for (index, column) in set.statisticsColumns.enumerated() {
                 RegisteredFeatureSet.observe(
@@ -81,6 +82,12 @@ extension SQLiteOnlineStore {
         for row in rekeyed {
             try connection.cachedStatement(sql: "UPDATE event_log SET entity_key = ? WHERE seq = ?")
                 .execute([.text(row.key), .integer(row.seq)])
+            try connection.cachedStatement(
+                sql: """
+                    UPDATE event_log_keys SET entity_key = ?1
+                    WHERE feature_set = ?2 AND entity_key = ?3 AND event_ts_ms = ?4 AND seq = ?5
+                    """
+            ).execute([.text(row.key), .text(name), .text(row.old), .integer(row.time), .integer(row.seq)])
         }
         return (events, states.count)
     }

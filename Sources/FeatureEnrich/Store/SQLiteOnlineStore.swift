@@ -41,6 +41,8 @@ public final class SQLiteOnlineStore: OnlineStore {
     let deferredStatistics: DeferredStatistics
     /// The states written behind the log, on the writer thread.
     let pendingStates: PendingStates
+    /// The event log's keys indexed behind it.
+    let pendingLogIndex: PendingLogIndex
     let warningLog: ValidationWarningLog
 
     /// Opens (creating) the store at `path` and registers `featureSets` in `feature_sets`. A stored definition
@@ -62,8 +64,12 @@ public final class SQLiteOnlineStore: OnlineStore {
             featureSets: featureSets.map(\.name),
             flushIntervalMilliseconds: configuration.stateFlushIntervalMilliseconds,
             maxPending: configuration.stateFlushMaxPending)
+        let pendingLogIndex = PendingLogIndex(
+            featureSets: featureSets.map(\.name),
+            flushIntervalMilliseconds: configuration.stateFlushIntervalMilliseconds,
+            maxPending: configuration.stateFlushMaxPending)
         var writerConfiguration = configuration.writer
-        writerConfiguration.batchObservers = [deferredStatistics, pendingStates]
+        writerConfiguration.batchObservers = [deferredStatistics, pendingStates, pendingLogIndex]
         let writer = try StoreWriter(path: path, configuration: writerConfiguration)
         let horizon = configuration.eventIDHorizonMilliseconds
         try writer.submitAndWait { connection in
@@ -81,6 +87,8 @@ public final class SQLiteOnlineStore: OnlineStore {
             let remaining = try StoreStatements.maxSeq(connection)
             // The newest rows pruned: their seqs will be taken again by new events, which no state includes yet.
             if remaining < maxSeq { try StoreStatements.clampThroughSeq(connection, to: remaining) }
+            // Keys a crash left unindexed behind the log.
+            try StoreStatements.indexLogTail(connection)
         }
         self.path = path
         self.featureSets = featureSets
@@ -93,6 +101,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.processedEvents = ProcessedEvents(horizonMilliseconds: horizon)
         self.deferredStatistics = deferredStatistics
         self.pendingStates = pendingStates
+        self.pendingLogIndex = pendingLogIndex
         self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
     }
 
@@ -209,7 +218,8 @@ public final class SQLiteOnlineStore: OnlineStore {
                 { [self] connection in
                     try write(
                         appendsToLog ? events : [], states: states, statistics: statisticsRows, violations: violations,
-                        featureSet: name, now: now, eventID: eventID, count: count, connection: connection)
+                        featureSet: name, position: position, now: now, eventID: eventID, count: count,
+                        connection: connection)
                 },
                 completion: { [self] result in
                     finishWrite(touched, result: result)
@@ -247,7 +257,7 @@ public final class SQLiteOnlineStore: OnlineStore {
     private func write(
         _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8], created: Bool)],
         statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally, featureSet: String,
-        now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
+        position: Int, now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
     ) throws {
         for (key, _, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
         do {
@@ -255,6 +265,8 @@ public final class SQLiteOnlineStore: OnlineStore {
                 try StoreStatements.appendEvent(
                     connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                     logged: event.logged)
+                pendingLogIndex.stage(
+                    featureSet: position, key: event.key.encoded, time: event.time, seq: connection.lastInsertRowID)
             }
             let throughSeq = events.isEmpty ? try StoreStatements.maxSeq(connection) : connection.lastInsertRowID
             for (key, state, created) in states {

@@ -133,21 +133,16 @@ extension StoreStatements {
         ).execute([.text(featureSet), .text(key), .integer(throughSeq)])
     }
 
-    /// Lowers every `through_seq` above `maxSeq` to it (after the event log lost its newest rows, so their `seq`s
+    /// Lowers every `through_seq` (and the log index mark) above `maxSeq` to it (after the event log lost its newest rows, so their `seq`s
     /// are not taken again as if included).
     static func clampThroughSeq(_ connection: SQLiteConnection, to maxSeq: Int64) throws {
         try connection.cachedStatement(sql: "UPDATE entity_state SET through_seq = ?1 WHERE through_seq > ?1")
             .execute([.integer(maxSeq)])
         try connection.cachedStatement(sql: "UPDATE state_flush_marks SET through_seq = ?1 WHERE through_seq > ?1")
             .execute([.integer(maxSeq)])
+        try connection.cachedStatement(sql: "UPDATE log_index_mark SET through_seq = ?1 WHERE through_seq > ?1")
+            .execute([.integer(maxSeq)])
     }
-
-    /// A statement over the logged events of one key of `featureSet` with a `seq` above a bound, in the order of
-    /// index `event_log_by_entity_time` (the caller sorts by `seq`): columns `seq`, `event`; bind feature set, key
-    /// and bound (1, 2, 3).
-    static let keyEventsAfterSQL = """
-        SELECT seq, event FROM event_log WHERE feature_set = ? AND entity_key = ? AND seq > ?
-        """
 
     /// A statement over the logged events of `featureSet` with a `seq` above a bound, in `seq` order (a range of
     /// the rowid, not the index): columns `seq`, `entity_key`, `event`; bind feature set and bound (1, 2).

@@ -21,7 +21,7 @@ struct SchemaMigratorTests {
         #expect(outcome == SchemaMigrator.Outcome(fromVersion: 0, toVersion: StoreSchema.migrator.latestVersion))
         #expect(
             try tables(connection).isSuperset(of: [
-                "schema_version", "feature_sets", "entity_state", "event_log", "event_log_by_entity_time",
+                "schema_version", "feature_sets", "entity_state", "event_log", "event_log_keys", "log_index_mark",
                 "feature_stats", "processed_events", "feature_set_versions", "feature_violations",
                 "state_flush_marks",
             ]))
@@ -33,6 +33,7 @@ struct SchemaMigratorTests {
                 [.integer(4), .text("store entity states in a rowid table"), .integer(1_700_000_000_000)],
                 [.integer(5), .text("log new events as binary records"), .integer(1_700_000_000_000)],
                 [.integer(6), .text("write entity states behind the event log"), .integer(1_700_000_000_000)],
+                [.integer(7), .text("index the event log behind it"), .integer(1_700_000_000_000)],
             ])
     }
 

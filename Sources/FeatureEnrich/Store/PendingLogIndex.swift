@@ -1,0 +1,166 @@
+/// The event log's key index written behind the log (docs/ARCHITECTURE.md, "The event log is indexed behind it").
+///
+/// An index on `event_log (feature_set, entity_key, event_ts_ms)` costs every appended event one random leaf of
+/// the index's b-tree in the commit (its WAL frame, its checksum, its checkpoint copy). Instead, a writer item that
+/// appends events stages their keys here (``stage(featureSet:key:time:seq:)``); they are written to
+/// `event_log_keys` in rounds, sorted, so neighbouring keys share a leaf, a few hundred per commit, and the commit
+/// writing a round's last one raises `log_index_mark` to the log's `MAX(seq)` when the round started. Readers take
+/// `event_log_keys` up to the mark plus the log's rows above it (``StoreStatements/logKeysSQL(columns:where:)``).
+///
+/// Staging follows the writer's savepoints like ``PendingStates``: an item's keys are kept when its savepoint is
+/// released, a batch's become pending when it COMMITs. A round starts when more than `maxPending` keys wait or
+/// `flushInterval` passed since the last one ended. ``flush(_:)`` indexes every row above the mark from SQL (close,
+/// batch ingestion, warm-up); a store opening indexes what a crash left behind the same way.
+///
+/// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
+final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
+    /// One logged event's key row.
+    struct Entry {
+        let featureSet: Int
+        let key: String
+        let time: Int64
+        let seq: Int64
+    }
+
+    private let featureSets: [String]
+    private let flushInterval: Duration
+    private let maxPending: Int
+    /// Of committed batches, not in a round yet.
+    private var pending: [Entry] = []
+    /// Of the running batch's kept items.
+    private var batch: [Entry] = []
+    /// Of the running item.
+    private var item: [Entry] = []
+    private var lastRound = ContinuousClock.now
+    private let clock = ContinuousClock()
+    /// The round in progress: its entries in key order, the next to write, and the log's `MAX(seq)` when it began.
+    private struct Round {
+        var entries: [Entry]
+        var next: Int
+        let mark: Int64
+    }
+    private var round: Round?
+    /// What ``round`` becomes if the running batch commits (`.some(nil)`: it ended); nil: unchanged.
+    private var roundAfterCommit: Round??
+    /// Whether the running batch began a round (which took ``pending`` and ``batch``).
+    private var roundBegan = false
+    /// The `seq` a ``flush(_:)`` in the running batch indexed up to.
+    private var flushedThrough: Int64?
+    private var keptItems = 0
+    private var lastBatchFailed = false
+
+    /// Keys of the feature sets named `featureSets` (indexed by ``Entry/featureSet``), written in rounds every
+    /// `flushIntervalMilliseconds` or past `maxPending` keys.
+    init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
+        self.featureSets = featureSets
+        self.flushInterval = .milliseconds(flushIntervalMilliseconds)
+        self.maxPending = maxPending
+    }
+
+    /// Keys not written yet (committed, in a round or in the running batch); writer thread only.
+    var count: Int { pending.count + batch.count + (round.map { $0.entries.count - $0.next } ?? 0) }
+
+    /// Records that the running item appended the event `seq` of `key` in feature set `featureSet` at `time`.
+    func stage(featureSet: Int, key: String, time: Int64, seq: Int64) {
+        item.append(Entry(featureSet: featureSet, key: key, time: time, seq: seq))
+    }
+
+    /// Indexes every logged event above the mark and raises the mark to the log's last row, inside the running item
+    /// or batch; what was staged up to there is forgotten only when that commits.
+    func flush(_ connection: SQLiteConnection) throws {
+        flushedThrough = try StoreStatements.indexLogTail(connection)
+    }
+
+    // MARK: - StoreWriterBatchObserver
+
+    func itemEnded(kept: Bool) {
+        if kept {
+            batch.append(contentsOf: item)
+            keptItems += 1
+        }
+        item.removeAll(keepingCapacity: true)
+    }
+
+    func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
+        if closing {
+            if !pending.isEmpty || !batch.isEmpty || round != nil { try flush(connection) }
+            return
+        }
+        // A flush in this batch indexed everything up to its point: what follows is the next round's.
+        guard flushedThrough == nil else { return }
+        var working: Round
+        if let round {
+            working = round
+        } else if pending.count + batch.count > maxPending
+            || (!(pending.isEmpty && batch.isEmpty) && clock.now - lastRound >= flushInterval)
+        {
+            var entries = pending
+            entries.append(contentsOf: batch)
+            entries.sort { left, right in
+                if left.featureSet != right.featureSet {
+                    return featureSets[left.featureSet] < featureSets[right.featureSet]
+                }
+                if left.key != right.key { return left.key < right.key }
+                return (left.time, left.seq) < (right.time, right.seq)
+            }
+            working = Round(entries: entries, next: 0, mark: try StoreStatements.maxSeq(connection))
+            roundBegan = true
+        } else {
+            return
+        }
+        let end = min(working.entries.count, working.next + chunk(items: keptItems))
+        for entry in working.entries[working.next..<end] where entry.featureSet < featureSets.count {
+            try StoreStatements.insertLogKey(
+                connection, featureSet: featureSets[entry.featureSet], key: entry.key, time: entry.time,
+                seq: entry.seq)
+        }
+        working.next = end
+        if working.next == working.entries.count {
+            try StoreStatements.raiseLogIndexMark(connection, to: working.mark)
+            roundAfterCommit = .some(nil)
+        } else {
+            roundAfterCommit = working
+        }
+    }
+
+    func batchEnded(committed: Bool) {
+        if committed {
+            if let flushed = flushedThrough {
+                pending.append(contentsOf: batch)
+                pending.removeAll { $0.seq <= flushed }
+                round = nil
+                lastRound = clock.now
+            } else {
+                if roundBegan { pending.removeAll(keepingCapacity: true) } else { pending.append(contentsOf: batch) }
+                if let after = roundAfterCommit {
+                    round = after
+                    if after == nil { lastRound = clock.now }
+                }
+            }
+        }
+        lastBatchFailed = !committed
+        roundAfterCommit = nil
+        roundBegan = false
+        flushedThrough = nil
+        keptItems = 0
+        batch.removeAll(keepingCapacity: true)
+        item.removeAll(keepingCapacity: true)
+    }
+
+    var deferredWorkDelayMicroseconds: Int? {
+        guard !pending.isEmpty || round != nil else { return nil }
+        // After a failed commit (a full disk...), retry no faster than this instead of spinning.
+        let floor = lastBatchFailed ? PendingStates.retryDelayMicroseconds : 0
+        if round != nil { return floor }
+        let remaining = flushInterval - (clock.now - lastRound)
+        let (seconds, attoseconds) = remaining.components
+        return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+    }
+
+    /// Keys a round writes in the commit of a batch of `items` kept items: four per item and at least 128; 256 in
+    /// an idle writer's empty batch. A key row is a few dozen bytes written in key order (about 1-2 µs each), so a
+    /// chunk holds a request arriving meanwhile for a fraction of a millisecond.
+    func chunk(items: Int) -> Int {
+        items == 0 ? 256 : max(128, 4 * items)
+    }
+}

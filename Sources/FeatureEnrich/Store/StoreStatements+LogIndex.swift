@@ -1,0 +1,75 @@
+// MARK: - The event log's key index, written behind the log (schema migration 7)
+
+extension StoreStatements {
+    /// The highest `seq` up to which every `event_log` row has its `event_log_keys` row, as a scalar subquery.
+    static let logIndexMarkSQL = "(SELECT through_seq FROM log_index_mark)"
+
+    /// A statement over the (feature set, key, time, seq) of logged events matching `predicate` (columns
+    /// `feature_set`, `entity_key`, `event_ts_ms`, `seq` only): `event_log_keys` up to the mark, then the log's rows
+    /// above it (a range of the rowid), selecting `columns`. One statement reads one snapshot: an event is seen
+    /// exactly once however the writer moves the mark meanwhile.
+    static func logKeysSQL(columns: String, where predicate: String) -> String {
+        """
+        SELECT \(columns) FROM event_log_keys WHERE \(predicate) AND seq <= \(logIndexMarkSQL)
+        UNION ALL
+        SELECT \(columns) FROM event_log NOT INDEXED WHERE seq > \(logIndexMarkSQL) AND \(predicate)
+        """
+    }
+
+    /// A statement over the logged events of one key of `featureSet` with a `seq` above a bound, unordered (the
+    /// caller sorts by `seq`): columns `seq`, `event`; bind feature set, key and bound (1, 2, 3).
+    static let keyEventsAfterSQL = """
+        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.seq > ?3 AND k.seq <= \(logIndexMarkSQL)
+        UNION ALL
+        SELECT seq, event FROM event_log NOT INDEXED
+        WHERE seq > MAX(?3, \(logIndexMarkSQL)) AND feature_set = ?1 AND entity_key = ?2
+        """
+
+    /// Adds the key row of one logged event (a no-op when it is there already).
+    static func insertLogKey(
+        _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, seq: Int64
+    ) throws {
+        let statement = try connection.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES (?, ?, ?, ?)
+                """)
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key, at: 2)
+        try statement.bind(time, at: 3)
+        try statement.bind(seq, at: 4)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// The log index mark (0 when the log is empty).
+    static func logIndexMark(_ connection: SQLiteConnection) throws -> Int64 {
+        let statement = try connection.cachedStatement(sql: "SELECT through_seq FROM log_index_mark")
+        defer { statement.reset() }
+        guard try statement.step() else { return 0 }
+        return statement.int64(at: 0)
+    }
+
+    /// Raises the log index mark to `throughSeq` (never lowers it): every row up to it has its key row.
+    static func raiseLogIndexMark(_ connection: SQLiteConnection, to throughSeq: Int64) throws {
+        try connection.cachedStatement(
+            sql: "UPDATE log_index_mark SET through_seq = ?1 WHERE through_seq < ?1"
+        ).execute([.integer(throughSeq)])
+    }
+
+    /// Adds the key rows of every logged event above the mark, in key order (SQLite sorts them, spilling to
+    /// disk if need be), and raises the mark to the log's last row; returns that `seq`.
+    @discardableResult
+    static func indexLogTail(_ connection: SQLiteConnection) throws -> Int64 {
+        try connection.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq)
+                SELECT feature_set, entity_key, event_ts_ms, seq FROM event_log NOT INDEXED
+                WHERE seq > \(logIndexMarkSQL) ORDER BY feature_set, entity_key, event_ts_ms, seq
+                """
+        ).execute([])
+        let last = try maxSeq(connection)
+        try raiseLogIndexMark(connection, to: last)
+        return last
+    }
+}
