@@ -18,6 +18,7 @@ final class BlockingOutcome<Success: Sendable>: Sendable {
 
     /// Blocks until ``report(_:)`` was called and returns its outcome.
     func wait() -> Result<Success, any Error> {
+        WriterWakeUpDeferral.deliver()
         ready.wait()
         return result.withLock { $0 } ?? .failure(StoreWriterError.closed)
     }

@@ -99,12 +99,14 @@ package final class StoreWriter: Sendable {
         guard pthread_equal(pthread_self(), thread) == 0 else { throw StoreWriterError.calledFromWriterThread }
         let done = StoreWriterStartup()
         submit(work) { result in done.report(result) }
+        WriterWakeUpDeferral.deliver()
         try done.wait().get()
     }
 
     /// Refuses new work, commits what is queued, checkpoints (TRUNCATE) and joins the writer
     /// thread. Idempotent; a second concurrent caller returns without waiting.
     package func close() {
+        WriterWakeUpDeferral.deliver()
         queue.close()
         let shouldJoin = isJoined.withLock { joined in
             defer { joined = true }
@@ -119,6 +121,9 @@ package final class StoreWriter: Sendable {
             pthread_join(thread, nil)
         }
     }
+
+    /// Whether the writer thread is asleep waiting for work that nobody woke it for yet.
+    package var isIdle: Bool { queue.isWriterIdle }
 
     /// Counters since open.
     package var statistics: StoreWriterStatistics {

@@ -52,9 +52,12 @@ final class StoreWriterQueue: Sendable {
             state.writerIsIdle = false
             return true
         }
-        if wake { wakeUp.signal() }
+        if wake && !WriterWakeUpDeferral.hold(wakeUp) { wakeUp.signal() }
         return refusal
     }
+
+    /// Whether the writer is asleep waiting for an item (no submitter has woken it since).
+    var isWriterIdle: Bool { state.withLock { $0.writerIsIdle } }
 
     /// Refuses new items and wakes the writer so it drains what is queued and stops.
     func close() {

@@ -1,3 +1,4 @@
+import FeatureEnrich
 import Glibc
 import ServingGraph
 import Synchronization
@@ -68,7 +69,10 @@ final class HTTPEventLoop {
     /// Runs until shutdown completes (or epoll fails), then closes everything it owns.
     func run() {
         logger.debug("event loop started", [("loop", String(index))])
+        // Store writes queued while handling one poll's sockets wake the writer once, before the next poll.
+        WriterWakeUpDeferral.enableOnCurrentThread()
         while true {
+            WriterWakeUpDeferral.deliver()
             do {
                 var refreshed = false
                 try poller.poll(timeoutMilliseconds: pollTimeout()) { event in
@@ -98,6 +102,7 @@ final class HTTPEventLoop {
                 break
             }
         }
+        WriterWakeUpDeferral.deliver()
         tearDown()
         logger.debug("event loop stopped", [("loop", String(index))])
     }
