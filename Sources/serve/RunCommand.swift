@@ -32,7 +32,7 @@ enum RunCommand {
           --store <path.db>           the SQLite online store of the feature sets (default features.db)
           --rebuild                   recompute a changed feature set's state from the store's event log
           --warm-cache <on|off>       preload stored entity states into memory before ready (default on)
-          --state-flush-interval <dur> longest time entity states are written behind the event log (default 1s)
+          --state-flush-interval <dur> longest time entity states are written behind the event log (default 10s)
           -h, --help                  show this help
         """
 

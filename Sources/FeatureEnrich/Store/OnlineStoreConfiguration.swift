@@ -15,10 +15,18 @@ public struct OnlineStoreConfiguration: Sendable {
     /// Entity states are written behind the event log (``PendingStates``): the latest committed state of each
     /// updated entity waits in the writer and all are written, coalesced, at most this long after the previous
     /// flush (also when the writer is idle, and at close). Until then the `entity_state` row plus the key's later
-    /// `event_log` rows give the state (every disk read replays them). Default 1,000 ms.
+    /// `event_log` rows give the state (every disk read replays them). Default 10,000 ms: a flush costs an upsert
+    /// per distinct key, so a longer interval coalesces more updates of a key into one write; a store opened
+    /// after a crash replays at most about this much of the log.
     public var stateFlushIntervalMilliseconds: Int
-    /// More states than this waiting flush them at the next commit, whatever the interval; default 20,000.
+    /// More states than this waiting flush them at the next commit, whatever the interval; default 200,000.
     public var stateFlushMaxPending: Int
+    /// The event log's key index is written behind the log (``PendingLogIndex``), in rounds at most this long
+    /// apart (also when the writer is idle, and at close); until then readers scan the log's rows above the
+    /// index's mark, so this bounds that scan. Default 1,000 ms.
+    public var logIndexIntervalMilliseconds: Int
+    /// More unindexed events than this start a round at the next commit, whatever the interval; default 20,000.
+    public var logIndexMaxPending: Int
     /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
     package var writer: StoreWriterConfiguration
 
@@ -26,10 +34,13 @@ public struct OnlineStoreConfiguration: Sendable {
     public init(
         shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
         eventIDHorizonMilliseconds: Int64 = 86_400_000, validationWarningIntervalMilliseconds: Int64 = 60_000,
-        stateFlushIntervalMilliseconds: Int = 1_000, stateFlushMaxPending: Int = 20_000
+        stateFlushIntervalMilliseconds: Int = 10_000, stateFlushMaxPending: Int = 200_000,
+        logIndexIntervalMilliseconds: Int = 1_000, logIndexMaxPending: Int = 20_000
     ) {
         self.stateFlushIntervalMilliseconds = max(0, stateFlushIntervalMilliseconds)
         self.stateFlushMaxPending = max(0, stateFlushMaxPending)
+        self.logIndexIntervalMilliseconds = max(0, logIndexIntervalMilliseconds)
+        self.logIndexMaxPending = max(0, logIndexMaxPending)
         self.validationWarningIntervalMilliseconds = max(0, validationWarningIntervalMilliseconds)
         self.eventIDHorizonMilliseconds = max(0, eventIDHorizonMilliseconds)
         self.shardCount = max(1, shardCount)

@@ -66,8 +66,8 @@ public final class SQLiteOnlineStore: OnlineStore {
             maxPending: configuration.stateFlushMaxPending)
         let pendingLogIndex = PendingLogIndex(
             featureSets: featureSets.map(\.name),
-            flushIntervalMilliseconds: configuration.stateFlushIntervalMilliseconds,
-            maxPending: configuration.stateFlushMaxPending)
+            flushIntervalMilliseconds: configuration.logIndexIntervalMilliseconds,
+            maxPending: configuration.logIndexMaxPending)
         var writerConfiguration = configuration.writer
         writerConfiguration.batchObservers = [deferredStatistics, pendingStates, pendingLogIndex]
         let writer = try StoreWriter(path: path, configuration: writerConfiguration)
