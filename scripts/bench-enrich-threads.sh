@@ -2,7 +2,7 @@
 # Per-thread CPU of the durable fraud graph: where a request's CPU goes (store writer, checkpointer, event loop).
 # Uses a directory kept by `BENCH_KEEP_TMP=1 bash scripts/bench-enrich.sh ...` (bench.db, serve.json, fraud.lua):
 # copies its store, starts `serve run --loops 1` on CPU 0, warms up with wrk -c32 for 1 s on CPU 1, then runs wrk
-# for --duration seconds and prints, per server thread, CPU µs, context switches, write(2)/read(2) calls and
+# for --duration seconds and prints, per server thread, CPU µs (and the kernel part), context switches, write(2)/read(2) calls and
 # bytes written per request (from /proc/PID/task/*/{stat,status,io}).
 #
 # usage: scripts/bench-enrich-threads.sh DIR [--serve PATH] [--duration S] [--port P] [-- extra serve run args]
@@ -40,7 +40,8 @@ import json, os, sys
 pid = sys.argv[1]; out = {}
 for t in os.listdir(f"/proc/{pid}/task"):
     stat = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
-    d = {"cpu_us": (int(stat[11]) + int(stat[12])) * 1_000_000 // os.sysconf("SC_CLK_TCK")}
+    tick = 1_000_000 // os.sysconf("SC_CLK_TCK")
+    d = {"cpu_us": (int(stat[11]) + int(stat[12])) * tick, "sys_us": int(stat[12]) * tick}
     for line in open(f"/proc/{pid}/task/{t}/status"):
         k, _, v = line.partition(":")
         if k in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"): d[k.split("_")[0]] = int(v)
@@ -61,15 +62,15 @@ import json, sys
 n, seconds = int(sys.argv[1]), float(sys.argv[2])
 a, b = json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
 print(f"{n} requests, {n / seconds:.0f} req/s\n")
-print("| thread | CPU µs/req | voluntary / involuntary switches per req | write(2) / read(2) per req | bytes written per req |")
-print("| --- | ---: | ---: | ---: | ---: |")
+print("| thread | CPU µs/req | of which kernel | voluntary / involuntary switches per req | write(2) / read(2) per req | bytes written per req |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
 total = 0
 for t in sorted(b):
     if t not in a: continue
     d = {k: b[t][k] - a[t][k] for k in b[t]}
     if d["cpu_us"] == 0: continue
     total += d["cpu_us"]
-    print(f"| {t} | {d['cpu_us'] / n:.2f} | {d['voluntary'] / n:.3f} / {d['nonvoluntary'] / n:.3f} "
+    print(f"| {t} | {d['cpu_us'] / n:.2f} | {d['sys_us'] / n:.2f} | {d['voluntary'] / n:.3f} / {d['nonvoluntary'] / n:.3f} "
           f"| {d['syscw'] / n:.2f} / {d['syscr'] / n:.2f} | {d['wchar'] / n:.0f} |")
-print(f"| total | {total / n:.2f} | | | |")
+print(f"| total | {total / n:.2f} | | | | |")
 PY

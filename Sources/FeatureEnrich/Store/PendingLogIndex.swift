@@ -33,15 +33,19 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private var item: [Entry] = []
     private var lastRound = ContinuousClock.now
     private let clock = ContinuousClock()
-    /// The round in progress: its entries in key order, the next to write, and the log's `MAX(seq)` when it began.
+    /// The round in progress: its entries (put in key order a run per commit, then written in that order) and the
+    /// log's `MAX(seq)` when it began.
     private struct Round {
-        var entries: [Entry]
-        var next: Int
+        let entries: IncrementalMergeSort<Entry>
         let mark: Int64
     }
     private var round: Round?
     /// What ``round`` becomes if the running batch commits (`.some(nil)`: it ended); nil: unchanged.
     private var roundAfterCommit: Round??
+    /// Where the round's reading stood before the running batch took entries from it (restored on rollback).
+    private var roundRewind: IncrementalMergeSort<Entry>.Position?
+    /// Each feature set's place in name order (the key table's order), by ``Entry/featureSet``.
+    private let featureSetRanks: [Int]
     /// Whether the running batch began a round (which took ``pending`` and ``batch``).
     private var roundBegan = false
     /// The `seq` a ``flush(_:)`` in the running batch indexed up to.
@@ -53,12 +57,17 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     /// `flushIntervalMilliseconds` or past `maxPending` keys.
     init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
         self.featureSets = featureSets
+        var ranks = Array(repeating: 0, count: featureSets.count)
+        for (rank, index) in featureSets.indices.sorted(by: { featureSets[$0] < featureSets[$1] }).enumerated() {
+            ranks[index] = rank
+        }
+        self.featureSetRanks = ranks
         self.flushInterval = .milliseconds(flushIntervalMilliseconds)
         self.maxPending = maxPending
     }
 
     /// Keys not written yet (committed, in a round or in the running batch); writer thread only.
-    var count: Int { pending.count + batch.count + (round.map { $0.entries.count - $0.next } ?? 0) }
+    var count: Int { pending.count + batch.count + (round?.entries.remaining ?? 0) }
 
     /// Records that the running item appended the event `seq` of `key` in feature set `featureSet` at `time`.
     func stage(featureSet: Int, key: String, time: Int64, seq: Int64) {
@@ -88,7 +97,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         }
         // A flush in this batch indexed everything up to its point: what follows is the next round's.
         guard flushedThrough == nil else { return }
-        var working: Round
+        let working: Round
         if let round {
             working = round
         } else if pending.count + batch.count > maxPending
@@ -96,26 +105,34 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         {
             var entries = pending
             entries.append(contentsOf: batch)
-            entries.sort { left, right in
+            let ranks = featureSetRanks
+            let order = IncrementalMergeSort(entries, runLength: PendingStates.sortRunLength) { left, right in
                 if left.featureSet != right.featureSet {
-                    return featureSets[left.featureSet] < featureSets[right.featureSet]
+                    return ranks[left.featureSet] < ranks[right.featureSet]
                 }
                 if left.key != right.key { return left.key < right.key }
                 return (left.time, left.seq) < (right.time, right.seq)
             }
-            working = Round(entries: entries, next: 0, mark: try StoreStatements.maxSeq(connection))
+            working = Round(entries: order, mark: try StoreStatements.maxSeq(connection))
             roundBegan = true
         } else {
             return
         }
-        let end = min(working.entries.count, working.next + chunk(items: keptItems))
-        for entry in working.entries[working.next..<end] where entry.featureSet < featureSets.count {
+        if !working.entries.isReady {
+            // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
+            working.entries.sortNextRun()
+            guard working.entries.isReady else {
+                roundAfterCommit = working
+                return
+            }
+        }
+        roundRewind = working.entries.position
+        for entry in working.entries.next(chunk(items: keptItems)) where entry.featureSet < featureSets.count {
             try StoreStatements.insertLogKey(
                 connection, featureSet: featureSets[entry.featureSet], key: entry.key, time: entry.time,
                 seq: entry.seq)
         }
-        working.next = end
-        if working.next == working.entries.count {
+        if working.entries.remaining == 0 {
             try StoreStatements.raiseLogIndexMark(connection, to: working.mark)
             roundAfterCommit = .some(nil)
         } else {
@@ -138,8 +155,10 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 }
             }
         }
+        if !committed, let rewind = roundRewind { round?.entries.restore(rewind) }
         lastBatchFailed = !committed
         roundAfterCommit = nil
+        roundRewind = nil
         roundBegan = false
         flushedThrough = nil
         keptItems = 0

@@ -43,16 +43,17 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     private let hasStaged = Atomic<Bool>(false)
     private var lastFlush = ContinuousClock.now
     private let clock = ContinuousClock()
-    /// The flush in progress: keys pending when it started (key order), the next to write, and the log's
-    /// `MAX(seq)` then (the mark it sets when done).
+    /// The flush in progress: keys pending when it started (put in key order a run per commit, then written in
+    /// that order) and the log's `MAX(seq)` then (the mark it sets when done).
     private struct Round {
-        let keys: [StoreShard.Key]
-        var next: Int
+        let keys: IncrementalMergeSort<StoreShard.Key>
         let mark: Int64
     }
     private var round: Round?
     /// What ``round`` becomes if the running batch commits (`.some(nil)`: the round ended); nil: unchanged.
     private var roundAfterCommit: Round??
+    /// Where the round's reading stood before the running batch took keys from it (restored if it rolls back).
+    private var roundRewind: IncrementalMergeSort<StoreShard.Key>.Position?
     /// Items the running batch kept so far.
     private var keptItems = 0
     /// Whether the last batch rolled back.
@@ -136,20 +137,30 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
             itemEnded(kept: true)
             return
         }
-        var working: Round
+        let working: Round
         if let round {
             working = round
         } else if count > maxPending || clock.now - lastFlush >= flushInterval {
             var keys = Array(pending.keys)
             for (key, state) in batch where state != nil && pending[key] == nil { keys.append(key) }
-            keys.sort { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
-            working = Round(keys: keys, next: 0, mark: try StoreStatements.maxSeq(connection))
+            let order = IncrementalMergeSort(keys, runLength: Self.sortRunLength) {
+                ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity)
+            }
+            working = Round(keys: order, mark: try StoreStatements.maxSeq(connection))
         } else {
             return
         }
+        if !working.keys.isReady {
+            // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
+            working.keys.sortNextRun()
+            guard working.keys.isReady else {
+                roundAfterCommit = working
+                return
+            }
+        }
         let now = StoreWriterLoop.nowMilliseconds()
-        let end = min(working.keys.count, working.next + chunk(items: keptItems))
-        for key in working.keys[working.next..<end] {
+        roundRewind = working.keys.position
+        for key in working.keys.next(chunk(items: keptItems)) {
             // Written since (write-through, a full flush): nothing left; otherwise its latest state.
             guard let state = batch[key] ?? pending[key], key.featureSet < featureSets.count else { continue }
             try StoreStatements.upsertState(
@@ -157,8 +168,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
                 throughSeq: state.throughSeq, now: now)
             batch[key] = .some(nil)
         }
-        working.next = end
-        if working.next == working.keys.count {
+        if working.keys.remaining == 0 {
             for name in featureSets {
                 try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: working.mark)
             }
@@ -190,8 +200,10 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
                 lastFlush = clock.now
             }
         }
+        if !committed, let rewind = roundRewind { round?.keys.restore(rewind) }
         lastBatchFailed = !committed
         roundAfterCommit = nil
+        roundRewind = nil
         keptItems = 0
         batch.removeAll(keepingCapacity: true)
         item.removeAll(keepingCapacity: true)
@@ -206,6 +218,9 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         let (seconds, attoseconds) = remaining.components
         return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }
+
+    /// Keys sorted per commit while a round starts (about half a millisecond of string comparisons).
+    static let sortRunLength = 2_048
 
     /// The shortest wait of an idle writer for deferred states after a failed commit: 100 ms.
     static let retryDelayMicroseconds = 100_000

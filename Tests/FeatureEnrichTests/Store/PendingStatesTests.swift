@@ -55,6 +55,31 @@ struct PendingStatesTests {
         #expect(pending.deferredWorkDelayMicroseconds == 0)
     }
 
+    @Test func aRoundOfManyKeysSortsOneRunPerCommitBeforeItWritesAnyThenWritesThemAll() throws {
+        let directory = try SQLiteTestDirectory()
+        let connection = try Self.connection(directory)
+        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let count = 2 * PendingStates.sortRunLength + 10
+        // The batch past the maximum starts the round and sorts its first run only: nothing is written yet.
+        try Self.stage(0..<count, connection, pending, throughSeq: 7)
+        #expect(pending.count == count)
+        #expect(try connection.count("SELECT COUNT(*) FROM entity_state") == 0)
+        #expect(pending.deferredWorkDelayMicroseconds == 0)
+        // The next idle commit sorts the second run, the third sorts the last and writes a first chunk.
+        try Self.commit(connection, pending, [])
+        #expect(try connection.count("SELECT COUNT(*) FROM entity_state") == 0)
+        try Self.commit(connection, pending, [])
+        #expect(try connection.count("SELECT COUNT(*) FROM entity_state") == Int64(pending.chunk(items: 0)))
+        var commits = 0
+        while pending.count > 0 && commits < count {
+            try Self.commit(connection, pending, [])
+            commits += 1
+        }
+        #expect(pending.count == 0)
+        #expect(try connection.count("SELECT COUNT(*) FROM entity_state WHERE through_seq = 7") == Int64(count))
+        #expect(try connection.count("SELECT through_seq FROM state_flush_marks") == 0)
+    }
+
     @Test func aFullFlushDuringARoundLeavesAnIdleWriterNothingToDo() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
