@@ -58,15 +58,22 @@ struct LogIndexSnapshot: Equatable, CustomStringConvertible {
             + "below the mark), orphan keys \(orphanKeys), keys above the mark \(keysAboveMark)"
     }
 
-    /// Polls `connection` (10 ms blocking waits, at most 30 s) until `condition` holds; returns the last snapshot.
-    static func waitUntil(_ connection: SQLiteConnection, _ condition: (LogIndexSnapshot) -> Bool) throws
-        -> LogIndexSnapshot
-    {
+    /// Polls `connection` (10 ms blocking waits, at most 30 s) until `condition` holds, expecting at each poll
+    /// that no row at or below the mark lacks its key row and no key row lacks its log row; the last snapshot.
+    static func waitUntil(
+        _ connection: SQLiteConnection, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: (LogIndexSnapshot) -> Bool
+    ) throws -> LogIndexSnapshot {
         var snapshot = try LogIndexSnapshot(connection)
         for _ in 0..<3_000 where !condition(snapshot) {
+            #expect(
+                snapshot.unkeyedBelowMark == 0 && snapshot.orphanKeys == 0, "\(snapshot)",
+                sourceLocation: sourceLocation)
             usleep(10_000)
             snapshot = try LogIndexSnapshot(connection)
         }
+        #expect(
+            snapshot.unkeyedBelowMark == 0 && snapshot.orphanKeys == 0, "\(snapshot)", sourceLocation: sourceLocation)
         return snapshot
     }
 }
