@@ -117,4 +117,47 @@ struct PendingLogIndexRoundTests {
         #expect(snapshot.isComplete, "\(snapshot)")
         #expect(snapshot.keyRows == 3_000)
     }
+
+    @Test func batchIngestionSubmittedInTheMiddleOfARoundIndexesEveryRowAndEndsIt() throws {
+        let directory = try SQLiteTestDirectory()
+        let store = try PendingLogIndexTests.store(directory.file("store.db"), maxPending: 1_000)
+        var random = SplitMix(seed: 43)
+        let bulk = (0..<5_000).map { index in
+            StoreFixture.event("m\(random.next() % 200)", Int64(index), Int(random.next() % 90) + 1)
+        }
+        let csv = directory.file("events.csv")
+        let rows = (0..<100).map { "c\($0 % 10),\((StoreFixture.base + 8_000) / 1000 + Int64($0)),\($0 % 13)" }
+        try (["key,timestamp,amount"] + rows).joined(separator: "\n").write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        let duringRound = Mutex<LogIndexSnapshot?>(nil)
+        let ingested = Mutex<Result<BatchIngestSummary, any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let bulkDone = DispatchSemaphore(value: 0)
+        try store.ingest(bulk, into: "transactions") { _ in
+            // The writer thread, the round begun: the batch ingestion is submitted before the writer's next batch
+            // (its rows all produced, which reports progress), so the round is still in progress when it runs.
+            duringRound.withLock { $0 = try? LogIndexSnapshot(store.inspect()) }
+            let produced = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                let result = Result {
+                    try store.ingestCSV(path: csv, into: "transactions", skipBadRows: false) { _ in produced.signal() }
+                }
+                ingested.withLock { $0 = result }
+                finished.signal()
+            }
+            _ = produced.wait(timeout: .now() + 30)
+            bulkDone.signal()
+        }
+        bulkDone.wait()
+        finished.wait()
+        #expect(try ingested.withLock { $0 }?.get().rowsIngested == 100)
+        let before = try #require(duringRound.withLock { $0 })
+        #expect(before.keysAboveMark > 0 && before.mark == 0, "\(before)")
+        let after = try LogIndexSnapshot(store.inspect())
+        #expect(after.isComplete, "\(after)")
+        #expect(after.logRows == 5_100)
+        // Nothing was left waiting: closing adds no key row.
+        store.close()
+        #expect(try LogIndexSnapshot(path: directory.file("store.db")) == after)
+    }
 }
