@@ -136,4 +136,43 @@ struct PendingLogIndexTests {
                 == OfflineReads.transactions(
                     directory.completeStore([realTime, batch, more]), keys: Self.keys, times: times))
     }
+
+    @Test func aRebuildThatReEncodesEntityKeysRekeysTheirKeyRowsToo() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let keys = ["007", "0042", "5"]
+        var random = SplitMix(seed: 45)
+        let events = (0..<120).map { index in
+            StoreFixture.event(keys[Int(random.next() % 3)], Int64(index) * 10, Int(random.next() % 90) + 1)
+        }
+        let firstStore = try WriteBehind.lagging(path)
+        try Self.ingest(Array(events[..<60]), into: firstStore, by: 10)
+        firstStore.close()
+        let running = try WriteBehind.lagging(path)
+        try Self.ingest(Array(events[60...]), into: running, by: 10)
+        // Key rows up to the mark under the string keys, log rows above it without any.
+        let image = try WriteBehind.crashImage(of: running, directory)
+        let crashed = try LogIndexSnapshot(path: image)
+        #expect(crashed.mark == 60 && crashed.keyRows == 60 && crashed.logRows == 120, "\(crashed)")
+        // As int64 entities "007" and "0042" encode as 1:7 and 2:42: their logged rows are re-keyed.
+        let integerKeys = try FeatureSetDefinition(
+            jsonText: StoreFixture.transactionsJSON.replacingOccurrences(
+                of: #"{"name": "key", "type": "string"}"#, with: #"{"name": "key", "type": "int64"}"#))
+        let rebuilt = try SQLiteOnlineStore(path: image, featureSets: [integerKeys], rebuild: true)
+        let disk = try rebuilt.inspect()
+        let snapshot = try LogIndexSnapshot(disk)
+        #expect(snapshot.isComplete && snapshot.logRows == 120, "\(snapshot)")
+        #expect(
+            try disk.query("SELECT DISTINCT entity_key FROM event_log_keys ORDER BY 1") == [
+                [.text("1:5")], [.text("1:7")], [.text("2:42")],
+            ])
+        let fresh = try SQLiteOnlineStore(path: directory.file("fresh.db"), featureSets: [integerKeys])
+        _ = try fresh.ingestAndWait(events, into: "transactions")
+        fresh.close()
+        let times = [StoreFixture.base + 500, Self.readTime]
+        let reads = try OfflineReads.transactions(image, keys: ["7", "42", "5"], times: times)
+        #expect(
+            reads == (try OfflineReads.transactions(directory.file("fresh.db"), keys: ["7", "42", "5"], times: times)))
+        #expect(reads.rows.allSatisfy { $0 != nil })
+    }
 }
