@@ -175,4 +175,43 @@ struct PendingLogIndexTests {
             reads == (try OfflineReads.transactions(directory.file("fresh.db"), keys: ["7", "42", "5"], times: times)))
         #expect(reads.rows.allSatisfy { $0 != nil })
     }
+
+    @Test func roundsOverTwoFeatureSetsKeyEachRowUnderItsOwnSet() throws {
+        let directory = try SQLiteTestDirectory()
+        let other = try FeatureSetDefinition(
+            jsonText: StoreFixture.transactionsJSON.replacingOccurrences(
+                of: #"{"name": "transactions""#, with: #"{"name": "other""#))
+        let sets = [try StoreFixture.transactions(), other]
+        let open = { (name: String, maxPending: Int) in
+            try SQLiteOnlineStore(
+                path: directory.file(name), featureSets: sets,
+                configuration: OnlineStoreConfiguration(
+                    stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: maxPending))
+        }
+        let store = try open("store.db", 10)
+        let complete = try open("complete.db", 1_000_000)
+        let events = WriteBehind.events(count: 80, seed: 46)
+        // The same keys in both sets, alternating one event at a time: every round holds both.
+        for (index, event) in events.enumerated() {
+            for target in [store, complete] {
+                _ = try target.ingestAndWait([event], into: index % 2 == 0 ? "transactions" : "other")
+            }
+        }
+        complete.close()
+        let disk = try store.inspect()
+        let indexed = try LogIndexSnapshot(disk)
+        #expect(indexed.mark >= 70 && indexed.unkeyedBelowMark == 0 && indexed.orphanKeys == 0, "\(indexed)")
+        #expect(
+            try disk.query("SELECT feature_set, COUNT(*) FROM event_log_keys GROUP BY 1 ORDER BY 1").map { $0[0] }
+                == [.text("other"), .text("transactions")])
+        let times = [StoreFixture.base + 300, Self.readTime]
+        for name in ["transactions", "other"] {
+            let read = { (path: String) in
+                try OfflineReads(
+                    path, featureSet: name, keys: Self.keys, times: times,
+                    features: ["amount", "amount_count_1h", "amount_sum_24h"])
+            }
+            #expect(try read(store.path) == read(directory.file("complete.db")), "\(name)")
+        }
+    }
 }
