@@ -27,7 +27,8 @@ struct OfflineReadsBehindTheLogIndexTests {
         let store = try SQLiteOnlineStore(
             path: path, featureSets: [StoreFixture.transactions()],
             configuration: OnlineStoreConfiguration(
-                shardCount: 1, maxKeysInMemory: 2, stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: 10)
+                shardCount: 1, maxKeysInMemory: 2, stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: 10,
+                logIndexIntervalMilliseconds: 3_600_000, logIndexMaxPending: 10)
         )
         let events = WriteBehind.events(count: 305, seed: 51)
         try PendingLogIndexTests.ingest(Array(events[..<300]), into: store, by: 10)

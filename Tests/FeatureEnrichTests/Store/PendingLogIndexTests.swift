@@ -18,7 +18,8 @@ struct PendingLogIndexTests {
         try SQLiteOnlineStore(
             path: path, featureSets: [StoreFixture.transactions()],
             configuration: OnlineStoreConfiguration(
-                stateFlushIntervalMilliseconds: intervalMilliseconds, stateFlushMaxPending: maxPending))
+                stateFlushIntervalMilliseconds: intervalMilliseconds, stateFlushMaxPending: maxPending,
+                logIndexIntervalMilliseconds: intervalMilliseconds, logIndexMaxPending: maxPending))
     }
 
     static func ingest(_ events: [Value], into store: SQLiteOnlineStore, by size: Int) throws {
@@ -186,7 +187,8 @@ struct PendingLogIndexTests {
             try SQLiteOnlineStore(
                 path: directory.file(name), featureSets: sets,
                 configuration: OnlineStoreConfiguration(
-                    stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: maxPending))
+                    stateFlushIntervalMilliseconds: 3_600_000, stateFlushMaxPending: maxPending,
+                    logIndexIntervalMilliseconds: 3_600_000, logIndexMaxPending: maxPending))
         }
         let store = try open("store.db", 10)
         let complete = try open("complete.db", 1_000_000)
