@@ -59,6 +59,63 @@ public final class OfflineStoreReader {
         }
         return events
     }
+
+    /// The events of `featureSet` above the log index's mark with `event_ts <= upTo`, decoded, by entity key, each
+    /// in ingestion order: what every per-key read would scan the log for, read once for a pass over many keys
+    /// (``events(featureSet:key:upTo:decoder:unindexed:)``, in the same read transaction).
+    func unindexedEvents(
+        featureSet: String, upTo time: Int64, decoder: FeatureEventDecoder
+    ) throws -> [String: [FeatureEvent]] {
+        let statement = try connection.cachedStatement(
+            sql: """
+                SELECT seq, entity_key, event FROM event_log NOT INDEXED
+                WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND event_ts_ms <= ?2 ORDER BY seq
+                """)
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(time, at: 2)
+        var events: [String: [FeatureEvent]] = [:]
+        while try statement.step() {
+            do {
+                events[statement.text(at: 1), default: []].append(try decoder.decodeLogged(statement, at: 2))
+            } catch {
+                throw TrainingSetError.unreadableEvent(
+                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
+            }
+        }
+        return events
+    }
+
+    /// As ``events(featureSet:key:upTo:decoder:)``, with the events above the log index's mark taken from
+    /// `unindexed` (read by ``unindexedEvents(featureSet:upTo:decoder:)`` in the same read transaction) instead of a
+    /// scan of the log: the index's events come first (every `seq` up to the mark), then those.
+    func events(
+        featureSet: String, key: EntityKey, upTo time: Int64, decoder: FeatureEventDecoder,
+        unindexed: [String: [FeatureEvent]]
+    ) throws -> [FeatureEvent] {
+        let statement = try connection.cachedStatement(
+            sql: """
+                SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+                WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
+                AND k.seq <= \(StoreStatements.logIndexMarkSQL)
+                ORDER BY k.seq
+                """)
+        defer { statement.reset() }
+        try statement.bind(featureSet, at: 1)
+        try statement.bind(key.encoded, at: 2)
+        try statement.bind(time, at: 3)
+        var events: [FeatureEvent] = []
+        while try statement.step() {
+            do {
+                events.append(try decoder.decodeLogged(statement, at: 1))
+            } catch {
+                throw TrainingSetError.unreadableEvent(
+                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
+            }
+        }
+        events.append(contentsOf: unindexed[key.encoded] ?? [])
+        return events
+    }
 }
 
 extension OfflineStoreReader {

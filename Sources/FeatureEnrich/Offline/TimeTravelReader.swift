@@ -40,13 +40,20 @@ public final class TimeTravelReader {
     {
         let set = try registered(featureSet)
         let events = try store.events(featureSet: featureSet, key: key, upTo: time, decoder: set.decoder)
+        return replayed(set, events, at: time, features: features)
+    }
+
+    /// The row of a key whose `events` (up to `time`, in ingestion order) were read: as ``row(featureSet:key:at:features:)``.
+    private func replayed(_ set: RegisteredFeatureSet, _ events: [FeatureEvent], at time: Int64, features: [String]?)
+        -> ValueObject?
+    {
         var replay = PointInTimeReplay(set: set, events: events)
         return replay.row(at: time, lastVisible: time, features: features)
     }
 
     /// Calls `body` with every entity of `featureSet` that has an event with `event_ts <= time`, in key order,
     /// and its row as of `time` (as ``row(featureSet:key:at:features:)``). Streams: one key's events in memory
-    /// at a time.
+    /// at a time, plus the log's few rows above the index's mark (read once, not once per key).
     public func forEachEntity(
         featureSet: String, at time: Int64, features: [String]? = nil,
         _ body: (_ key: EntityKey, _ row: ValueObject) throws -> Void
@@ -63,9 +70,17 @@ public final class TimeTravelReader {
                 """)
         try keys.bind(featureSet, at: 1)
         try keys.bind(time, at: 2)
+        let set = try registered(featureSet)
+        // The log's rows above the index's mark, read once (not scanned again per key); while `keys` is stepping,
+        // every statement of the connection reads the same snapshot.
+        var unindexed: [String: [FeatureEvent]]?
         while try keys.step() {
             let key = EntityKey(encoded: keys.text(at: 0))
-            guard let row = try row(featureSet: featureSet, key: key, at: time, features: features) else { continue }
+            let tail = try unindexed ?? store.unindexedEvents(featureSet: featureSet, upTo: time, decoder: set.decoder)
+            unindexed = tail
+            let events = try store.events(
+                featureSet: featureSet, key: key, upTo: time, decoder: set.decoder, unindexed: tail)
+            guard let row = replayed(set, events, at: time, features: features) else { continue }
             try body(key, row)
         }
     }
