@@ -5,7 +5,7 @@ public import ServingGraph
 /// validator violations.
 ///
 /// Read through its own read-only connection (WAL: never blocks the writer); confined to one thread. Counts
-/// scan the set's `event_log` rows through the `(feature_set, entity_key, event_ts_ms)` index.
+/// scan the whole `event_log` (no index leads with the feature set since schema migration 7): an admin read.
 public final class FeatureSetCatalog {
     private let connection: SQLiteConnection
 

@@ -33,31 +33,7 @@ public final class OfflineStoreReader {
     func events(
         featureSet: String, key: EntityKey, upTo time: Int64, decoder: FeatureEventDecoder
     ) throws -> [FeatureEvent] {
-        let statement = try connection.cachedStatement(
-            sql: """
-                SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
-                WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
-                AND k.seq <= \(StoreStatements.logIndexMarkSQL)
-                UNION ALL
-                SELECT seq, event FROM event_log NOT INDEXED
-                WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND entity_key = ?2
-                AND event_ts_ms <= ?3
-                ORDER BY 1
-                """)
-        defer { statement.reset() }
-        try statement.bind(featureSet, at: 1)
-        try statement.bind(key.encoded, at: 2)
-        try statement.bind(time, at: 3)
-        var events: [FeatureEvent] = []
-        while try statement.step() {
-            do {
-                events.append(try decoder.decodeLogged(statement, at: 1))
-            } catch {
-                throw TrainingSetError.unreadableEvent(
-                    featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
-            }
-        }
-        return events
+        try keyEvents(Self.keyEventsSQL, featureSet: featureSet, key: key, upTo: time, decoder: decoder)
     }
 
     /// The events of `featureSet` above the log index's mark with `event_ts <= upTo`, decoded, by entity key, each
@@ -93,13 +69,17 @@ public final class OfflineStoreReader {
         featureSet: String, key: EntityKey, upTo time: Int64, decoder: FeatureEventDecoder,
         unindexed: [String: [FeatureEvent]]
     ) throws -> [FeatureEvent] {
-        let statement = try connection.cachedStatement(
-            sql: """
-                SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
-                WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
-                AND k.seq <= \(StoreStatements.logIndexMarkSQL)
-                ORDER BY k.seq
-                """)
+        var events = try keyEvents(
+            Self.indexedKeyEventsSQL, featureSet: featureSet, key: key, upTo: time, decoder: decoder)
+        events.append(contentsOf: unindexed[key.encoded] ?? [])
+        return events
+    }
+
+    /// A key's events by `sql` (columns `seq`, `event`; bound feature set, key and time), decoded, in its order.
+    private func keyEvents(
+        _ sql: String, featureSet: String, key: EntityKey, upTo time: Int64, decoder: FeatureEventDecoder
+    ) throws -> [FeatureEvent] {
+        let statement = try connection.cachedStatement(sql: sql)
         defer { statement.reset() }
         try statement.bind(featureSet, at: 1)
         try statement.bind(key.encoded, at: 2)
@@ -113,9 +93,29 @@ public final class OfflineStoreReader {
                     featureSet: featureSet, seq: statement.int64(at: 0), reason: "\(error)")
             }
         }
-        events.append(contentsOf: unindexed[key.encoded] ?? [])
         return events
     }
+
+    /// A key's events up to a time (feature set, key, time: 1, 2, 3) from the index up to its mark and from the
+    /// log above it, in one statement (one snapshot), in `seq` order.
+    private static let keyEventsSQL = """
+        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
+        AND k.seq <= \(StoreStatements.logIndexMarkSQL)
+        UNION ALL
+        SELECT seq, event FROM event_log NOT INDEXED
+        WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND entity_key = ?2
+        AND event_ts_ms <= ?3
+        ORDER BY 1
+        """
+
+    /// ``keyEventsSQL``'s first half: the key's events the index holds, up to its mark, in `seq` order.
+    private static let indexedKeyEventsSQL = """
+        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
+        AND k.seq <= \(StoreStatements.logIndexMarkSQL)
+        ORDER BY k.seq
+        """
 }
 
 extension OfflineStoreReader {

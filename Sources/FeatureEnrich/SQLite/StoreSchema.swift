@@ -51,7 +51,7 @@
 ///   behind the log in key order instead of one random index leaf per appended event, and `log_index_mark` (one
 ///   row, `through_seq`): every `event_log` row with a `seq` up to it has its `event_log_keys` row (rows above it
 ///   may or may not). A reader takes `event_log_keys` up to the mark and the log's rows above it (a range of the
-///   rowid), in one statement, so one snapshot (``StoreStatements/logKeysSQL(where:)``).
+///   rowid), in one statement, so one snapshot (``StoreStatements/logKeysSQL(columns:where:)``).
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).

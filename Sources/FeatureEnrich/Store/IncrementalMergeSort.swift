@@ -44,6 +44,12 @@ final class IncrementalMergeSort<Element> {
         return total
     }
 
+    /// Sorts the next run when some are left, and tells whether every run is sorted now: one step per commit.
+    func advance() -> Bool {
+        sortNextRun()
+        return isReady
+    }
+
     /// Sorts the next run; the last one makes the sort ready to read.
     func sortNextRun() {
         guard !isReady else { return }

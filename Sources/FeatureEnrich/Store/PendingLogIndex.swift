@@ -9,8 +9,9 @@
 ///
 /// Staging follows the writer's savepoints like ``PendingStates``: an item's keys are kept when its savepoint is
 /// released, a batch's become pending when it COMMITs. A round starts when more than `maxPending` keys wait or
-/// `flushInterval` passed since the last one ended. ``flush(_:)`` indexes every row above the mark from SQL (close,
-/// batch ingestion, warm-up); a store opening indexes what a crash left behind the same way.
+/// `flushInterval` passed since the last one ended, its keys sorted a run per commit (``IncrementalMergeSort``).
+/// ``flush(_:)`` indexes every row above the mark from SQL (close, the end of a batch ingestion); a store opening
+/// indexes what a crash left behind the same way.
 ///
 /// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
 final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
@@ -118,13 +119,10 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         } else {
             return
         }
-        if !working.entries.isReady {
-            // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
-            working.entries.sortNextRun()
-            guard working.entries.isReady else {
-                roundAfterCommit = working
-                return
-            }
+        // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
+        guard working.entries.advance() else {
+            roundAfterCommit = working
+            return
         }
         roundRewind = working.entries.position
         for entry in working.entries.next(chunk(items: keptItems)) where entry.featureSet < featureSets.count {
@@ -168,12 +166,9 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
 
     var deferredWorkDelayMicroseconds: Int? {
         guard !pending.isEmpty || round != nil else { return nil }
-        // After a failed commit (a full disk...), retry no faster than this instead of spinning.
-        let floor = lastBatchFailed ? PendingStates.retryDelayMicroseconds : 0
-        if round != nil { return floor }
-        let remaining = flushInterval - (clock.now - lastRound)
-        let (seconds, attoseconds) = remaining.components
-        return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+        return PendingStates.idleDelayMicroseconds(
+            roundInProgress: round != nil, lastBatchFailed: lastBatchFailed,
+            remaining: flushInterval - (clock.now - lastRound))
     }
 
     /// Keys a round writes in the commit of a batch of `items` kept items: four per item and at least 128; 256 in

@@ -150,13 +150,10 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         } else {
             return
         }
-        if !working.keys.isReady {
-            // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
-            working.keys.sortNextRun()
-            guard working.keys.isReady else {
-                roundAfterCommit = working
-                return
-            }
+        // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
+        guard working.keys.advance() else {
+            roundAfterCommit = working
+            return
         }
         let now = StoreWriterLoop.nowMilliseconds()
         roundRewind = working.keys.position
@@ -211,10 +208,17 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
 
     var deferredWorkDelayMicroseconds: Int? {
         guard !pending.isEmpty else { return nil }
-        // After a failed commit (a full disk...), retry no faster than this instead of spinning.
-        let floor = lastBatchFailed ? Self.retryDelayMicroseconds : 0
-        if round != nil { return floor }
-        let remaining = flushInterval - (clock.now - lastFlush)
+        return Self.idleDelayMicroseconds(
+            roundInProgress: round != nil, lastBatchFailed: lastBatchFailed,
+            remaining: flushInterval - (clock.now - lastFlush))
+    }
+
+    /// How long an idle writer may wait before its next empty batch for work written behind the log: none while a
+    /// round is in progress, else until the interval's `remaining` part has passed (at least 1 ms); never less than
+    /// ``retryDelayMicroseconds`` after a failed commit (a full disk...), instead of spinning.
+    static func idleDelayMicroseconds(roundInProgress: Bool, lastBatchFailed: Bool, remaining: Duration) -> Int {
+        let floor = lastBatchFailed ? retryDelayMicroseconds : 0
+        if roundInProgress { return floor }
         let (seconds, attoseconds) = remaining.components
         return max(floor, 1000, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }

@@ -117,12 +117,7 @@ struct PendingLogIndexTests {
         let disk = try store.inspect()
         #expect(try LogIndexSnapshot(disk).keyRows == 0)
         let batch = WriteBehind.events(count: 80, seed: 39, offset: 10_000)
-        let csv = directory.file("events.csv")
-        let lines = batch.map { event in
-            "\(event["key"]?.stringValue ?? ""),\(event["timestamp"]?.stringValue ?? ""),\(event["amount"]?.intValue ?? 0)"
-        }
-        try (["key,timestamp,amount"] + lines).joined(separator: "\n").write(
-            toFile: csv, atomically: true, encoding: .utf8)
+        let csv = try WriteBehind.csv(of: batch, in: directory)
         _ = try store.ingestCSV(path: csv, into: "transactions", skipBadRows: false)
         let ingested = try LogIndexSnapshot(disk)
         #expect(ingested.isComplete, "\(ingested)")

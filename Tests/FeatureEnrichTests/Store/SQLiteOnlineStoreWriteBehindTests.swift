@@ -45,6 +45,17 @@ struct SQLiteOnlineStoreWriteBehindTests {
         return copy
     }
 
+    /// `events` (key, timestamp, amount) written as a CSV file for `ingestCSV`; its path.
+    static func csv(of events: [Value], in directory: SQLiteTestDirectory) throws -> String {
+        let path = directory.file("events.csv")
+        let lines = events.map { event in
+            "\(event["key"]?.stringValue ?? ""),\(event["timestamp"]?.stringValue ?? ""),\(event["amount"]?.intValue ?? 0)"
+        }
+        try (["key,timestamp,amount"] + lines).joined(separator: "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Rows of `entity_state` whose `through_seq` is below the log's `MAX(seq)`.
     static func rowsBehind(_ connection: SQLiteConnection) throws -> Int64 {
         try connection.count(
@@ -208,12 +219,7 @@ struct SQLiteOnlineStoreWriteBehindTests {
         let realTime = Self.events(count: 120, seed: 11)
         _ = try store.ingestAndWait(realTime, into: "transactions")
         let batch = Self.events(count: 80, seed: 12, offset: 10_000)
-        let csv = directory.file("events.csv")
-        let lines = batch.map { event in
-            "\(event["key"]?.stringValue ?? ""),\(event["timestamp"]?.stringValue ?? ""),\(event["amount"]?.intValue ?? 0)"
-        }
-        try (["key,timestamp,amount"] + lines).joined(separator: "\n").write(
-            toFile: csv, atomically: true, encoding: .utf8)
+        let csv = try Self.csv(of: batch, in: directory)
         _ = try store.ingestCSV(path: csv, into: "transactions", skipBadRows: false)
         // The file's states include everything logged: nothing is behind the log, the mark is at its last row.
         #expect(try store.inspect().count("SELECT through_seq FROM state_flush_marks") == 200)
