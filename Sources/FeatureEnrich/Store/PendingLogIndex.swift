@@ -75,10 +75,11 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         item.append(Entry(featureSet: featureSet, key: key, time: time, seq: seq))
     }
 
-    /// Indexes every logged event above the mark and raises the mark to the log's last row, inside the running item
-    /// or batch; what was staged up to there is forgotten only when that commits.
-    func flush(_ connection: SQLiteConnection) throws {
-        flushedThrough = try StoreStatements.indexLogTail(connection)
+    /// Indexes every logged event above the mark (but those from `keyedFrom` on, keyed as they were logged) and
+    /// raises the mark to the log's last row, inside the running item or batch; what was staged up to there is
+    /// forgotten only when that commits.
+    func flush(_ connection: SQLiteConnection, keyedFrom: Int64 = .max) throws {
+        flushedThrough = try StoreStatements.indexLogTail(connection, keyedFrom: keyedFrom)
     }
 
     // MARK: - StoreWriterBatchObserver

@@ -248,6 +248,8 @@ extension SQLiteOnlineStore {
     ) throws {
         let now = StoreWriterLoop.nowMilliseconds()
         try pendingStates.flush(connection, now: now)
+        // The batch's rows get their key rows as they are logged (``StoreStatements/appendEvents``).
+        let firstSeq = try StoreStatements.maxSeq(connection) + 1
         var throughSeq: Int64?
         // A larger page cache for this one big transaction: with the default 2 MB most event-log key inserts
         // would read and spill pages.
@@ -269,10 +271,10 @@ extension SQLiteOnlineStore {
                             connection, featureSet: featureSet, feature: feature, value)
                     }
                     try StoreStatements.mergeViolations(connection, featureSet: featureSet, violations)
-                    // Nothing is behind the log now: the marks move to the file's last row, and the batch's keys
-                    // are indexed in key order (one sort, not one random index leaf per row).
+                    // Nothing is behind the log now: the marks move to the file's last row (the real-time rows
+                    // logged before the batch and not keyed yet get their key rows first).
                     try pendingStates.flush(connection, now: now)
-                    try logIndex.flush(connection)
+                    try logIndex.flush(connection, keyedFrom: firstSeq)
                     return
                 case .abort(let error):
                     throw error

@@ -57,17 +57,18 @@ extension StoreStatements {
         ).execute([.integer(throughSeq)])
     }
 
-    /// Adds the key rows of every logged event above the mark, in key order (SQLite sorts them, spilling to
-    /// disk if need be), and raises the mark to the log's last row; returns that `seq`.
+    /// Adds the key rows of every logged event above the mark (below `keyedFrom`, whose rows have theirs: a batch
+    /// ingestion's), in key order (SQLite sorts them, spilling to disk if need be), and raises the mark to the
+    /// log's last row; returns that `seq`.
     @discardableResult
-    static func indexLogTail(_ connection: SQLiteConnection) throws -> Int64 {
+    static func indexLogTail(_ connection: SQLiteConnection, keyedFrom: Int64 = .max) throws -> Int64 {
         try connection.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq)
                 SELECT feature_set, entity_key, event_ts_ms, seq FROM event_log NOT INDEXED
-                WHERE seq > \(logIndexMarkSQL) ORDER BY feature_set, entity_key, event_ts_ms, seq
+                WHERE seq > \(logIndexMarkSQL) AND seq < ?1 ORDER BY feature_set, entity_key, event_ts_ms, seq
                 """
-        ).execute([])
+        ).execute([.integer(keyedFrom)])
         let last = try maxSeq(connection)
         try raiseLogIndexMark(connection, to: last)
         return last
