@@ -23,6 +23,15 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         let seq: Int64
     }
 
+    /// What a round sorts for one entry: plain integers (moved without reference counting), its key's
+    /// ``KeyOrder`` and its place in the round's entries; an entry's events of one key keep their staging order.
+    struct SortItem {
+        let order: KeyOrder
+        /// The feature set's place in name order (the key table's first column).
+        let rank: Int32
+        let index: Int32
+    }
+
     private let featureSets: [String]
     private let flushInterval: Duration
     private let maxPending: Int
@@ -37,14 +46,15 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     /// The round in progress: its entries (put in key order a run per commit, then written in that order) and the
     /// log's `MAX(seq)` when it began.
     private struct Round {
-        let entries: IncrementalMergeSort<Entry>
+        let entries: [Entry]
+        let order: IncrementalMergeSort<SortItem>
         let mark: Int64
     }
     private var round: Round?
     /// What ``round`` becomes if the running batch commits (`.some(nil)`: it ended); nil: unchanged.
     private var roundAfterCommit: Round??
     /// Where the round's reading stood before the running batch took entries from it (restored on rollback).
-    private var roundRewind: IncrementalMergeSort<Entry>.Position?
+    private var roundRewind: IncrementalMergeSort<SortItem>.Position?
     /// Each feature set's place in name order (the key table's order), by ``Entry/featureSet``.
     private let featureSetRanks: [Int]
     /// Whether the running batch began a round (which took ``pending`` and ``batch``).
@@ -68,7 +78,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     /// Keys not written yet (committed, in a round or in the running batch); writer thread only.
-    var count: Int { pending.count + batch.count + (round?.entries.remaining ?? 0) }
+    var count: Int { pending.count + batch.count + (round?.order.remaining ?? 0) }
 
     /// Records that the running item appended the event `seq` of `key` in feature set `featureSet` at `time`.
     func stage(featureSet: Int, key: String, time: Int64, seq: Int64) {
@@ -107,31 +117,34 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         {
             var entries = pending
             entries.append(contentsOf: batch)
-            let ranks = featureSetRanks
-            let order = IncrementalMergeSort(entries, runLength: PendingStates.sortRunLength) { left, right in
-                if left.featureSet != right.featureSet {
-                    return ranks[left.featureSet] < ranks[right.featureSet]
-                }
-                if left.key != right.key { return left.key < right.key }
-                return (left.time, left.seq) < (right.time, right.seq)
+            let items = entries.enumerated().map { index, entry in
+                let rank =
+                    entry.featureSet < featureSetRanks.count ? featureSetRanks[entry.featureSet] : entry.featureSet
+                return SortItem(order: KeyOrder(entry.key), rank: Int32(truncatingIfNeeded: rank), index: Int32(index))
             }
-            working = Round(entries: order, mark: try StoreStatements.maxSeq(connection))
+            let order = IncrementalMergeSort(items, runLength: PendingStates.sortRunLength) { left, right in
+                if left.rank != right.rank { return left.rank < right.rank }
+                let keyOrder = KeyOrder.precedes(
+                    left.order, entries[Int(left.index)].key, right.order, entries[Int(right.index)].key)
+                return keyOrder ?? (left.index < right.index)
+            }
+            working = Round(entries: entries, order: order, mark: try StoreStatements.maxSeq(connection))
             roundBegan = true
         } else {
             return
         }
         // A run of the sort per commit: no commit waits for the whole sort (a small round is sorted at once).
-        guard working.entries.advance() else {
+        guard working.order.advance() else {
             roundAfterCommit = working
             return
         }
-        roundRewind = working.entries.position
-        for entry in working.entries.next(chunk(items: keptItems)) where entry.featureSet < featureSets.count {
-            try StoreStatements.insertLogKey(
-                connection, featureSet: featureSets[entry.featureSet], key: entry.key, time: entry.time,
-                seq: entry.seq)
+        roundRewind = working.order.position
+        let rows = working.order.next(chunk(items: keptItems)).compactMap { item in
+            let entry = working.entries[Int(item.index)]
+            return entry.featureSet < featureSets.count ? (entry.featureSet, entry.key, entry.time, entry.seq) : nil
         }
-        if working.entries.remaining == 0 {
+        try StoreStatements.insertLogKeys(connection, featureSets: featureSets, rows)
+        if working.order.remaining == 0 {
             try StoreStatements.raiseLogIndexMark(connection, to: working.mark)
             roundAfterCommit = .some(nil)
         } else {
@@ -154,7 +167,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 }
             }
         }
-        if !committed, let rewind = roundRewind { round?.entries.restore(rewind) }
+        if !committed, let rewind = roundRewind { round?.order.restore(rewind) }
         lastBatchFailed = !committed
         roundAfterCommit = nil
         roundRewind = nil

@@ -42,6 +42,43 @@ extension StoreStatements {
         while try statement.step() {}
     }
 
+    /// Adds the key rows of `entries` (no-ops for rows already there), in their order: blocks of
+    /// ``logKeyBlock`` rows per statement, one statement per row for the rest. A statement per row cost
+    /// about a third of each row's insert in setting up and finishing the statement.
+    static func insertLogKeys(
+        _ connection: SQLiteConnection, featureSets: [String],
+        _ entries: [(featureSet: Int, key: String, time: Int64, seq: Int64)]
+    ) throws {
+        var start = 0
+        if entries.count >= logKeyBlock {
+            let values = Array(repeating: "(?, ?, ?, ?)", count: logKeyBlock).joined(separator: ", ")
+            let block = try connection.cachedStatement(
+                sql: "INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES \(values)")
+            defer { block.reset() }
+            while start + logKeyBlock <= entries.count {
+                for offset in 0..<logKeyBlock {
+                    let entry = entries[start + offset]
+                    let column = offset * 4
+                    try block.bind(featureSets[entry.featureSet], at: column + 1)
+                    try block.bind(entry.key, at: column + 2)
+                    try block.bind(entry.time, at: column + 3)
+                    try block.bind(entry.seq, at: column + 4)
+                }
+                while try block.step() {}
+                block.reset()
+                start += logKeyBlock
+            }
+        }
+        for entry in entries[start...] {
+            try insertLogKey(
+                connection, featureSet: featureSets[entry.featureSet], key: entry.key, time: entry.time,
+                seq: entry.seq)
+        }
+    }
+
+    /// Key rows per multi-row statement of ``insertLogKeys(_:featureSets:_:)``.
+    static let logKeyBlock = 32
+
     /// The log index mark (0 when the log is empty).
     static func logIndexMark(_ connection: SQLiteConnection) throws -> Int64 {
         let statement = try connection.cachedStatement(sql: "SELECT through_seq FROM log_index_mark")
