@@ -1,4 +1,5 @@
 import Dispatch
+import FeatureEnrich
 public import ServingGraph
 
 /// Sends a copy of each event to every route and merges the answers, objects, key by key into one
@@ -134,6 +135,8 @@ public struct ParallelRun: Step {
                 collector.set(index, ParallelRouteOutcome(running: step.step, child))
             }
         }
+        // Routes on other threads may queue store writes behind ones this thread still holds the wake-up of.
+        WriterWakeUpDeferral.deliver()
         _ = collector.group.wait(timeout: deadline)
         return collector.finish { index in .answered(.failure(timedOut(routes[index].name))) }
     }

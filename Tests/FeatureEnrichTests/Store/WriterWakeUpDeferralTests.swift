@@ -1,14 +1,16 @@
 import Dispatch
-import FeatureEnrich
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FeatureEnrich
 
 /// A thread that defers store-writer wake-ups (an HTTP event loop): its writes wait for ``deliver()``, and no
 /// blocking call on a writer from that thread can deadlock on a wake-up it still holds.
 @Suite(.timeLimit(.minutes(1)))
 struct WriterWakeUpDeferralTests {
-    /// Runs `body` on a new thread (deferral is per thread; the test's own thread is shared with other tests).
+    /// Runs `body` on a new thread (deferral is per thread; the test's own thread is shared with other tests),
+    /// waiting at most 60 s: a thread deadlocked on a wake-up it holds fails the test instead of hanging it.
     private func onOwnThread(_ body: @escaping @Sendable () throws -> Void) throws {
         let outcome = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -17,7 +19,8 @@ struct WriterWakeUpDeferralTests {
             done.signal()
         }
         thread.start()
-        done.wait()
+        let finished = done.wait(timeout: .now() + .seconds(60))
+        #expect(finished == .success, "the thread did not finish: deadlocked on a held writer wake-up")
         if let error = outcome.withLock({ $0 }) { throw error }
     }
 
@@ -78,6 +81,28 @@ struct WriterWakeUpDeferralTests {
         }
         #expect(completions.withLock { $0 } == 1)
         #expect(try writer.submitAndWaitCount() == 2)
+    }
+
+    @Test func aBatchIngestionOnADeferringThreadWakesTheWriterBeforeFillingItsChannel() throws {
+        let directory = try SQLiteTestDirectory()
+        let store = try SQLiteOnlineStore(
+            path: directory.file("store.db"), featureSets: [StoreFixture.transactions()])
+        // More chunks than the channel holds: the producing thread blocks on it unless the writer consumes.
+        let rows = (SQLiteOnlineStore.batchChannelCapacity + 4) * SQLiteOnlineStore.batchChunkRows
+        let lines = (0..<rows).map { "k\($0 % 97),\((StoreFixture.base + Int64($0)) / 1000),\($0 % 13)" }
+        let csv = directory.file("events.csv")
+        try (["key,timestamp,amount"] + lines).joined(separator: "\n").write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        while !store.writer.isIdle { usleep(1_000) }
+        let ingested = Mutex<Int>(0)
+        try onOwnThread {
+            WriterWakeUpDeferral.enableOnCurrentThread()
+            // A write queued first takes the sleeping writer's wake-up, which this thread then holds.
+            try store.ingest([StoreFixture.event("first", 1_000, 1)], into: "transactions", eventID: nil) { _ in }
+            let summary = try store.ingestCSV(path: csv, into: "transactions", skipBadRows: false)
+            ingested.withLock { $0 = summary.rowsIngested }
+        }
+        #expect(ingested.withLock { $0 } == rows)
     }
 
     @Test func closingFromADeferringThreadCommitsWhatItQueued() throws {
