@@ -9,10 +9,18 @@ public final class OfflineStoreReader {
     public let path: String
     let connection: SQLiteConnection
 
-    /// Opens the store at `path` read-only; it must exist.
+    /// Opens the store at `path` read-only; it must exist and have this build's schema (a writer migrates it).
     public init(path: String) throws {
         self.path = path
         connection = try SQLiteConnection(path: path, configuration: .readOnly)
+        let found = try SchemaMigrator.currentVersion(connection)
+        let latest = StoreSchema.migrator.latestVersion
+        if found > latest {
+            throw SchemaMigrationError.databaseNewerThanCode(path: path, found: found, supported: latest)
+        }
+        if found < latest {
+            throw SchemaMigrationError.databaseOlderThanCode(path: path, found: found, needed: latest)
+        }
     }
 
     /// Every registered feature-set definition, by name order.
