@@ -45,6 +45,8 @@ final class BatchChannel: Sendable {
 
     /// Producer: queues `message`, blocking while the channel is full; false once the writer has failed.
     func put(_ message: Message) -> Bool {
+        // The writer must be consuming before this thread blocks on a full channel.
+        WriterWakeUpDeferral.deliver()
         freeSlots.wait()
         let accepted = state.withLock { state -> Bool in
             guard !state.consumerFailed else { return false }

@@ -72,8 +72,6 @@ extension SQLiteOnlineStore {
                 if case .failure = result { channel.fail() }
                 outcome.report(result)
             })
-        // The writer must be consuming before this thread blocks on a full channel.
-        WriterWakeUpDeferral.deliver()
         let produced: Result<(BatchIngestSummary, [String]), any Error>
         do {
             produced = .success(

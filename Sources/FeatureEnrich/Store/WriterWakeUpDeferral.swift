@@ -10,7 +10,7 @@ import Glibc
 /// commit everything the loop queued in one pass over its ready sockets.
 ///
 /// Deferral is per thread and off by default: only a thread that called ``enableOnCurrentThread()`` defers, and
-/// every blocking wait on a writer (``StoreWriter/submitAndWait(_:)``, a batch ingestion's outcome) delivers the
+/// every blocking wait on a writer (``StoreWriter/submitAndWait(_:)``, a batch ingestion's channel and outcome) delivers the
 /// calling thread's wake-ups first, so a thread never waits on a writer it did not wake.
 public enum WriterWakeUpDeferral {
     /// The wake-ups one thread holds back.
