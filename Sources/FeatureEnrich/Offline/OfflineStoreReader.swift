@@ -107,9 +107,7 @@ public final class OfflineStoreReader {
     /// A key's events up to a time (feature set, key, time: 1, 2, 3) from the index up to its mark and from the
     /// log above it, in one statement (one snapshot), in `seq` order.
     private static let keyEventsSQL = """
-        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
-        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
-        AND k.seq <= \(StoreStatements.logIndexMarkSQL)
+        \(indexedKeyEventsArm)
         UNION ALL
         SELECT seq, event FROM event_log NOT INDEXED
         WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND entity_key = ?2
@@ -118,11 +116,13 @@ public final class OfflineStoreReader {
         """
 
     /// ``keyEventsSQL``'s first half: the key's events the index holds, up to its mark, in `seq` order.
-    private static let indexedKeyEventsSQL = """
+    private static let indexedKeyEventsSQL = indexedKeyEventsArm + " ORDER BY k.seq"
+
+    /// The key's events up to a time that the index holds, up to its mark (feature set, key, time: 1, 2, 3).
+    private static let indexedKeyEventsArm = """
         SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
         WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
         AND k.seq <= \(StoreStatements.logIndexMarkSQL)
-        ORDER BY k.seq
         """
 }
 

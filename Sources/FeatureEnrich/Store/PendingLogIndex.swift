@@ -57,8 +57,6 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private var roundRewind: IncrementalMergeSort<SortItem>.Position?
     /// Each feature set's place in name order (the key table's order), by ``Entry/featureSet``.
     private let featureSetRanks: [Int]
-    /// Whether the running batch began a round (which took ``pending`` and ``batch``).
-    private var roundBegan = false
     /// The `seq` a ``flush(_:)`` in the running batch indexed up to.
     private var flushedThrough: Int64?
     private var keptItems = 0
@@ -76,9 +74,6 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         self.flushInterval = .milliseconds(flushIntervalMilliseconds)
         self.maxPending = maxPending
     }
-
-    /// Keys not written yet (committed, in a round or in the running batch); writer thread only.
-    var count: Int { pending.count + batch.count + (round?.order.remaining ?? 0) }
 
     /// Records that the running item appended the event `seq` of `key` in feature set `featureSet` at `time`.
     func stage(featureSet: Int, key: String, time: Int64, seq: Int64) {
@@ -129,7 +124,6 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 return keyOrder ?? (left.index < right.index)
             }
             working = Round(entries: entries, order: order, mark: try StoreStatements.maxSeq(connection))
-            roundBegan = true
         } else {
             return
         }
@@ -160,6 +154,8 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 round = nil
                 lastRound = clock.now
             } else {
+                // A round that began in this batch (none before, one after) took ``pending`` and ``batch``.
+                let roundBegan = round == nil && roundAfterCommit != nil
                 if roundBegan { pending.removeAll(keepingCapacity: true) } else { pending.append(contentsOf: batch) }
                 if let after = roundAfterCommit {
                     round = after
@@ -171,7 +167,6 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         lastBatchFailed = !committed
         roundAfterCommit = nil
         roundRewind = nil
-        roundBegan = false
         flushedThrough = nil
         keptItems = 0
         batch.removeAll(keepingCapacity: true)

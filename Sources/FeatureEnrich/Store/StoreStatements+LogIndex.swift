@@ -26,14 +26,22 @@ extension StoreStatements {
         WHERE seq > MAX(?3, \(logIndexMarkSQL)) AND feature_set = ?1 AND entity_key = ?2
         """
 
+    /// The insert of key rows, up to its `VALUES` (a key row already there is kept).
+    private static let insertLogKeysPrefix =
+        "INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES "
+
+    /// The insert of one key row: feature set, key, time, seq (1-4).
+    static let insertLogKeySQL = insertLogKeysPrefix + "(?, ?, ?, ?)"
+
+    /// The insert of ``logKeyBlock`` key rows, four parameters each.
+    private static let insertLogKeyBlockSQL =
+        insertLogKeysPrefix + Array(repeating: "(?, ?, ?, ?)", count: logKeyBlock).joined(separator: ", ")
+
     /// Adds the key row of one logged event (a no-op when it is there already).
     static func insertLogKey(
         _ connection: SQLiteConnection, featureSet: String, key: String, time: Int64, seq: Int64
     ) throws {
-        let statement = try connection.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES (?, ?, ?, ?)
-                """)
+        let statement = try connection.cachedStatement(sql: insertLogKeySQL)
         try statement.bind(featureSet, at: 1)
         try statement.bind(key, at: 2)
         try statement.bind(time, at: 3)
@@ -51,9 +59,7 @@ extension StoreStatements {
     ) throws {
         var start = 0
         if entries.count >= logKeyBlock {
-            let values = Array(repeating: "(?, ?, ?, ?)", count: logKeyBlock).joined(separator: ", ")
-            let block = try connection.cachedStatement(
-                sql: "INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES \(values)")
+            let block = try connection.cachedStatement(sql: insertLogKeyBlockSQL)
             defer { block.reset() }
             while start + logKeyBlock <= entries.count {
                 for offset in 0..<logKeyBlock {

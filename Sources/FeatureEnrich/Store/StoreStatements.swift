@@ -38,8 +38,7 @@ package enum StoreStatements {
             statement.reset()
             statement.clearBindings()
         }
-        let keyRow = try connection.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event_log_keys(feature_set, entity_key, event_ts_ms, seq) VALUES (?, ?, ?, ?)")
+        let keyRow = try connection.cachedStatement(sql: insertLogKeySQL)
         defer {
             keyRow.reset()
             keyRow.clearBindings()
