@@ -1,53 +1,64 @@
 import Synchronization
 
-/// Entity states written behind the event log: the latest committed state of each entity whose `entity_state` row
-/// is behind, flushed coalesced (docs/ARCHITECTURE.md, "States are a cache of the log").
+/// Entity states written behind the event log: which entities' `entity_state` rows lag their committed state,
+/// flushed coalesced (docs/ARCHITECTURE.md, "States are a cache of the log").
 ///
-/// A real-time item appends its events to `event_log` and stages its keys' serialized states here instead of
-/// upserting them (``stage(_:bytes:throughSeq:)``); a write that does write a state row itself (write-through:
-/// a key's first state, Feast's online-only push, batch ingestion) or a flush records that the row is current
-/// (``markWritten(_:)``). Staging follows the writer's savepoints like ``DeferredStatistics``: what an item staged
-/// is kept only when its savepoint is released, what a batch kept becomes pending only when the batch COMMITs, so
-/// a pending state is always the state after committed items, and a rolled-back one never reaches the disk.
+/// A real-time item appends its events to `event_log` and records here that its keys' rows are now behind
+/// (``stage(_:throughSeq:)``) instead of upserting them; no state is serialised for it. A write that does write
+/// a row itself (write-through: a key's first state, Feast's online-only push, a key a flush asked for, batch
+/// ingestion) or a flush records that the row is current (``markWritten(_:)``). Changes follow the writer's
+/// savepoints like ``DeferredStatistics``: what an item recorded is kept only when its savepoint is released, and
+/// takes effect only when its batch COMMITs.
 ///
 /// Flushing is a round spread over commits, so no commit (and no response waiting for it) stalls behind thousands
 /// of upserts: once ``OnlineStoreConfiguration/stateFlushIntervalMilliseconds`` passed since the last round ended,
-/// or more than ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, the keys pending then are taken in
-/// key order with the log's `MAX(seq)`; each commit (``beforeCommit(_:closing:)``) writes the latest state of the
-/// next ``chunk(items:)`` of them, and the commit writing the last sets each feature set's mark to that `MAX(seq)`
-/// (every key pending at the start now has a row including its events up to it; any other key's row already
-/// did). A round's progress counts only once its commit succeeded. ``flush(_:now:)`` writes everything at once
-/// (close, batch ingestion, warm-up). Until a state is written, a reader rebuilds it from the row plus the key's
-/// later log rows.
+/// or more than ``OnlineStoreConfiguration/stateFlushMaxPending`` states wait, the keys behind then are taken in
+/// key order with the log's `MAX(seq)`; each commit (``beforeCommit(_:closing:)``) writes the committed state of
+/// the next ``chunk(items:)`` of them, read from ``source`` (memory, serialised then; a key with writes in flight
+/// is retried later and asked to write through), and the commit writing the last sets each feature set's mark to
+/// that `MAX(seq)` (every key behind at the start now has a row including its events up to it; any other key's
+/// row already did). A round's progress counts only once its commit succeeded. ``flush(_:now:)`` writes everything
+/// at once (close, batch ingestion, warm-up). Until a state is written, a reader rebuilds it from the row plus the
+/// key's later log rows.
 ///
-/// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls).
+/// `@unchecked Sendable`: only the store-writer thread touches it (its work items and the batch observer calls),
+/// except ``mayBeBehind(_:)``, ``isBehind(_:)``, ``committedSeq`` and ``evicted``, which are synchronised.
 final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
-    /// Serialized state bytes and the highest `event_log.seq` they include.
-    struct State {
-        let bytes: [UInt8]
-        let throughSeq: Int64
+    /// What an item or a flush did to a key's row: left it behind its committed state (`written` false: a
+    /// write staged behind the log, including its events up to `seq`) or wrote it.
+    private struct Change {
+        let key: StoreShard.Key
+        let written: Bool
+        let seq: Int64
     }
 
     private let featureSets: [String]
     private let flushInterval: Duration
     private let maxPending: Int
-    /// After committed batches; flushed by the next flush.
-    private var pending: [StoreShard.Key: State] = [:]
-    /// Of the batch's kept items (nil: the row is current, drop the pending state at COMMIT).
-    private var batch: [StoreShard.Key: State?] = [:]
+    /// Where flushes read committed states (set by the store once its memory exists, before any write).
+    var source: (any CommittedStateSource)?
+    /// States of keys evicted while behind (kept by the store's evictions, read through ``source``).
+    let evicted = EvictedStates()
+    /// Of the batch's kept items, then of its flush, in order.
+    private var batch: [Change] = []
     /// Of the item running now.
-    private var item: [StoreShard.Key: State?] = [:]
-    /// The keys of ``pending``, for ``mayBeBehind(_:)`` on any thread.
+    private var item: [Change] = []
+    /// Keys whose committed state is not written, for ``mayBeBehind(_:)`` on any thread; changed at COMMIT.
     private let behind = Mutex<Set<StoreShard.Key>>([])
+    /// `behind.count`, for the writer.
+    private var behindCount = 0
+    /// The highest seq a committed staged write included (evictions record it with the state they keep).
+    let committedSeq = Atomic<Int64>(0)
     /// Whether this store ever staged a state (it is then the file's real-time writer).
     private let hasStaged = Atomic<Bool>(false)
     private var lastFlush = ContinuousClock.now
     private let clock = ContinuousClock()
-    /// The flush in progress: keys pending when it started (put in key order a run per commit, then written in
-    /// that order) and the log's `MAX(seq)` then (the mark it sets when done).
+    /// The flush in progress: keys behind when it started (put in key order a run per commit, then written in
+    /// that order), keys to try again (writes were in flight) and the log's `MAX(seq)` then (its mark).
     private struct Round {
         let keys: IncrementalMergeSort<StoreShard.Key>
         let mark: Int64
+        var retry: [StoreShard.Key] = []
     }
     private var round: Round?
     /// What ``round`` becomes if the running batch commits (`.some(nil)`: the round ended); nil: unchanged.
@@ -59,7 +70,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     /// Whether the last batch rolled back.
     private var lastBatchFailed = false
 
-    /// Buffers states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
+    /// Tracks states of the feature sets named `featureSets` (indexed by ``StoreShard/Key/featureSet``), flushed
     /// every `flushIntervalMilliseconds` or past `maxPending` states.
     init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
         self.featureSets = featureSets
@@ -67,12 +78,13 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         self.maxPending = maxPending
     }
 
-    /// States not yet written (committed or in the running batch); writer thread only.
-    var count: Int { pending.count + batch.count }
+    /// States not yet written (committed or staged by the running batch); writer thread only.
+    var count: Int { behindCount + batch.count(where: { !$0.written }) + item.count(where: { !$0.written }) }
 
-    /// Records that the running item leaves `key` with `bytes`, including its events up to `throughSeq`.
-    func stage(_ key: StoreShard.Key, bytes: [UInt8], throughSeq: Int64) {
-        item[key] = .some(State(bytes: bytes, throughSeq: throughSeq))
+    /// Records that the running item leaves `key`'s row behind its state, which includes its events up to
+    /// `throughSeq`.
+    func stage(_ key: StoreShard.Key, throughSeq: Int64) {
+        item.append(Change(key: key, written: false, seq: throughSeq))
         hasStaged.store(true, ordering: .relaxed)
     }
 
@@ -82,70 +94,107 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     /// commit (its item's batch records it here before any completion runs), so a load never misses it.
     func mayBeBehind(_ key: StoreShard.Key) -> Bool {
         guard hasStaged.load(ordering: .relaxed) else { return true }
-        return behind.withLock { $0.contains(key) }
+        return isBehind(key)
     }
 
-    /// Records that the running item wrote `key`'s current state to its row: an older pending state is dropped.
+    /// Whether the committed state of `key` is not written (any thread).
+    func isBehind(_ key: StoreShard.Key) -> Bool {
+        behind.withLock { $0.contains(key) }
+    }
+
+    /// Records that the running item wrote `key`'s current state to its row.
     func markWritten(_ key: StoreShard.Key) {
-        item[key] = .some(nil)
+        item.append(Change(key: key, written: true, seq: 0))
     }
 
-    /// The latest unwritten state of `key` as of the running item (nil: its row is current).
-    func latest(_ key: StoreShard.Key) -> State? {
-        if let staged = item[key] { return staged }
-        if let kept = batch[key] { return kept }
-        return pending[key]
-    }
-
-    /// Writes every unwritten state (pending, kept by the batch, staged by the running item) in key order and
-    /// sets every feature set's mark to the log's `MAX(seq)`, inside the running item or batch: what it wrote is
-    /// forgotten only when that commits.
-    func flush(_ connection: SQLiteConnection, now: Int64) throws {
-        var latest: [StoreShard.Key: State] = pending
-        for (key, state) in batch { latest[key] = state }
-        for (key, state) in item { latest[key] = state }
-        let keys = latest.keys.sorted { ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity) }
-        for key in keys {
-            guard let state = latest[key], key.featureSet < featureSets.count else { continue }
-            try StoreStatements.upsertState(
-                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
-                throughSeq: state.throughSeq, now: now)
-            item[key] = .some(nil)
+    /// Whether the row of `key` lacks part of its state as of the running item (writer thread).
+    func latestIsBehind(_ key: StoreShard.Key) -> Bool {
+        if let change = item.last(where: { $0.key == key }) ?? batch.last(where: { $0.key == key }) {
+            return !change.written
         }
-        for (key, _) in pending where item[key] == nil { item[key] = .some(nil) }
+        return isBehind(key)
+    }
+
+    /// The committed state of `key` (rebuilt from its row and log when writes of it are in flight), on the
+    /// writer's `connection`; nil when it has none.
+    func committedBytes(_ key: StoreShard.Key, _ connection: SQLiteConnection) throws -> [UInt8]? {
+        guard let source,
+            case .state(let bytes, _) = try source.committedState(
+                of: key, connection: connection, rebuildsInFlight: true)
+        else { return nil }
+        return bytes
+    }
+
+    /// Writes every unwritten state (behind, or staged by the batch or the running item) in key order and sets
+    /// every feature set's mark to the log's `MAX(seq)`, inside the running item or batch: what it wrote is
+    /// forgotten only when that commits. A key with writes in flight is rebuilt from its row and log.
+    func flush(_ connection: SQLiteConnection, now: Int64) throws {
+        guard source != nil else { return }  // the store is still opening: nothing was staged
+        var keys = behind.withLock { $0 }
+        for change in batch where !change.written { keys.insert(change.key) }
+        for change in item where !change.written { keys.insert(change.key) }
         let maxSeq = try StoreStatements.maxSeq(connection)
+        for key in keys.sorted(by: Self.keyOrder) {
+            guard try write(key, connection, maxSeq: maxSeq, now: now, rebuildsInFlight: true) else { continue }
+            item.append(Change(key: key, written: true, seq: 0))
+        }
         for name in featureSets {
             try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
         }
         lastFlush = clock.now
     }
 
+    /// Upserts the committed state of `key`; false when its writes are in flight (only without
+    /// `rebuildsInFlight`) or it has no state.
+    private func write(
+        _ key: StoreShard.Key, _ connection: SQLiteConnection, maxSeq: Int64, now: Int64, rebuildsInFlight: Bool
+    ) throws -> Bool {
+        guard key.featureSet < featureSets.count, let source else { return false }
+        switch try source.committedState(of: key, connection: connection, rebuildsInFlight: rebuildsInFlight) {
+        case .state(let bytes, let throughSeq):
+            try StoreStatements.upsertState(
+                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: bytes,
+                throughSeq: throughSeq ?? maxSeq, now: now)
+            return true
+        case .inFlight:
+            return false
+        case .none:
+            // Nothing to write (no row, no memory): nothing is behind either.
+            return true
+        }
+    }
+
+    static func keyOrder(_ lhs: StoreShard.Key, _ rhs: StoreShard.Key) -> Bool {
+        (lhs.featureSet, lhs.entity) < (rhs.featureSet, rhs.entity)
+    }
+
     // MARK: - StoreWriterBatchObserver
 
     func itemEnded(kept: Bool) {
         if kept {
-            for (key, state) in item { batch[key] = state }
+            batch.append(contentsOf: item)
             keptItems += 1
         }
         item.removeAll(keepingCapacity: true)
     }
 
     func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
-        guard !pending.isEmpty || !batch.isEmpty else { return }
+        guard behindCount > 0 || !batch.isEmpty || round != nil, source != nil else { return }
         if closing {
             try flush(connection, now: StoreWriterLoop.nowMilliseconds())
             itemEnded(kept: true)
             return
         }
-        let working: Round
+        var working: Round
         if let round {
             working = round
-        } else if count > maxPending || clock.now - lastFlush >= flushInterval {
-            var keys = Array(pending.keys)
-            for (key, state) in batch where state != nil && pending[key] == nil { keys.append(key) }
-            let order = IncrementalMergeSort(keys, runLength: Self.sortRunLength) {
-                ($0.featureSet, $0.entity) < ($1.featureSet, $1.entity)
+        } else if count > 0 && (count > maxPending || clock.now - lastFlush >= flushInterval) {
+            var keys = Array(behind.withLock { $0 })
+            var seen = Set<StoreShard.Key>()
+            for change in batch where !change.written && seen.insert(change.key).inserted {
+                keys.append(change.key)
             }
+            let order = IncrementalMergeSort(keys, runLength: Self.sortRunLength, by: Self.keyOrder)
             working = Round(keys: order, mark: try StoreStatements.maxSeq(connection))
         } else {
             return
@@ -156,16 +205,28 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
             return
         }
         let now = StoreWriterLoop.nowMilliseconds()
-        roundRewind = working.keys.position
-        for key in working.keys.next(chunk(items: keptItems)) {
-            // Written since (write-through, a full flush): nothing left; otherwise its latest state.
-            guard let state = batch[key] ?? pending[key], key.featureSet < featureSets.count else { continue }
-            try StoreStatements.upsertState(
-                connection, featureSet: featureSets[key.featureSet], key: key.entity, state: state.bytes,
-                throughSeq: state.throughSeq, now: now)
-            batch[key] = .some(nil)
+        let maxSeq = try StoreStatements.maxSeq(connection)
+        // The batch's own changes decide for its keys; the others are behind unless written since the round began.
+        var latest: [StoreShard.Key: Bool] = [:]
+        for change in batch { latest[change.key] = change.written }
+        let chunk = chunk(items: keptItems)
+        let keys: [StoreShard.Key]
+        if working.keys.remaining > 0 {
+            roundRewind = working.keys.position
+            keys = working.keys.next(chunk)
+        } else {
+            keys = Array(working.retry.prefix(chunk))
+            working.retry.removeFirst(keys.count)
         }
-        if working.keys.remaining == 0 {
+        let stillBehind = behind.withLock { behind in keys.map { latest[$0].map { !$0 } ?? behind.contains($0) } }
+        for (key, isBehind) in zip(keys, stillBehind) where isBehind {
+            if try write(key, connection, maxSeq: maxSeq, now: now, rebuildsInFlight: false) {
+                batch.append(Change(key: key, written: true, seq: 0))
+            } else {
+                working.retry.append(key)
+            }
+        }
+        if working.keys.remaining == 0 && working.retry.isEmpty {
             for name in featureSets {
                 try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: working.mark)
             }
@@ -177,22 +238,31 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
 
     func batchEnded(committed: Bool) {
         if committed && !batch.isEmpty {
-            behind.withLock { behind in
-                for (key, state) in batch {
-                    pending[key] = state
-                    if state == nil { behind.remove(key) } else { behind.insert(key) }
+            var highest: Int64 = 0
+            behindCount = behind.withLock { behind in
+                for change in batch {
+                    if change.written {
+                        behind.remove(change.key)
+                    } else {
+                        behind.insert(change.key)
+                        highest = max(highest, change.seq)
+                    }
                 }
+                return behind.count
             }
+            if highest > committedSeq.load(ordering: .relaxed) { committedSeq.store(highest, ordering: .releasing) }
+            // A kept eviction state is superseded by any later change: a written row, or a newer committed state.
+            evicted.drop(batch.lazy.map(\.key))
         }
         if committed {
             if let after = roundAfterCommit {
                 round = after
                 if after == nil { lastFlush = clock.now }
             }
-            // Every key pending at the round's start was written since (a full flush, writes through): the round
+            // Every key behind at the round's start was written since (a full flush, writes through): the round
             // is done. Its mark is not needed (each row's `through_seq` is exact); an idle writer must not keep
             // committing empty batches for it.
-            if round != nil && pending.isEmpty {
+            if round != nil && behindCount == 0 {
                 round = nil
                 lastFlush = clock.now
             }
@@ -207,7 +277,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     var deferredWorkDelayMicroseconds: Int? {
-        guard !pending.isEmpty else { return nil }
+        guard behindCount > 0 || round != nil else { return nil }
         return Self.idleDelayMicroseconds(
             roundInProgress: round != nil, lastBatchFailed: lastBatchFailed,
             remaining: flushInterval - (clock.now - lastFlush))

@@ -38,15 +38,18 @@ extension SQLiteOnlineStore {
         writer.submit(
             { [pendingStates, pendingLogIndex] connection in
                 for event in events {
+                    let key = StoreShard.Key(featureSet: position, entity: event.key.encoded)
+                    // Read before the event is logged: a state rebuilt from the log must not include it.
+                    let behind =
+                        try pendingStates.latestIsBehind(key) ? pendingStates.committedBytes(key, connection) : nil
                     try StoreStatements.appendEvent(
                         connection, featureSet: featureSet, key: event.key.encoded, time: event.time, now: now,
                         logged: event.logged)
                     let seq = connection.lastInsertRowID
                     pendingLogIndex.stage(featureSet: position, key: event.key.encoded, time: event.time, seq: seq)
-                    let key = StoreShard.Key(featureSet: position, entity: event.key.encoded)
-                    if let behind = pendingStates.latest(key) {
+                    if let behind {
                         try StoreStatements.upsertState(
-                            connection, featureSet: featureSet, key: key.entity, state: behind.bytes, throughSeq: seq,
+                            connection, featureSet: featureSet, key: key.entity, state: behind, throughSeq: seq,
                             now: now)
                         pendingStates.markWritten(key)
                     } else {

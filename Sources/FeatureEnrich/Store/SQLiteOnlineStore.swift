@@ -103,6 +103,8 @@ public final class SQLiteOnlineStore: OnlineStore {
         self.pendingStates = pendingStates
         self.pendingLogIndex = pendingLogIndex
         self.warningLog = ValidationWarningLog(interval: configuration.validationWarningIntervalMilliseconds)
+        pendingStates.source = StoreStateSource(
+            shards: shards, registered: registered, evicted: pendingStates.evicted)
     }
 
     /// Commits what is queued, writes every state still behind the event log, checkpoints the WAL and stops the
@@ -208,8 +210,11 @@ public final class SQLiteOnlineStore: OnlineStore {
             }
         }
         if refusal == nil {
-            let states = updated.map {
-                (key: $0.key, state: $0.value.state.serialized(), created: created.contains($0.key))
+            // A key's first state, an online-only write and a key a flush asked for upsert their row now;
+            // every other state stays behind the log, serialised only when a flush writes it.
+            let states = updated.map { key, entry in
+                let writesThrough = !appendsToLog || entry.flushRequested || created.contains(key)
+                return (key: key, state: writesThrough ? entry.state.serialized() : nil)
             }
             let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
             let touched = Array(updated.keys)
@@ -229,9 +234,10 @@ public final class SQLiteOnlineStore: OnlineStore {
         if refusal == nil {
             for (key, var entry) in updated {
                 entry.pendingWrites += 1
+                entry.flushRequested = false
                 shards[shardIndex(key)].withLockHeld { shard in
                     shard.set(entry, for: key)
-                    shard.evictIdle(over: configuration.maxKeysPerShard)
+                    keepStatesBehind(shard.evictIdle(over: configuration.maxKeysPerShard))
                 }
             }
             switch snapshot {
@@ -251,15 +257,15 @@ public final class SQLiteOnlineStore: OnlineStore {
 
     /// The writer-thread body of one request: event-log rows (`events`; none for an online-only write), states,
     /// statistics, violations and the event id, in one savepoint of the group commit. A failure poisons every
-    /// touched key. A state is staged behind the log (``PendingStates``), including the item's events; it is
-    /// upserted at once when it is the key's first (`created`) or when the item logs nothing, then including
-    /// every event logged so far (the key's online state includes all of its logged ones).
+    /// touched key. A key's row is left behind the log (``PendingStates``), including the item's events; a
+    /// state given with it (a key's first, an item logging nothing, a key a flush asked for) is upserted at once,
+    /// including every event logged so far (the key's online state includes all of its logged ones).
     private func write(
-        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8], created: Bool)],
+        _ events: [FeatureEvent], states: [(key: StoreShard.Key, state: [UInt8]?)],
         statistics: [(feature: String, FeatureStatistics)], violations: ValidationTally, featureSet: String,
         position: Int, now: Int64, eventID: String?, count: Int, connection: SQLiteConnection
     ) throws {
-        for (key, _, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
+        for (key, _) in states { try checkNotPoisoned(key, featureSet: featureSet) }
         do {
             for event in events {
                 try StoreStatements.appendEvent(
@@ -269,14 +275,14 @@ public final class SQLiteOnlineStore: OnlineStore {
                     featureSet: position, key: event.key.encoded, time: event.time, seq: connection.lastInsertRowID)
             }
             let throughSeq = events.isEmpty ? try StoreStatements.maxSeq(connection) : connection.lastInsertRowID
-            for (key, state, created) in states {
-                if created || events.isEmpty {
+            for (key, state) in states {
+                if let state {
                     try StoreStatements.upsertState(
                         connection, featureSet: featureSet, key: key.entity, state: state, throughSeq: throughSeq,
                         now: now)
                     pendingStates.markWritten(key)
                 } else {
-                    pendingStates.stage(key, bytes: state, throughSeq: throughSeq)
+                    pendingStates.stage(key, throughSeq: throughSeq)
                 }
             }
             if !violations.isEmpty {
@@ -290,7 +296,7 @@ public final class SQLiteOnlineStore: OnlineStore {
                 deferredStatistics.stage(featureSet: featureSet, feature: feature, value)
             }
         } catch {
-            for (key, _, _) in states { markPoisoned(key) }
+            for (key, _) in states { markPoisoned(key) }
             throw error
         }
     }
@@ -300,7 +306,7 @@ public final class SQLiteOnlineStore: OnlineStore {
             shards[shardIndex(key)].withLock { shard in
                 if case .failure = result { markPoisoned(key) }
                 let inFlight = shard.completeWrite(key)
-                shard.evictIdle(over: configuration.maxKeysPerShard)
+                keepStatesBehind(shard.evictIdle(over: configuration.maxKeysPerShard))
                 guard inFlight == 0, poisonedCount.load(ordering: .acquiring) > 0 else { return }
                 let wasPoisoned = poisoned.withLock { $0.remove(key) != nil }
                 if wasPoisoned {
@@ -345,7 +351,7 @@ public final class SQLiteOnlineStore: OnlineStore {
             // The set only on a miss: copying it (retaining each of its fields) costs more than a cached read.
             guard let loaded = try loadState(storeKey, registered[position]) else { return nil }
             shard.set(StoreShard.Entry(state: loaded), for: storeKey)
-            shard.evictIdle(over: configuration.maxKeysPerShard)
+            keepStatesBehind(shard.evictIdle(over: configuration.maxKeysPerShard))
             return loaded
         }
     }
@@ -358,7 +364,23 @@ public final class SQLiteOnlineStore: OnlineStore {
     }
 
     func shardIndex(_ key: StoreShard.Key) -> Int {
-        Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))
+        Self.shardIndex(key, shardCount: shards.count)
+    }
+
+    /// The shard of `key` among `shardCount`.
+    static func shardIndex(_ key: StoreShard.Key, shardCount: Int) -> Int {
+        Int(UInt(bitPattern: key.hashValue) % UInt(shardCount))
+    }
+
+    /// Keeps the serialised states of `evicted` entries whose rows are behind the log, for the flush that writes
+    /// them (under their shard's lock). An evicted entry has no write in flight, so every committed event of its
+    /// key is at or below the highest seq committed so far.
+    func keepStatesBehind(_ evicted: [(key: StoreShard.Key, value: StoreShard.Entry)]) {
+        guard !evicted.isEmpty else { return }
+        let throughSeq = pendingStates.committedSeq.load(ordering: .acquiring)
+        for (key, entry) in evicted where pendingStates.isBehind(key) {
+            pendingStates.evicted.keep(key, bytes: entry.state.serialized(), throughSeq: throughSeq)
+        }
     }
 
     /// Drops `keys` of the feature set at `position` from memory (they reload from disk), except those with

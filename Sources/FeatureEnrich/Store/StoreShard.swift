@@ -16,6 +16,8 @@ struct StoreShard: Sendable {
         var pendingWrites = 0
         /// ``StoreShard/clock`` at the last use (for least-recently-used eviction).
         var lastUsed: UInt64 = 0
+        /// A flush found writes in flight: the next write upserts the state itself (``StoreStateSource``).
+        var flushRequested = false
     }
 
     /// Identifies an entity across feature sets: (feature-set position, encoded key).
@@ -33,6 +35,17 @@ struct StoreShard: Sendable {
         clock += 1
         entries.values[index].lastUsed = clock
         return entries.values[index]
+    }
+
+    /// The entry of `key`, not marked used (the writer's flushes).
+    func peek(_ key: Key) -> Entry? {
+        entries[key]
+    }
+
+    /// Asks the next write of `key` to upsert its state itself.
+    mutating func requestFlush(_ key: Key) {
+        guard let index = entries.index(forKey: key) else { return }
+        entries.values[index].flushRequested = true
     }
 
     /// Stores `entry` for `key`, marked used.
@@ -61,14 +74,17 @@ struct StoreShard: Sendable {
     }
 
     /// When over `limit` entries, evicts idle ones, least recently used first, down to 7/8 of `limit` (a burst,
-    /// so the sort is paid once per `limit / 8` insertions).
-    mutating func evictIdle(over limit: Int) {
-        guard entries.count > limit else { return }
+    /// so the sort is paid once per `limit / 8` insertions); returns them.
+    @discardableResult
+    mutating func evictIdle(over limit: Int) -> [(key: Key, value: Entry)] {
+        guard entries.count > limit else { return [] }
         let target = max(0, limit - max(1, limit / 8))
         let idle = entries.filter { $0.value.pendingWrites == 0 }.sorted { $0.value.lastUsed < $1.value.lastUsed }
-        for (key, _) in idle.prefix(entries.count - target) {
+        let evicted = Array(idle.prefix(entries.count - target))
+        for (key, _) in evicted {
             entries[key] = nil
         }
+        return evicted
     }
 }
 

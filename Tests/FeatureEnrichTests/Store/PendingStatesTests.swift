@@ -13,6 +13,24 @@ struct PendingStatesTests {
         return try SQLiteConnection(path: path)
     }
 
+    /// Gives every key the same committed state, including the log up to seq 7 (the store's own source reads
+    /// memory, evictions and the disk: SQLiteOnlineStoreWriteBehindTests).
+    struct FixedStateSource: CommittedStateSource {
+        func committedState(
+            of key: StoreShard.Key, connection: SQLiteConnection, rebuildsInFlight: Bool
+        ) throws -> CommittedState {
+            .state([1, 2, 3], throughSeq: 7)
+        }
+    }
+
+    /// A ``PendingStates`` of "transactions" that flushes past `maxPending` states (not on time).
+    static func pending(maxPending: Int) -> PendingStates {
+        let pending = PendingStates(
+            featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: maxPending)
+        pending.source = FixedStateSource()
+        return pending
+    }
+
     static func key(_ index: Int) -> StoreShard.Key {
         StoreShard.Key(featureSet: 0, entity: "k\(index)")
     }
@@ -39,7 +57,7 @@ struct PendingStatesTests {
             connection, pending,
             [
                 { _ in
-                    for index in range { pending.stage(key(index), bytes: [1, 2, 3], throughSeq: throughSeq) }
+                    for index in range { pending.stage(key(index), throughSeq: throughSeq) }
                 }
             ])
     }
@@ -47,7 +65,7 @@ struct PendingStatesTests {
     @Test func aRoundStartedPastTheMaximumWritesOneChunkPerCommit() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let pending = Self.pending(maxPending: 2)
         try Self.stage(0..<100, connection, pending, throughSeq: 7)
         // The batch that went past the maximum started the round and wrote its first chunk (one item: 32).
         #expect(pending.count == 100 - pending.chunk(items: 1))
@@ -58,7 +76,7 @@ struct PendingStatesTests {
     @Test func aRoundOfManyKeysSortsOneRunPerCommitBeforeItWritesAnyThenWritesThemAll() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let pending = Self.pending(maxPending: 2)
         let count = 2 * PendingStates.sortRunLength + 10
         // The batch past the maximum starts the round and sorts its first run only: nothing is written yet.
         try Self.stage(0..<count, connection, pending, throughSeq: 7)
@@ -83,7 +101,7 @@ struct PendingStatesTests {
     @Test func aFullFlushDuringARoundLeavesAnIdleWriterNothingToDo() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let pending = Self.pending(maxPending: 2)
         try Self.stage(0..<100, connection, pending, throughSeq: 7)
         // Batch ingestion or warm-up flushes everything while the round still has keys to write.
         try Self.commit(connection, pending, [{ connection in try pending.flush(connection, now: 0) }])
@@ -96,7 +114,7 @@ struct PendingStatesTests {
     @Test func writesThroughOfEveryKeyOfARoundLeaveAnIdleWriterNothingToDo() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let pending = Self.pending(maxPending: 2)
         try Self.stage(0..<100, connection, pending, throughSeq: 7)
         // Feast `to: online` pushes (or `to: offline` ones) write every remaining key's row themselves.
         try Self.commit(connection, pending, [{ _ in for index in 0..<100 { pending.markWritten(Self.key(index)) } }])
@@ -112,7 +130,7 @@ struct PendingStatesTests {
     @Test func aRoundWhoseCommitFailsIsRetriedFromTheSameKeysAndMark() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 2)
+        let pending = Self.pending(maxPending: 2)
         try Self.stage(0..<100, connection, pending, throughSeq: 7)
         try connection.execute(
             "CREATE TRIGGER refuse BEFORE INSERT ON entity_state BEGIN SELECT RAISE(ABORT, 'disk full'); END")
@@ -135,8 +153,7 @@ struct PendingStatesTests {
     @Test func mayBeBehindNamesExactlyTheKeysWhoseCommittedStateIsNotWritten() throws {
         let directory = try SQLiteTestDirectory()
         let connection = try Self.connection(directory)
-        let pending = PendingStates(
-            featureSets: ["transactions"], flushIntervalMilliseconds: 3_600_000, maxPending: 1_000)
+        let pending = Self.pending(maxPending: 1_000)
         // Before this store staged anything, another process may have left any row behind the log.
         #expect(pending.mayBeBehind(Self.key(0)))
         try Self.stage(0..<3, connection, pending, throughSeq: 4)
@@ -144,7 +161,7 @@ struct PendingStatesTests {
         #expect(!pending.mayBeBehind(Self.key(3)))
         // A rolled-back batch changes nothing; a kept one that writes a key's row through takes it out.
         try connection.beginImmediateTransaction()
-        pending.stage(Self.key(5), bytes: [1], throughSeq: 6)
+        pending.stage(Self.key(5), throughSeq: 6)
         pending.itemEnded(kept: true)
         try connection.rollbackTransaction()
         pending.batchEnded(committed: false)
@@ -153,7 +170,7 @@ struct PendingStatesTests {
         #expect(pending.mayBeBehind(Self.key(0)) && !pending.mayBeBehind(Self.key(1)))
         // A failed item's stage is forgotten even when its batch commits.
         try connection.beginImmediateTransaction()
-        pending.stage(Self.key(7), bytes: [1], throughSeq: 8)
+        pending.stage(Self.key(7), throughSeq: 8)
         pending.itemEnded(kept: false)
         try connection.commitTransaction()
         pending.batchEnded(committed: true)
