@@ -19,6 +19,9 @@ enum OfflineLogRetention {
         // Their key rows: the same predicate on the same columns.
         try connection.cachedStatement(sql: "DELETE FROM event_log_keys WHERE feature_set = ? AND event_ts_ms < ?")
             .execute([.text(definition.name), .integer(cutoff)])
+        try connection.cachedStatement(
+            sql: "DELETE FROM event_log_keys_recent WHERE feature_set = ? AND event_ts_ms < ?"
+        ).execute([.text(definition.name), .integer(cutoff)])
         if deleted > 0 {
             FeatureEnrich.logger.info(
                 "pruned the offline event log",

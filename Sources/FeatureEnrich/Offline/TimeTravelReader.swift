@@ -64,6 +64,9 @@ public final class TimeTravelReader {
                 SELECT entity_key FROM event_log_keys
                 WHERE feature_set = ?1 AND event_ts_ms <= ?2 AND seq <= \(StoreStatements.logIndexMarkSQL)
                 UNION
+                SELECT entity_key FROM event_log_keys_recent
+                WHERE run IN \(StoreStatements.liveRunsSQL) AND feature_set = ?1 AND event_ts_ms <= ?2
+                UNION
                 SELECT entity_key FROM event_log NOT INDEXED
                 WHERE seq > \(StoreStatements.logIndexMarkSQL) AND feature_set = ?1 AND event_ts_ms <= ?2
                 ORDER BY 1

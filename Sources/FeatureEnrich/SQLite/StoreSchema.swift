@@ -52,6 +52,12 @@
 ///   row, `through_seq`): every `event_log` row with a `seq` up to it has its `event_log_keys` row (rows above it
 ///   may or may not). A reader takes `event_log_keys` up to the mark and the log's rows above it (a range of the
 ///   rowid), in one statement, so one snapshot (``StoreStatements/logKeysSQL(columns:where:)``).
+/// - migration 8 (the key index's recent runs, ``PendingLogIndex``): `event_log_keys_recent` (WITHOUT ROWID; primary
+///   key `run`, `feature_set`, `entity_key`, `event_ts_ms`, `seq`) holds the key rows of recent rounds, each round a
+///   run appended at the table's end, and `log_key_runs` lists the runs (`run`: the mark the round raised, `rows`).
+///   A merge moves runs' rows into `event_log_keys` in key-range chunks (each chunk's rows inserted there and
+///   deleted here in one commit), so a base leaf is written about once per merge instead of once per round. A
+///   reader takes `event_log_keys` up to the mark, the listed runs up to the mark and the log above it.
 /// - `processed_events`: exactly-once bookkeeping (DESIGN.md, "Exactly once").
 ///   - `event_id` TEXT PRIMARY KEY: the request `id` or `X-Event-Id` header.
 ///   - `seen_at_ms` INTEGER: when it was first processed (entries past the horizon may be pruned).
@@ -179,6 +185,22 @@ package enum StoreSchema {
                     through_seq INTEGER NOT NULL
                 );
                 INSERT INTO log_index_mark(id, through_seq) VALUES (1, (SELECT COALESCE(MAX(seq), 0) FROM event_log));
+                """),
+        SchemaMigration(
+            version: 8, name: "index the event log in recent runs merged behind",
+            sql: """
+                CREATE TABLE event_log_keys_recent (
+                    run INTEGER NOT NULL,
+                    feature_set TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    event_ts_ms INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (run, feature_set, entity_key, event_ts_ms, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE log_key_runs (
+                    run INTEGER PRIMARY KEY,
+                    rows INTEGER NOT NULL
+                );
                 """),
     ]
 

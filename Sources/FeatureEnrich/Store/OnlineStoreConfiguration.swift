@@ -27,6 +27,11 @@ public struct OnlineStoreConfiguration: Sendable {
     public var logIndexIntervalMilliseconds: Int
     /// More unindexed events than this start a round at the next commit, whatever the interval; default 20,000.
     public var logIndexMaxPending: Int
+    /// Each round of the key index is a run appended to `event_log_keys_recent`; once the runs hold more rows than
+    /// this (or number more than 64), a merge moves them into `event_log_keys` over the following commits. Larger
+    /// merges write each leaf of the main index more rarely; every run costs a per-key read one more seek.
+    /// Default 1,000,000.
+    public var logIndexMergeRows: Int
     /// Limits of the store-writer thread (batch size, queue bound, checkpoint cadence).
     package var writer: StoreWriterConfiguration
 
@@ -35,8 +40,10 @@ public struct OnlineStoreConfiguration: Sendable {
         shardCount: Int = 64, maxKeysInMemory: Int = 1_000_000, maxIdleReaders: Int = 8,
         eventIDHorizonMilliseconds: Int64 = 86_400_000, validationWarningIntervalMilliseconds: Int64 = 60_000,
         stateFlushIntervalMilliseconds: Int = 10_000, stateFlushMaxPending: Int = 200_000,
-        logIndexIntervalMilliseconds: Int = 1_000, logIndexMaxPending: Int = 20_000
+        logIndexIntervalMilliseconds: Int = 1_000, logIndexMaxPending: Int = 20_000,
+        logIndexMergeRows: Int = 1_000_000
     ) {
+        self.logIndexMergeRows = max(0, logIndexMergeRows)
         self.stateFlushIntervalMilliseconds = max(0, stateFlushIntervalMilliseconds)
         self.stateFlushMaxPending = max(0, stateFlushMaxPending)
         self.logIndexIntervalMilliseconds = max(0, logIndexIntervalMilliseconds)

@@ -3,9 +3,11 @@
 /// An index on `event_log (feature_set, entity_key, event_ts_ms)` costs every appended event one random leaf of
 /// the index's b-tree in the commit (its WAL frame, its checksum, its checkpoint copy). Instead, a writer item that
 /// appends events stages their keys here (``stage(featureSet:key:time:seq:)``); they are written to
-/// `event_log_keys` in rounds, sorted, so neighbouring keys share a leaf, a few hundred per commit, and the commit
-/// writing a round's last one raises `log_index_mark` to the log's `MAX(seq)` when the round started. Readers take
-/// `event_log_keys` up to the mark plus the log's rows above it (``StoreStatements/logKeysSQL(columns:where:)``).
+/// the recent runs of `event_log_keys_recent` in rounds, sorted, a few hundred per commit, each round a run at the
+/// table's end, and the commit writing a round's last one lists the run and raises `log_index_mark` to the log's
+/// `MAX(seq)` when the round started (the run's id). Once the runs hold enough rows, a ``LogKeyRunMerge`` moves them
+/// into `event_log_keys` a key-range chunk per commit. Readers take `event_log_keys` and the listed runs up to the
+/// mark plus the log's rows above it (``StoreStatements/logKeysSQL(columns:where:)``).
 ///
 /// Staging follows the writer's savepoints like ``PendingStates``: an item's keys are kept when its savepoint is
 /// released, a batch's become pending when it COMMITs. A round starts when more than `maxPending` keys wait or
@@ -61,10 +63,20 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private var flushedThrough: Int64?
     private var keptItems = 0
     private var lastBatchFailed = false
+    /// Complete runs of `event_log_keys_recent` not merged yet (committed), oldest first.
+    private var recentRuns: [(run: Int64, rows: Int)] = []
+    /// The run a round ending in the running batch registered.
+    private var runAfterCommit: (run: Int64, rows: Int)?
+    /// Runs holding more rows than this (or more than ``maxRecentRuns`` runs) start a merge.
+    private let mergeRows: Int
+    /// The merge in progress, and what it becomes if the running batch commits (`.some(nil)`: done).
+    private var merge: LogKeyRunMerge?
+    private var mergeAfterCommit: LogKeyRunMerge?
 
     /// Keys of the feature sets named `featureSets` (indexed by ``Entry/featureSet``), written in rounds every
     /// `flushIntervalMilliseconds` or past `maxPending` keys.
-    init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int) {
+    init(featureSets: [String], flushIntervalMilliseconds: Int, maxPending: Int, mergeRows: Int = 1_000_000) {
+        self.mergeRows = mergeRows
         self.featureSets = featureSets
         var ranks = Array(repeating: 0, count: featureSets.count)
         for (rank, index) in featureSets.indices.sorted(by: { featureSets[$0] < featureSets[$1] }).enumerated() {
@@ -99,11 +111,12 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
 
     func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
         if closing {
-            if !pending.isEmpty || !batch.isEmpty || round != nil { try flush(connection) }
+            if !pending.isEmpty || !batch.isEmpty || round != nil || !recentRuns.isEmpty { try flush(connection) }
             return
         }
         // A flush in this batch indexed everything up to its point: what follows is the next round's.
         guard flushedThrough == nil else { return }
+        try mergeIfDue(connection)
         let working: Round
         if let round {
             working = round
@@ -137,9 +150,12 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
             let entry = working.entries[Int(item.index)]
             return entry.featureSet < featureSets.count ? (entry.featureSet, entry.key, entry.time, entry.seq) : nil
         }
-        try StoreStatements.insertLogKeys(connection, featureSets: featureSets, rows)
+        // The round's run: its rows at the end of `event_log_keys_recent` (the runs grow with the mark).
+        try StoreStatements.insertLogKeys(connection, featureSets: featureSets, rows, run: working.mark)
         if working.order.remaining == 0 {
+            try StoreStatements.registerRecentRun(connection, run: working.mark, rows: working.entries.count)
             try StoreStatements.raiseLogIndexMark(connection, to: working.mark)
+            runAfterCommit = (working.mark, working.entries.count)
             roundAfterCommit = .some(nil)
         } else {
             roundAfterCommit = working
@@ -153,7 +169,15 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 pending.removeAll { $0.seq <= flushed }
                 round = nil
                 lastRound = clock.now
+                // The flush moved every run into `event_log_keys`.
+                recentRuns.removeAll()
+                merge = nil
             } else {
+                if let after = mergeAfterCommit {
+                    if after.isDone, let last = after.runs.last?.run { recentRuns.removeAll { $0.run <= last } }
+                    merge = after.isDone ? nil : after
+                }
+                if let run = runAfterCommit { recentRuns.append(run) }
                 // A round that began in this batch (none before, one after) took ``pending`` and ``batch``.
                 let roundBegan = round == nil && roundAfterCommit != nil
                 if roundBegan { pending.removeAll(keepingCapacity: true) } else { pending.append(contentsOf: batch) }
@@ -167,16 +191,45 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         lastBatchFailed = !committed
         roundAfterCommit = nil
         roundRewind = nil
+        runAfterCommit = nil
+        mergeAfterCommit = nil
         flushedThrough = nil
         keptItems = 0
         batch.removeAll(keepingCapacity: true)
         item.removeAll(keepingCapacity: true)
     }
 
+    /// Starts a merge once the runs hold more than ``mergeRows`` rows or number more than ``maxRecentRuns``, and moves
+    /// the next chunk of the merge in progress.
+    private func mergeIfDue(_ connection: SQLiteConnection) throws {
+        var working: LogKeyRunMerge
+        if let merge {
+            working = merge
+        } else if !recentRuns.isEmpty
+            && (recentRuns.reduce(0, { $0 + $1.rows }) > mergeRows || recentRuns.count > Self.maxRecentRuns)
+        {
+            working = LogKeyRunMerge(runs: recentRuns)
+        } else {
+            return
+        }
+        try working.moveChunk(connection, rows: Self.mergeChunk(items: keptItems))
+        mergeAfterCommit = working
+    }
+
+    /// Rows a merge moves in the commit of a batch of `items` kept items: eight per item and at least 256; 1,024 in
+    /// an idle writer's empty batch (a chunk reads and deletes a range of every run, so a larger one spreads those
+    /// seeks over more rows, about 1-2 µs per row moved).
+    static func mergeChunk(items: Int) -> Int {
+        items == 0 ? 1_024 : max(256, 8 * items)
+    }
+
+    /// Most runs before a merge, whatever their rows: each costs a per-key read one more seek.
+    static let maxRecentRuns = 64
+
     var deferredWorkDelayMicroseconds: Int? {
-        guard !pending.isEmpty || round != nil else { return nil }
+        guard !pending.isEmpty || round != nil || merge != nil else { return nil }
         return PendingStates.idleDelayMicroseconds(
-            roundInProgress: round != nil, lastBatchFailed: lastBatchFailed,
+            roundInProgress: round != nil || merge != nil, lastBatchFailed: lastBatchFailed,
             remaining: flushInterval - (clock.now - lastRound))
     }
 

@@ -67,13 +67,16 @@ public final class SQLiteOnlineStore: OnlineStore {
         let pendingLogIndex = PendingLogIndex(
             featureSets: featureSets.map(\.name),
             flushIntervalMilliseconds: configuration.logIndexIntervalMilliseconds,
-            maxPending: configuration.logIndexMaxPending)
+            maxPending: configuration.logIndexMaxPending, mergeRows: configuration.logIndexMergeRows)
         var writerConfiguration = configuration.writer
         writerConfiguration.batchObservers = [deferredStatistics, pendingStates, pendingLogIndex]
         let writer = try StoreWriter(path: path, configuration: writerConfiguration)
         let horizon = configuration.eventIDHorizonMilliseconds
         try writer.submitAndWait { connection in
             let now = StoreWriterLoop.nowMilliseconds()
+            // The key index complete first (recent runs moved, a crash's tail keyed): a rebuild re-keys and
+            // retention prunes `event_log_keys` alone.
+            try StoreStatements.indexLogTail(connection)
             try StoreStatements.pruneProcessedEvents(connection, before: now - horizon)
             for definition in featureSets {
                 // A rebuilt set's rows and mark are complete; any other's are brought forward before the prune.

@@ -59,9 +59,10 @@ struct OfflineReadsBehindTheLogIndexTests {
         let connection = try SQLiteConnection(path: path)
         try connection.execute(
             """
-            DROP TABLE event_log_keys; DROP TABLE log_index_mark;
+            DROP TABLE event_log_keys; DROP TABLE log_index_mark; DROP TABLE event_log_keys_recent;
+            DROP TABLE log_key_runs;
             CREATE INDEX event_log_by_entity_time ON event_log (feature_set, entity_key, event_ts_ms);
-            DELETE FROM schema_version WHERE version = 7;
+            DELETE FROM schema_version WHERE version >= 7;
             """)
         #expect(try connection.count("SELECT MAX(version) FROM schema_version") == 6)
         let migrated = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.transactions()])

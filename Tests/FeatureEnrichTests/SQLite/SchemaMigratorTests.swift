@@ -23,7 +23,7 @@ struct SchemaMigratorTests {
             try tables(connection).isSuperset(of: [
                 "schema_version", "feature_sets", "entity_state", "event_log", "event_log_keys", "log_index_mark",
                 "feature_stats", "processed_events", "feature_set_versions", "feature_violations",
-                "state_flush_marks",
+                "state_flush_marks", "event_log_keys_recent", "log_key_runs",
             ]))
         #expect(
             try connection.query("SELECT version, name, applied_at_ms FROM schema_version") == [
@@ -34,6 +34,10 @@ struct SchemaMigratorTests {
                 [.integer(5), .text("log new events as binary records"), .integer(1_700_000_000_000)],
                 [.integer(6), .text("write entity states behind the event log"), .integer(1_700_000_000_000)],
                 [.integer(7), .text("index the event log behind it"), .integer(1_700_000_000_000)],
+                [
+                    .integer(8), .text("index the event log in recent runs merged behind"),
+                    .integer(1_700_000_000_000),
+                ],
             ])
     }
 

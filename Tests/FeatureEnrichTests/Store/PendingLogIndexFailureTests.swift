@@ -15,7 +15,7 @@ struct PendingLogIndexFailureTests {
         try disk.execute(
             """
             CREATE TABLE refuse_key_rows (reason TEXT);
-            CREATE TRIGGER refuse_key_rows BEFORE INSERT ON event_log_keys WHEN EXISTS (SELECT 1 FROM refuse_key_rows)
+            CREATE TRIGGER refuse_key_rows BEFORE INSERT ON event_log_keys_recent WHEN EXISTS (SELECT 1 FROM refuse_key_rows)
             BEGIN SELECT RAISE(ABORT, 'key rows refused'); END
             """)
         var random = SplitMix(seed: 44)

@@ -199,7 +199,9 @@ struct PendingLogIndexTests {
         let indexed = try LogIndexSnapshot(disk)
         #expect(indexed.mark >= 70 && indexed.unkeyedBelowMark == 0 && indexed.orphanKeys == 0, "\(indexed)")
         #expect(
-            try disk.query("SELECT feature_set, COUNT(*) FROM event_log_keys GROUP BY 1 ORDER BY 1").map { $0[0] }
+            try disk.query("SELECT feature_set, COUNT(*) FROM \(LogIndexSnapshot.keysSQL) GROUP BY 1 ORDER BY 1").map {
+                $0[0]
+            }
                 == [.text("other"), .text("transactions")])
         let times = [StoreFixture.base + 300, Self.readTime]
         for name in ["transactions", "other"] {
