@@ -12,14 +12,16 @@ extension StoreStatements {
     /// `feature_set`, `entity_key`, `event_ts_ms`, `seq` only): `event_log_keys` up to the mark, the recent runs up to
     /// it, then the log's rows above it (a range of the rowid), selecting `columns`. One statement reads one
     /// snapshot: an event is seen exactly once however the writer moves the mark or merges runs meanwhile (a merge
-    /// moves rows from a run to `event_log_keys` in one commit).
+    /// moves rows from a run to `event_log_keys` in one commit). The runs and the log's tail form one arm: ordered,
+    /// the main table's rows then pass one merge, not two (a second cost the training-set scan 20 %).
     static func logKeysSQL(columns: String, where predicate: String) -> String {
         """
         SELECT \(columns) FROM event_log_keys WHERE \(predicate) AND seq <= \(logIndexMarkSQL)
         UNION ALL
+        SELECT * FROM (
         SELECT \(columns) FROM event_log_keys_recent WHERE run IN \(liveRunsSQL) AND \(predicate)
         UNION ALL
-        SELECT \(columns) FROM event_log NOT INDEXED WHERE seq > \(logIndexMarkSQL) AND \(predicate)
+        SELECT \(columns) FROM event_log NOT INDEXED WHERE seq > \(logIndexMarkSQL) AND \(predicate))
         """
     }
 
