@@ -177,79 +177,97 @@ public final class SQLiteOnlineStore: OnlineStore {
         let keys = events.map { StoreShard.Key(featureSet: position, entity: $0.key.encoded) }
         let shardIndices = lockOrder(of: keys)
         for index in shardIndices { shards[index].lock() }
-        var updated = SmallOrderedMap<StoreShard.Key, StoreShard.Entry>()
-        // Keys without a stored state: their first state is written with the request (rows exist for every key
-        // with online state, so a disk load can tell "no state" from "state behind the log").
-        var created: Set<StoreShard.Key> = []
+        // Every key's state in memory first (a load may fail, and nothing changes before the writer's room is
+        // reserved), then the events applied in place: the memory state is never copied to be changed.
+        // A key's value: whether it has no stored state (its first state is written with the request: rows exist
+        // for every key with online state, so a disk load tells "no state" from "state behind the log").
+        var touched = SmallOrderedMap<StoreShard.Key, Bool>()
+        var loaded = SmallOrderedMap<StoreShard.Key, EntityState>()
         var previous = SmallOrderedMap<String, EntityState?>()
         let capturesPrevious = snapshot == .beforeUpdate
-        var statistics = emptyStatistics(count: set.statisticsColumns.count)
         var refusal: (any Error)?
-        for (event, key) in zip(events, keys) {
-            var entry: StoreShard.Entry
-            if let current = updated[key] {
-                entry = current
-            } else if let current = shards[shardIndex(key)].withLockHeld({ $0.entry(key) }) {
-                entry = current
-                if capturesPrevious { previous[key.entity] = .some(current.state) }
-            } else {
-                do {
-                    let loaded = try loadState(key, set)
-                    if capturesPrevious { previous[key.entity] = .some(loaded) }
-                    if loaded == nil { created.insert(key) }
-                    entry = StoreShard.Entry(state: loaded ?? set.aggregator.makeState())
-                } catch {
-                    refusal = error
-                    break
-                }
+        for key in keys where touched[key] == nil {
+            let inMemory = shards[shardIndex(key)].withLockHeld { shard -> Bool in
+                guard let entry = shard.peek(key) else { return false }
+                if capturesPrevious { previous[key.entity] = .some(entry.state) }
+                return true
             }
-            set.aggregator.apply(
-                at: event.time, aggregationValues: event.aggregationValues, featureValues: event.featureValues,
-                into: &entry.state)
-            updated[key] = entry
-            for (index, column) in set.statisticsColumns.enumerated() {
-                RegisteredFeatureSet.observe(
-                    column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])
+            if inMemory {
+                touched[key] = false
+                continue
+            }
+            do {
+                let state = try loadState(key, set)
+                if capturesPrevious { previous[key.entity] = .some(state) }
+                touched[key] = state == nil
+                if let state { loaded[key] = state }
+            } catch {
+                refusal = error
+                break
             }
         }
+        if refusal == nil { refusal = writer.reserve() }
         if refusal == nil {
+            var statistics = emptyStatistics(count: set.statisticsColumns.count)
+            for (key, isNew) in touched where isNew || loaded[key] != nil {
+                let entry = StoreShard.Entry(state: loaded[key] ?? set.aggregator.makeState())
+                shards[shardIndex(key)].withLockHeld { $0.set(entry, for: key) }
+            }
+            for (event, key) in zip(events, keys) {
+                shards[shardIndex(key)].withLockHeld { shard in
+                    shard.modify(key) { entry in
+                        set.aggregator.apply(
+                            at: event.time, aggregationValues: event.aggregationValues,
+                            featureValues: event.featureValues, into: &entry.state)
+                    }
+                }
+                for (index, column) in set.statisticsColumns.enumerated() {
+                    RegisteredFeatureSet.observe(
+                        column.source, in: event.aggregationValues, event.featureValues, into: &statistics[index])
+                }
+            }
             // A key's first state, an online-only write and a key a flush asked for upsert their row now;
             // every other state stays behind the log, serialised only when a flush writes it.
-            let states = updated.map { key, entry in
-                let writesThrough = !appendsToLog || entry.flushRequested || created.contains(key)
-                return (key: key, state: writesThrough ? entry.state.serialized() : nil)
+            var states: [(key: StoreShard.Key, state: [UInt8]?)] = []
+            states.reserveCapacity(touched.count)
+            var after = SmallOrderedMap<String, EntityState?>()
+            for (key, isNew) in touched {
+                shards[shardIndex(key)].withLockHeld { shard in
+                    shard.modify(key) { entry in
+                        let writesThrough = !appendsToLog || isNew || entry.flushRequested
+                        states.append((key, writesThrough ? entry.state.serialized() : nil))
+                        entry.pendingWrites += 1
+                        entry.flushRequested = false
+                        if snapshot == .afterUpdate { after[key.entity] = .some(entry.state) }
+                    }
+                }
+            }
+            // Once every touched key has its write in flight (so none of them is evicted).
+            for (key, _) in touched {
+                shards[shardIndex(key)].withLockHeld { shard in
+                    keepStatesBehind(shard.evictIdle(over: configuration.maxKeysPerShard))
+                }
             }
             let statisticsRows = zip(set.statisticsColumns, statistics).map { (feature: $0.name, $1) }
-            let touched = Array(updated.keys)
+            let rows = states
+            let touchedKeys = touched.keys
             let count = events.count
-            refusal = writer.enqueue(
-                { [self] connection in
+            writer.enqueue(
+                reserved: { [self] connection in
                     try write(
-                        appendsToLog ? events : [], states: states, statistics: statisticsRows, violations: violations,
+                        appendsToLog ? events : [], states: rows, statistics: statisticsRows, violations: violations,
                         featureSet: name, position: position, now: now, eventID: eventID, count: count,
                         connection: connection)
                 },
                 completion: { [self] result in
-                    finishWrite(touched, result: result)
+                    finishWrite(touchedKeys, result: result)
                     completion(result.map { count })
                 })
-        }
-        if refusal == nil {
-            for (key, var entry) in updated {
-                entry.pendingWrites += 1
-                entry.flushRequested = false
-                shards[shardIndex(key)].withLockHeld { shard in
-                    shard.set(entry, for: key)
-                    keepStatesBehind(shard.evictIdle(over: configuration.maxKeysPerShard))
-                }
-            }
             switch snapshot {
             case .beforeUpdate?:
                 underLock(previous)
             case .afterUpdate?:
-                var states = SmallOrderedMap<String, EntityState?>()
-                for (key, entry) in updated { states[key.entity] = .some(entry.state) }
-                underLock(states)
+                underLock(after)
             case nil:
                 break
             }

@@ -42,6 +42,15 @@ struct StoreShard: Sendable {
         entries[key]
     }
 
+    /// Runs `body` on the entry of `key` in place (no copy of its state), marked used; nil when there is none.
+    @discardableResult
+    mutating func modify<Result>(_ key: Key, _ body: (inout Entry) -> Result) -> Result? {
+        guard let index = entries.index(forKey: key) else { return nil }
+        clock += 1
+        entries.values[index].lastUsed = clock
+        return body(&entries.values[index])
+    }
+
     /// Asks the next write of `key` to upsert its state itself.
     mutating func requestFlush(_ key: Key) {
         guard let index = entries.index(forKey: key) else { return }

@@ -93,6 +93,20 @@ package final class StoreWriter: Sendable {
         queue.enqueue(StoreWriterQueue.Item(work: work, completion: completion))
     }
 
+    /// Promises the queue's room for one item, or returns why there is none (closed, full); the item then goes in
+    /// with ``enqueue(reserved:completion:)``, which cannot be refused.
+    package func reserve() -> StoreWriterError? {
+        queue.reserve()
+    }
+
+    /// Queues `work` in the room ``reserve()`` promised.
+    package func enqueue(
+        reserved work: @escaping @Sendable (SQLiteConnection) throws -> Void,
+        completion: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) {
+        queue.enqueue(reserved: StoreWriterQueue.Item(work: work, completion: completion))
+    }
+
     /// Submits `work` and blocks the calling thread until it is committed (for the CLI and batch
     /// ingestion; event loops use ``submit(_:completion:)``). Rethrows the item's failure.
     package func submitAndWait(_ work: @escaping @Sendable (SQLiteConnection) throws -> Void) throws {

@@ -20,6 +20,9 @@ final class StoreWriterQueue: Sendable {
         var head = 0
         var isClosing = false
         var writerIsIdle = false
+        /// Room promised by ``reserve()`` to items not enqueued yet: counted against the bound, and a closing
+        /// writer waits for them.
+        var reserved = 0
 
         var count: Int { items.count - head }
     }
@@ -43,17 +46,42 @@ final class StoreWriterQueue: Sendable {
                 refusal = .closed
                 return false
             }
-            if state.count >= maxQueuedItems {
+            if state.count + state.reserved >= maxQueuedItems {
                 refusal = .queueFull(limit: maxQueuedItems)
                 return false
             }
-            state.items.append(item)
-            guard state.writerIsIdle else { return false }
-            state.writerIsIdle = false
-            return true
+            return Self.append(item, to: &state)
         }
         if wake && !WriterWakeUpDeferral.hold(wakeUp) { wakeUp.signal() }
         return refusal
+    }
+
+    /// Promises room for one item, or returns why there is none (closed, full): a caller that must not fail once
+    /// it has changed memory reserves first, then enqueues with ``enqueue(reserved:)``, which cannot fail.
+    func reserve() -> StoreWriterError? {
+        state.withLock { state in
+            if state.isClosing { return .closed }
+            if state.count + state.reserved >= maxQueuedItems { return .queueFull(limit: maxQueuedItems) }
+            state.reserved += 1
+            return nil
+        }
+    }
+
+    /// Appends `item` in the room ``reserve()`` promised (also while closing: the writer waits for it).
+    func enqueue(reserved item: Item) {
+        let wake = state.withLock { state -> Bool in
+            state.reserved -= 1
+            return Self.append(item, to: &state)
+        }
+        if wake && !WriterWakeUpDeferral.hold(wakeUp) { wakeUp.signal() }
+    }
+
+    /// Appends `item`; whether the idle writer must be woken.
+    private static func append(_ item: Item, to state: inout State) -> Bool {
+        state.items.append(item)
+        guard state.writerIsIdle else { return false }
+        state.writerIsIdle = false
+        return true
     }
 
     /// Whether the writer is asleep waiting for an item (no submitter has woken it since).
@@ -90,7 +118,7 @@ final class StoreWriterQueue: Sendable {
                     Self.move(from: &state, limit: limit, into: &batch)
                     return .took
                 }
-                if state.isClosing { return .finished }
+                if state.isClosing && state.reserved == 0 { return .finished }
                 state.writerIsIdle = true
                 return .sleep
             }

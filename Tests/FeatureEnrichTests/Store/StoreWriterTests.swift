@@ -288,6 +288,47 @@ struct StoreWriterTests {
         #expect(outcomes.snapshot == ["gate": [true], "1": [true], "2": [true]])
     }
 
+    @Test func reservedRoomCountsAgainstTheBoundAndItsItemIsNeverRefused() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let writer = try StoreWriter(path: path, configuration: StoreWriterConfiguration(maxQueuedItems: 2))
+        let gate = Gate()
+        let outcomes = Outcomes()
+        writer.submit(gate.park) { outcomes.record("gate", $0) }
+        gate.entered.wait()
+        #expect(writer.reserve() == nil)
+        writer.submit(Self.insert("1")) { outcomes.record("1", $0) }
+        // The reserved room and one queued item fill the queue: a third is refused, reserved or not.
+        #expect(writer.reserve()?.description == "the store writer queue is full (2 items waiting)")
+        writer.submit(Self.insert("2")) { outcomes.record("2", $0) }
+        writer.enqueue(reserved: Self.insert("reserved")) { outcomes.record("reserved", $0) }
+        gate.release.signal()
+        writer.close()
+        #expect(outcomes.snapshot == ["gate": [true], "1": [true], "2": [false], "reserved": [true]])
+        #expect(try committedIDs(path) == ["1", "reserved"])
+        #expect(writer.reserve()?.description == "the store writer is closed")
+    }
+
+    @Test func aClosingWriterWaitsForTheItemOfRoomReservedBeforeTheClose() throws {
+        let directory = try SQLiteTestDirectory()
+        let path = directory.file("store.db")
+        let writer = try StoreWriter(path: path)
+        #expect(writer.reserve() == nil)
+        let closer = DispatchGroup()
+        DispatchQueue.global().async(group: closer) { writer.close() }
+        // Close has begun (new room is refused) but cannot finish before the reserved item is in.
+        while writer.reserve() == nil {
+            writer.enqueue(reserved: Self.insert("early")) { _ in }
+            sched_yield()
+        }
+        #expect(closer.wait(timeout: .now() + .milliseconds(200)) == .timedOut)
+        let outcomes = Outcomes()
+        writer.enqueue(reserved: Self.insert("promised")) { outcomes.record("promised", $0) }
+        closer.wait()
+        #expect(outcomes.snapshot == ["promised": [true]])
+        #expect(try committedIDs(path).contains("promised"))
+    }
+
     @Test func batchesNeverExceedMaxBatchItems() throws {
         let directory = try SQLiteTestDirectory()
         let writer = try StoreWriter(
