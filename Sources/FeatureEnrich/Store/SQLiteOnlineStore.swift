@@ -188,8 +188,10 @@ public final class SQLiteOnlineStore: OnlineStore {
         var refusal: (any Error)?
         for key in keys where touched[key] == nil {
             let inMemory = shards[shardIndex(key)].withLockHeld { shard -> Bool in
+                // A lookup, not a copy of the entry (which retains every array of its state).
+                guard capturesPrevious else { return shard.contains(key) }
                 guard let entry = shard.peek(key) else { return false }
-                if capturesPrevious { previous[key.entity] = .some(entry.state) }
+                previous[key.entity] = .some(entry.state)
                 return true
             }
             if inMemory {

@@ -37,6 +37,11 @@ struct StoreShard: Sendable {
         return entries.values[index]
     }
 
+    /// Whether `key` has an entry.
+    func contains(_ key: Key) -> Bool {
+        entries.index(forKey: key) != nil
+    }
+
     /// The entry of `key`, not marked used (the writer's flushes).
     func peek(_ key: Key) -> Entry? {
         entries[key]
