@@ -69,8 +69,9 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private var runAfterCommit: (run: Int64, rows: Int)?
     /// Runs holding more rows than this (or more than ``maxRecentRuns`` runs) start a merge.
     private let mergeRows: Int
-    /// The merge in progress, and what it becomes if the running batch commits (`.some(nil)`: done).
+    /// The merge in progress (nil: none).
     private var merge: LogKeyRunMerge?
+    /// What the running batch's chunk left of the merge (``LogKeyRunMerge/isDone``: it ended), kept if it commits.
     private var mergeAfterCommit: LogKeyRunMerge?
 
     /// Keys of the feature sets named `featureSets` (indexed by ``Entry/featureSet``), written in rounds every
