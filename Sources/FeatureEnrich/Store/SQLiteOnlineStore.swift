@@ -75,7 +75,7 @@ public final class SQLiteOnlineStore: OnlineStore {
         try writer.submitAndWait { connection in
             let now = StoreWriterLoop.nowMilliseconds()
             // The key index complete first (recent runs moved, a crash's tail keyed): a rebuild re-keys and
-            // retention prunes `event_log_keys` alone.
+            // retention prunes `event_log_keys` alone, and nothing below logs an event.
             try StoreStatements.indexLogTail(connection)
             try StoreStatements.pruneProcessedEvents(connection, before: now - horizon)
             for definition in featureSets {
@@ -90,8 +90,6 @@ public final class SQLiteOnlineStore: OnlineStore {
             let remaining = try StoreStatements.maxSeq(connection)
             // The newest rows pruned: their seqs will be taken again by new events, which no state includes yet.
             if remaining < maxSeq { try StoreStatements.clampThroughSeq(connection, to: remaining) }
-            // Keys a crash left unindexed behind the log.
-            try StoreStatements.indexLogTail(connection)
         }
         self.path = path
         self.featureSets = featureSets
