@@ -16,10 +16,8 @@ package final class DeferredStatistics: StoreWriterBatchObserver, @unchecked Sen
         let statistics: FeatureStatistics
     }
 
-    /// Staged by the item running now.
-    private var staged: [Entry] = []
-    /// Of the batch's kept items, in commit order.
-    private var kept: [Entry] = []
+    /// Staged by the item running now and by the batch's kept items, in commit order.
+    private var staging = SavepointStaging<Entry>()
 
     /// Empty.
     package init() {}
@@ -27,15 +25,15 @@ package final class DeferredStatistics: StoreWriterBatchObserver, @unchecked Sen
     /// Defers the merge of `statistics` into the row of `feature` to the end of the batch (writer thread only).
     package func stage(featureSet: String, feature: String, _ statistics: FeatureStatistics) {
         guard statistics.count > 0 || statistics.nullCount > 0 else { return }
-        staged.append(Entry(featureSet: featureSet, feature: feature, statistics: statistics))
+        staging.stage(Entry(featureSet: featureSet, feature: feature, statistics: statistics))
     }
 
-    package func itemEnded(kept isKept: Bool) {
-        if isKept { kept.append(contentsOf: staged) }
-        staged.removeAll(keepingCapacity: true)
+    package func itemEnded(kept: Bool) {
+        staging.itemEnded(kept: kept)
     }
 
     package func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
+        let kept = staging.batch
         var done = Array(repeating: false, count: kept.count)
         for first in kept.indices where !done[first] {
             let featureSet = kept[first].featureSet
@@ -53,7 +51,6 @@ package final class DeferredStatistics: StoreWriterBatchObserver, @unchecked Sen
     }
 
     package func batchEnded(committed: Bool) {
-        staged.removeAll(keepingCapacity: true)
-        kept.removeAll(keepingCapacity: true)
+        staging.batchEnded()
     }
 }

@@ -39,10 +39,8 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private let maxPending: Int
     /// Of committed batches, not in a round yet.
     private var pending: [Entry] = []
-    /// Of the running batch's kept items.
-    private var batch: [Entry] = []
-    /// Of the running item.
-    private var item: [Entry] = []
+    /// Of the running item and of the running batch's kept items.
+    private var staging = SavepointStaging<Entry>()
     private var lastRound = ContinuousClock.now
     private let clock = ContinuousClock()
     /// The round in progress: its entries (put in key order a run per commit, then written in that order) and the
@@ -61,7 +59,6 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     private let featureSetRanks: [Int]
     /// The `seq` a ``flush(_:)`` in the running batch indexed up to.
     private var flushedThrough: Int64?
-    private var keptItems = 0
     private var lastBatchFailed = false
     /// Complete runs of `event_log_keys_recent` not merged yet (committed), oldest first.
     private var recentRuns: [(run: Int64, rows: Int)] = []
@@ -90,7 +87,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
 
     /// Records that the running item appended the event `seq` of `key` in feature set `featureSet` at `time`.
     func stage(featureSet: Int, key: String, time: Int64, seq: Int64) {
-        item.append(Entry(featureSet: featureSet, key: key, time: time, seq: seq))
+        staging.stage(Entry(featureSet: featureSet, key: key, time: time, seq: seq))
     }
 
     /// Indexes every logged event above the mark (but those from `keyedFrom` on, keyed as they were logged) and
@@ -103,16 +100,14 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     // MARK: - StoreWriterBatchObserver
 
     func itemEnded(kept: Bool) {
-        if kept {
-            batch.append(contentsOf: item)
-            keptItems += 1
-        }
-        item.removeAll(keepingCapacity: true)
+        staging.itemEnded(kept: kept)
     }
 
     func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
         if closing {
-            if !pending.isEmpty || !batch.isEmpty || round != nil || !recentRuns.isEmpty { try flush(connection) }
+            if !pending.isEmpty || !staging.batch.isEmpty || round != nil || !recentRuns.isEmpty {
+                try flush(connection)
+            }
             return
         }
         // A flush in this batch indexed everything up to its point: what follows is the next round's.
@@ -121,11 +116,11 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         let working: Round
         if let round {
             working = round
-        } else if pending.count + batch.count > maxPending
-            || (!(pending.isEmpty && batch.isEmpty) && clock.now - lastRound >= flushInterval)
+        } else if pending.count + staging.batch.count > maxPending
+            || (!(pending.isEmpty && staging.batch.isEmpty) && clock.now - lastRound >= flushInterval)
         {
             var entries = pending
-            entries.append(contentsOf: batch)
+            entries.append(contentsOf: staging.batch)
             let items = entries.enumerated().map { index, entry in
                 let rank =
                     entry.featureSet < featureSetRanks.count ? featureSetRanks[entry.featureSet] : entry.featureSet
@@ -147,7 +142,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
             return
         }
         roundRewind = working.order.position
-        let rows = working.order.next(chunk(items: keptItems)).compactMap { item in
+        let rows = working.order.next(chunk(items: staging.keptItems)).compactMap { item in
             let entry = working.entries[Int(item.index)]
             return entry.featureSet < featureSets.count ? (entry.featureSet, entry.key, entry.time, entry.seq) : nil
         }
@@ -166,7 +161,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
     func batchEnded(committed: Bool) {
         if committed {
             if let flushed = flushedThrough {
-                pending.append(contentsOf: batch)
+                pending.append(contentsOf: staging.batch)
                 pending.removeAll { $0.seq <= flushed }
                 round = nil
                 lastRound = clock.now
@@ -181,7 +176,11 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
                 if let run = runAfterCommit { recentRuns.append(run) }
                 // A round that began in this batch (none before, one after) took ``pending`` and ``batch``.
                 let roundBegan = round == nil && roundAfterCommit != nil
-                if roundBegan { pending.removeAll(keepingCapacity: true) } else { pending.append(contentsOf: batch) }
+                if roundBegan {
+                    pending.removeAll(keepingCapacity: true)
+                } else {
+                    pending.append(contentsOf: staging.batch)
+                }
                 if let after = roundAfterCommit {
                     round = after
                     if after == nil { lastRound = clock.now }
@@ -195,9 +194,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         runAfterCommit = nil
         mergeAfterCommit = nil
         flushedThrough = nil
-        keptItems = 0
-        batch.removeAll(keepingCapacity: true)
-        item.removeAll(keepingCapacity: true)
+        staging.batchEnded()
     }
 
     /// Starts a merge once the runs hold more than ``mergeRows`` rows or number more than ``maxRecentRuns``, and moves
@@ -213,7 +210,7 @@ final class PendingLogIndex: StoreWriterBatchObserver, @unchecked Sendable {
         } else {
             return
         }
-        try working.moveChunk(connection, rows: Self.mergeChunk(items: keptItems))
+        try working.moveChunk(connection, rows: Self.mergeChunk(items: staging.keptItems))
         mergeAfterCommit = working
     }
 

@@ -39,10 +39,8 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     var source: (any CommittedStateSource)?
     /// States of keys evicted while behind (kept by the store's evictions, read through ``source``).
     let evicted = EvictedStates()
-    /// Of the batch's kept items, then of its flush, in order.
-    private var batch: [Change] = []
-    /// Of the item running now.
-    private var item: [Change] = []
+    /// Of the item running now, and of the batch's kept items then of its flush, in order.
+    private var staging = SavepointStaging<Change>()
     /// Keys whose committed state is not written, for ``mayBeBehind(_:)`` on any thread; changed at COMMIT.
     private let behind = Mutex<Set<StoreShard.Key>>([])
     /// `behind.count`, for the writer.
@@ -65,8 +63,6 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     private var roundAfterCommit: Round??
     /// Where the round's reading stood before the running batch took keys from it (restored if it rolls back).
     private var roundRewind: IncrementalMergeSort<StoreShard.Key>.Position?
-    /// Items the running batch kept so far.
-    private var keptItems = 0
     /// Whether the last batch rolled back.
     private var lastBatchFailed = false
 
@@ -79,12 +75,14 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     /// States not yet written (committed or staged by the running batch); writer thread only.
-    var count: Int { behindCount + batch.count(where: { !$0.written }) + item.count(where: { !$0.written }) }
+    var count: Int {
+        behindCount + staging.batch.count(where: { !$0.written }) + staging.item.count(where: { !$0.written })
+    }
 
     /// Records that the running item leaves `key`'s row behind its state, which includes its events up to
     /// `throughSeq`.
     func stage(_ key: StoreShard.Key, throughSeq: Int64) {
-        item.append(Change(key: key, written: false, seq: throughSeq))
+        staging.stage(Change(key: key, written: false, seq: throughSeq))
         hasStaged.store(true, ordering: .relaxed)
     }
 
@@ -104,12 +102,12 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
 
     /// Records that the running item wrote `key`'s current state to its row.
     func markWritten(_ key: StoreShard.Key) {
-        item.append(Change(key: key, written: true, seq: 0))
+        staging.stage(Change(key: key, written: true, seq: 0))
     }
 
     /// Whether the row of `key` lacks part of its state as of the running item (writer thread).
     func latestIsBehind(_ key: StoreShard.Key) -> Bool {
-        if let change = item.last(where: { $0.key == key }) ?? batch.last(where: { $0.key == key }) {
+        if let change = staging.item.last(where: { $0.key == key }) ?? staging.batch.last(where: { $0.key == key }) {
             return !change.written
         }
         return isBehind(key)
@@ -131,12 +129,12 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     func flush(_ connection: SQLiteConnection, now: Int64) throws {
         guard source != nil else { return }  // the store is still opening: nothing was staged
         var keys = behind.withLock { $0 }
-        for change in batch where !change.written { keys.insert(change.key) }
-        for change in item where !change.written { keys.insert(change.key) }
+        for change in staging.batch where !change.written { keys.insert(change.key) }
+        for change in staging.item where !change.written { keys.insert(change.key) }
         let maxSeq = try StoreStatements.maxSeq(connection)
         for key in keys.sorted(by: Self.keyOrder) {
             guard try write(key, connection, maxSeq: maxSeq, now: now, rebuildsInFlight: true) else { continue }
-            item.append(Change(key: key, written: true, seq: 0))
+            staging.stage(Change(key: key, written: true, seq: 0))
         }
         for name in featureSets {
             try StoreStatements.setFlushMark(connection, featureSet: name, throughSeq: maxSeq)
@@ -171,15 +169,11 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     // MARK: - StoreWriterBatchObserver
 
     func itemEnded(kept: Bool) {
-        if kept {
-            batch.append(contentsOf: item)
-            keptItems += 1
-        }
-        item.removeAll(keepingCapacity: true)
+        staging.itemEnded(kept: kept)
     }
 
     func beforeCommit(_ connection: SQLiteConnection, closing: Bool) throws {
-        guard behindCount > 0 || !batch.isEmpty || round != nil, source != nil else { return }
+        guard behindCount > 0 || !staging.batch.isEmpty || round != nil, source != nil else { return }
         if closing {
             try flush(connection, now: StoreWriterLoop.nowMilliseconds())
             itemEnded(kept: true)
@@ -191,7 +185,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         } else if count > 0 && (count > maxPending || clock.now - lastFlush >= flushInterval) {
             var keys = Array(behind.withLock { $0 })
             var seen = Set<StoreShard.Key>()
-            for change in batch where !change.written && seen.insert(change.key).inserted {
+            for change in staging.batch where !change.written && seen.insert(change.key).inserted {
                 keys.append(change.key)
             }
             let order = IncrementalMergeSort(keys, runLength: Self.sortRunLength, by: Self.keyOrder)
@@ -208,8 +202,8 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         let maxSeq = try StoreStatements.maxSeq(connection)
         // The batch's own changes decide for its keys; the others are behind unless written since the round began.
         var latest: [StoreShard.Key: Bool] = [:]
-        for change in batch { latest[change.key] = change.written }
-        let chunk = chunk(items: keptItems)
+        for change in staging.batch { latest[change.key] = change.written }
+        let chunk = chunk(items: staging.keptItems)
         let keys: [StoreShard.Key]
         if working.keys.remaining > 0 {
             roundRewind = working.keys.position
@@ -221,7 +215,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         let stillBehind = behind.withLock { behind in keys.map { latest[$0].map { !$0 } ?? behind.contains($0) } }
         for (key, isBehind) in zip(keys, stillBehind) where isBehind {
             if try write(key, connection, maxSeq: maxSeq, now: now, rebuildsInFlight: false) {
-                batch.append(Change(key: key, written: true, seq: 0))
+                staging.addToBatch(Change(key: key, written: true, seq: 0))
             } else {
                 working.retry.append(key)
             }
@@ -237,10 +231,10 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
     }
 
     func batchEnded(committed: Bool) {
-        if committed && !batch.isEmpty {
+        if committed && !staging.batch.isEmpty {
             var highest: Int64 = 0
             behindCount = behind.withLock { behind in
-                for change in batch {
+                for change in staging.batch {
                     if change.written {
                         behind.remove(change.key)
                     } else {
@@ -252,7 +246,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
             }
             if highest > committedSeq.load(ordering: .relaxed) { committedSeq.store(highest, ordering: .releasing) }
             // A kept eviction state is superseded by any later change: a written row, or a newer committed state.
-            evicted.drop(batch.lazy.map(\.key))
+            evicted.drop(staging.batch.lazy.map(\.key))
         }
         if committed {
             if let after = roundAfterCommit {
@@ -271,9 +265,7 @@ final class PendingStates: StoreWriterBatchObserver, @unchecked Sendable {
         lastBatchFailed = !committed
         roundAfterCommit = nil
         roundRewind = nil
-        keptItems = 0
-        batch.removeAll(keepingCapacity: true)
-        item.removeAll(keepingCapacity: true)
+        staging.batchEnded()
     }
 
     var deferredWorkDelayMicroseconds: Int? {
