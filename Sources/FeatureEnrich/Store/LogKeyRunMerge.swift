@@ -31,8 +31,8 @@ struct LogKeyRunMerge {
 
     /// The runs merged and their row counts when the merge began (the mark then bounds them all).
     let runs: [(run: Int64, rows: Int)]
-    /// Runs with rows left past ``moved``.
-    private(set) var active: [Int64]
+    /// Runs with rows left past ``moved``, with their row counts when the merge began.
+    private var active: [(run: Int64, rows: Int)]
     /// Every row of ``runs`` up to it is in `event_log_keys`.
     private(set) var moved = Row.start
     private let totalRows: Int
@@ -40,7 +40,7 @@ struct LogKeyRunMerge {
     /// A merge of `runs` (complete runs, each with its row count).
     init(runs: [(run: Int64, rows: Int)]) {
         self.runs = runs
-        self.active = runs.map(\.run)
+        self.active = runs
         self.totalRows = max(1, runs.reduce(0) { $0 + $1.rows })
     }
 
@@ -51,22 +51,21 @@ struct LogKeyRunMerge {
     /// transaction; when the last are moved, drops the runs from `log_key_runs`. Returns the rows moved.
     @discardableResult
     mutating func moveChunk(_ connection: SQLiteConnection, rows: Int) throws -> Int {
-        let rowsByRun = Dictionary(uniqueKeysWithValues: runs.map { ($0.run, $0.rows) })
-        var read: [(run: Int64, rows: [Row], exhausted: Bool)] = []
+        var read: [(run: (run: Int64, rows: Int), rows: [Row], exhausted: Bool)] = []
         var cut: Row?
         for run in active {
-            let limit = rows * (rowsByRun[run] ?? 0) / totalRows + 8
-            let next = try StoreStatements.recentKeys(connection, run: run, after: moved, limit: limit)
+            let limit = rows * run.rows / totalRows + 8
+            let next = try StoreStatements.recentKeys(connection, run: run.run, after: moved, limit: limit)
             let exhausted = next.count < limit
             if !exhausted, let last = next.last, cut.map({ last.precedes($0) }) ?? true { cut = last }
             read.append((run, next, exhausted))
         }
         var movedRows: [Row] = []
-        var stillActive: [Int64] = []
+        var stillActive: [(run: Int64, rows: Int)] = []
         for (run, next, exhausted) in read {
             let taken = cut.map { cut in next.prefix { !cut.precedes($0) } } ?? next[...]
             movedRows.append(contentsOf: taken)
-            try StoreStatements.deleteRecentKeys(connection, run: run, after: moved, through: cut)
+            try StoreStatements.deleteRecentKeys(connection, run: run.run, after: moved, through: cut)
             if !exhausted || taken.count < next.count { stillActive.append(run) }
         }
         movedRows.sort { $0.precedes($1) }
