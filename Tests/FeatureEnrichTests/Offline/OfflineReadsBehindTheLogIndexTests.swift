@@ -57,13 +57,8 @@ struct OfflineReadsBehindTheLogIndexTests {
         store.close()
         // Back to a version-6 file: the event log's index, no key table, no mark.
         let connection = try SQLiteConnection(path: path)
-        try connection.execute(
-            """
-            DROP TABLE event_log_keys; DROP TABLE log_index_mark; DROP TABLE event_log_keys_recent;
-            DROP TABLE log_key_runs;
-            CREATE INDEX event_log_by_entity_time ON event_log (feature_set, entity_key, event_ts_ms);
-            DELETE FROM schema_version WHERE version >= 7;
-            """)
+        try connection.dropKeyIndexTables()
+        try connection.execute("DELETE FROM schema_version WHERE version >= 7")
         #expect(try connection.count("SELECT MAX(version) FROM schema_version") == 6)
         let migrated = try SQLiteOnlineStore(path: path, featureSets: [StoreFixture.transactions()])
         let disk = try migrated.inspect()

@@ -97,6 +97,19 @@ struct LogIndexSnapshot: Equatable, CustomStringConvertible {
     }
 }
 
+extension SQLiteConnection {
+    /// Undoes schema migrations 7 and 8 on a closed store's file: drops the key tables and the mark and recreates
+    /// the event log's index (the caller removes the versions it takes back from `schema_version`).
+    func dropKeyIndexTables() throws {
+        try execute(
+            """
+            DROP TABLE event_log_keys; DROP TABLE log_index_mark; DROP TABLE event_log_keys_recent;
+            DROP TABLE log_key_runs;
+            CREATE INDEX event_log_by_entity_time ON event_log (feature_set, entity_key, event_ts_ms);
+            """)
+    }
+}
+
 extension SQLiteTestDirectory {
     /// A store file named `name` fed `batches` by real-time ingestion then closed: its key index complete.
     func completeStore(_ batches: [[Value]], name: String = "complete.db") throws -> String {

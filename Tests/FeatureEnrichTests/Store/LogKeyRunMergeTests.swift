@@ -23,10 +23,7 @@ struct LogKeyRunMergeTests {
 
     /// `count` events over ``keys``, one per millisecond from `offset`.
     static func events(count: Int, seed: UInt64, offset: Int64 = 0) -> [Value] {
-        var random = SplitMix(seed: seed)
-        return (0..<count).map { index in
-            StoreFixture.event(keys[Int(random.next() % 40)], offset + Int64(index), Int(random.next() % 90) + 1)
-        }
+        PendingLogIndexTests.spread(count: count, keys: keys.count, seed: seed, offset: offset)
     }
 
     @Test func mergesMoveEveryRunIntoTheIndexWithEachRowKeyedOnceAtEveryCommit() throws {

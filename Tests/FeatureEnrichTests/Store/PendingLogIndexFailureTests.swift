@@ -18,11 +18,8 @@ struct PendingLogIndexFailureTests {
             CREATE TRIGGER refuse_key_rows BEFORE INSERT ON event_log_keys_recent WHEN EXISTS (SELECT 1 FROM refuse_key_rows)
             BEGIN SELECT RAISE(ABORT, 'key rows refused'); END
             """)
-        var random = SplitMix(seed: 44)
         // 2,000 keys: one run, sorted and first written by the bulk's own commit.
-        let bulk = (0..<2_000).map { index in
-            StoreFixture.event("m\(random.next() % 100)", Int64(index), Int(random.next() % 90) + 1)
-        }
+        let bulk = PendingLogIndexTests.spread(count: 2_000, keys: 100, seed: 44)
         let refused = DispatchSemaphore(value: 0)
         try store.ingest(bulk, into: "transactions") { _ in
             // The writer thread, the round begun: from its next commit on, key rows are refused.

@@ -104,11 +104,8 @@ struct PendingLogIndexRoundTests {
     @Test func aCrashImageInTheMiddleOfARoundReopensWithEachRowIndexedOnce() throws {
         let directory = try SQLiteTestDirectory()
         let store = try PendingLogIndexTests.store(directory.file("store.db"), maxPending: 1_000)
-        var random = SplitMix(seed: 42)
         // 2,000 keys: one run, sorted and first written by the bulk's own commit.
-        let bulk = (0..<2_000).map { index in
-            StoreFixture.event("m\(random.next() % 100)", Int64(index), Int(random.next() % 90) + 1)
-        }
+        let bulk = PendingLogIndexTests.spread(count: 2_000, keys: 100, seed: 42)
         let observer = RoundObserver(store: store, singles: [], image: directory.file("mid-round.db"))
         try store.ingest(bulk, into: "transactions") { observer.committed($0) }
         let (snapshots, failure) = observer.wait()
@@ -126,11 +123,8 @@ struct PendingLogIndexRoundTests {
     @Test func batchIngestionSubmittedInTheMiddleOfARoundIndexesEveryRowAndEndsIt() throws {
         let directory = try SQLiteTestDirectory()
         let store = try PendingLogIndexTests.store(directory.file("store.db"), maxPending: 1_000)
-        var random = SplitMix(seed: 43)
         // 2,000 keys: one run, sorted and first written by the bulk's own commit.
-        let bulk = (0..<2_000).map { index in
-            StoreFixture.event("m\(random.next() % 200)", Int64(index), Int(random.next() % 90) + 1)
-        }
+        let bulk = PendingLogIndexTests.spread(count: 2_000, keys: 200, seed: 43)
         let csv = directory.file("events.csv")
         let rows = (0..<100).map { "c\($0 % 10),\((StoreFixture.base + 8_000) / 1000 + Int64($0)),\($0 % 13)" }
         try (["key,timestamp,amount"] + rows).joined(separator: "\n").write(

@@ -22,6 +22,15 @@ struct PendingLogIndexTests {
                 logIndexIntervalMilliseconds: intervalMilliseconds, logIndexMaxPending: maxPending))
     }
 
+    /// `count` events over keys `m0` ..< `m<keys>`, one per millisecond from `offset`, random amounts 1-90.
+    static func spread(count: Int, keys: Int, seed: UInt64, offset: Int64 = 0) -> [Value] {
+        var random = SplitMix(seed: seed)
+        return (0..<count).map { index in
+            StoreFixture.event(
+                "m\(random.next() % UInt64(keys))", offset + Int64(index), Int(random.next() % 90) + 1)
+        }
+    }
+
     static func ingest(_ events: [Value], into store: SQLiteOnlineStore, by size: Int) throws {
         for start in stride(from: 0, to: events.count, by: size) {
             _ = try store.ingestAndWait(Array(events[start..<min(start + size, events.count)]), into: "transactions")

@@ -131,11 +131,9 @@ struct SQLiteOnlineStoreWriteBehindTests {
         }
         // Back to a version-5 file: no through_seq, no marks, the event log's index.
         let connection = try SQLiteConnection(path: path)
+        try connection.dropKeyIndexTables()
         try connection.execute(
             """
-            DROP TABLE event_log_keys; DROP TABLE log_index_mark; DROP TABLE event_log_keys_recent;
-            DROP TABLE log_key_runs;
-            CREATE INDEX event_log_by_entity_time ON event_log (feature_set, entity_key, event_ts_ms);
             ALTER TABLE entity_state DROP COLUMN through_seq; DROP TABLE state_flush_marks;
             DELETE FROM schema_version WHERE version >= 6;
             """)
