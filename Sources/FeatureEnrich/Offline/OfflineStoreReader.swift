@@ -120,15 +120,7 @@ public final class OfflineStoreReader {
 
     /// The key's events up to a time that the index holds, up to its mark, from its main table and its recent runs
     /// (feature set, key, time: 1, 2, 3).
-    private static let indexedKeyEventsArm = """
-        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
-        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.event_ts_ms <= ?3
-        AND k.seq <= \(StoreStatements.logIndexMarkSQL)
-        UNION ALL
-        SELECT k.seq, e.event FROM event_log_keys_recent AS k JOIN event_log AS e ON e.seq = k.seq
-        WHERE k.run IN \(StoreStatements.liveRunsSQL) AND k.feature_set = ?1 AND k.entity_key = ?2
-        AND k.event_ts_ms <= ?3
-        """
+    private static let indexedKeyEventsArm = StoreStatements.indexedKeyEventsSQL(where: "k.event_ts_ms <= ?3")
 }
 
 extension OfflineStoreReader {

@@ -25,14 +25,23 @@ extension StoreStatements {
         """
     }
 
+    /// The indexed events (`seq`, `event`) of one key (feature set ?1, key ?2) that also match `condition` (on the
+    /// key row `k`): `event_log_keys` up to the mark, then the recent runs up to it, unordered. The log's rows
+    /// above the mark are the caller's arm.
+    static func indexedKeyEventsSQL(where condition: String) -> String {
+        """
+        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
+        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND \(condition) AND k.seq <= \(logIndexMarkSQL)
+        UNION ALL
+        SELECT k.seq, e.event FROM event_log_keys_recent AS k JOIN event_log AS e ON e.seq = k.seq
+        WHERE k.run IN \(liveRunsSQL) AND k.feature_set = ?1 AND k.entity_key = ?2 AND \(condition)
+        """
+    }
+
     /// A statement over the logged events of one key of `featureSet` with a `seq` above a bound, unordered (the
     /// caller sorts by `seq`): columns `seq`, `event`; bind feature set, key and bound (1, 2, 3).
     static let keyEventsAfterSQL = """
-        SELECT k.seq, e.event FROM event_log_keys AS k JOIN event_log AS e ON e.seq = k.seq
-        WHERE k.feature_set = ?1 AND k.entity_key = ?2 AND k.seq > ?3 AND k.seq <= \(logIndexMarkSQL)
-        UNION ALL
-        SELECT k.seq, e.event FROM event_log_keys_recent AS k JOIN event_log AS e ON e.seq = k.seq
-        WHERE k.run IN \(liveRunsSQL) AND k.feature_set = ?1 AND k.entity_key = ?2 AND k.seq > ?3
+        \(indexedKeyEventsSQL(where: "k.seq > ?3"))
         UNION ALL
         SELECT seq, event FROM event_log NOT INDEXED
         WHERE seq > MAX(?3, \(logIndexMarkSQL)) AND feature_set = ?1 AND entity_key = ?2
