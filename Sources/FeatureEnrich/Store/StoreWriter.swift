@@ -84,15 +84,6 @@ package final class StoreWriter: Sendable {
         }
     }
 
-    /// As ``submit(_:completion:)``, but a refused item's `completion` is never called: the refusal
-    /// is returned instead. For callers that submit under a lock their completion also takes.
-    package func enqueue(
-        _ work: @escaping @Sendable (SQLiteConnection) throws -> Void,
-        completion: @escaping @Sendable (Result<Void, any Error>) -> Void
-    ) -> StoreWriterError? {
-        queue.enqueue(StoreWriterQueue.Item(work: work, completion: completion))
-    }
-
     /// Promises the queue's room for one item, or returns why there is none (closed, full); the item then goes in
     /// with ``enqueue(reserved:completion:)``, which cannot be refused.
     package func reserve() -> StoreWriterError? {
